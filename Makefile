@@ -1,0 +1,40 @@
+# ogi-notebooks — run `make help` for the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RAW ?= data/raw
+PROCESSED ?= data/processed
+
+.PHONY: help setup system lab test test-fast data figures bench clean
+
+help: ## List the targets with what they do
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+setup: system $(STAMP) ## Create .venv and install everything (system packages too, where possible)
+
+system: ## Install the system packages for figure export and browser tests (Debian, as root; else explain)
+	@bash scripts/setup-system.sh
+
+lab: setup ## The main job: JupyterLab on notebooks/ (builds the sample corpus on first use)
+	@if [ -f lib/ogi/corpus.py ]; then $(BIN)/ogi build $(RAW) --out $(PROCESSED) --quiet-if-fresh; fi
+	$(BIN)/jupyter lab notebooks/
+
+test: setup ## Run every test (library, notebooks under nbval, browser test)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Library tests only, without notebooks or browser
+	$(BIN)/python -m pytest -m "not slow" --ignore=notebooks
+
+clean: ## Remove derived data, figures and caches (never data/raw)
+	rm -rf $(PROCESSED)/* .cache figures/*.png figures/*.svg figures/*.pdf
+	@touch $(PROCESSED)/.gitkeep

@@ -1,0 +1,131 @@
+"""The ``ogi`` command line: ``ogi parse``, ``ogi manifest`` (and the corpus commands).
+
+Each subcommand is a thin face over the library; it never raises on a bad
+report: bad input is a status and a message in the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Optional
+
+from . import schema
+from .model import Report
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "·"
+    return str(v)
+
+
+def summary(report: Report) -> str:
+    """A readable summary of one parsed report (what ``ogi parse`` prints without ``--json``)."""
+    r = report
+    out = [f"{r.source}  [{r.status}]"]
+    region = " / ".join(x or "—" for x in (r.region.province, r.region.city, r.region.county))
+    out.append(f"  agency: {r.agency or '—'}   year: {r.year or '—'}   published: {r.published or '—'}   "
+               f"region: {region}")
+    if r.templates and any(r.templates.values()):
+        out.append("  templates: " + ", ".join(f"{k} {v or '—'}" for k, v in r.templates.items()))
+    if r.proactive:
+        out.append("  Table 2 (proactive disclosure):")
+        for k, v in r.proactive.items():
+            vals = " | ".join(_fmt(x) for x in v) if isinstance(v, list) else _fmt(v)
+            out.append(f"    {k:<22} {vals}")
+    if r.requests:
+        out.append("  Table 3 (requests; columns: " + ", ".join(a.code for a in schema.APPLICANTS) + "):")
+        for code, vec in r.requests.items():
+            out.append(f"    {code:<28} " + " ".join(f"{_fmt(x):>6}" for x in vec))
+    if r.review_litigation:
+        groups = [r.review_litigation[i:i + 5] for i in range(0, 15, 5)]
+        out.append("  Table 4 (upheld corrected other pending total):")
+        for g, vals in zip(schema.REVIEW_GROUPS, groups):
+            out.append(f"    {g.code:<28} " + " ".join(f"{_fmt(x):>6}" for x in vals))
+    n_ok = sum(1 for c in r.checks if c.ok is True)
+    n_bad = sum(1 for c in r.checks if c.ok is False)
+    n_und = sum(1 for c in r.checks if c.ok is None)
+    if r.checks:
+        out.append(f"  checks: {n_ok} hold, {n_bad} fail, {n_und} undecidable")
+    for c in r.checks:
+        if c.ok is False:
+            out.append(f"    FAIL {c.rule} [{c.scope}]: {c.detail}")
+    for m in r.messages:
+        out.append(f"  ! {m}")
+    return "\n".join(out)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from .parse import parse_file
+
+    counts: dict[str, int] = {}
+    for path in args.paths:
+        report = parse_file(path)
+        counts[report.status] = counts.get(report.status, 0) + 1
+        if args.json:
+            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, sort_keys=False) + "\n")
+        else:
+            print(summary(report))
+            print()
+    if not args.json and len(args.paths) > 1:
+        print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return 0
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import manifest
+
+    if args.add:
+        for e in manifest.add([Path(p) for p in args.add], source=args.source or "", notes=args.notes or ""):
+            print(f"recorded {e.file} {e.sha256[:12]}")
+        return 0
+    problems = manifest.verify()
+    for p in problems:
+        print(p)
+    if not problems:
+        print(f"manifest ok: {len(manifest.read())} files match their recorded sha256")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ogi", description="Open-government-information annual reports as data.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sp = sub.add_parser("parse", help="parse report files and print a summary or JSON Lines")
+    sp.add_argument("paths", nargs="+", help="report files (text, HTML, .docx, .pdf)")
+    sp.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
+    sp.set_defaults(func=cmd_parse)
+
+    sm = sub.add_parser("manifest", help="verify data/raw against its manifest, or record new files")
+    sm.add_argument("--add", nargs="+", metavar="FILE", help="record these files of data/raw")
+    sm.add_argument("--source", help="where the added files came from (URL, crawl, person)")
+    sm.add_argument("--notes", help="notes for the added files")
+    sm.set_defaults(func=cmd_manifest)
+
+    _add_corpus_commands(sub)
+    return p
+
+
+def _add_corpus_commands(sub) -> None:
+    """Corpus commands live with the corpus module; absent until it is installed."""
+    try:
+        from . import corpus
+    except ImportError:
+        return
+    corpus.add_cli(sub)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `ogi parse … | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""Parse a report, in any format and layout, into the canonical ``Report`` model.
+
+    Document (readers) ─▶ tokens ─▶ tables (rows by label, runs split by the identities)
+                       └▶ sections, metadata ─────────────────────────────▶ Report + checks
+
+``parse_file``, ``parse_bytes`` and ``parse_text`` never raise for bad input:
+anything that could not be read becomes a status and a message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from typing import Optional
+
+from .. import checks as checks_mod
+from .. import schema
+from ..model import Region, Report
+from ..readers import Document, read_bytes, read_file
+from ..readers.document import sha256_bytes
+from ..readers.text import split_lines
+from . import metadata
+from .sections import find_headings, split_sections
+from .tables import parse_proactive, parse_requests, parse_review
+from .tokens import LABEL, NUM, table_text, tokenize
+
+#: Bump when the parser's output for the same input can change; the corpus cache keys on it.
+PARSER_VERSION = "1.0.0"
+
+__all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def parse_file(path: str | os.PathLike) -> Report:
+    """Parse one file (text, HTML, .docx or .pdf; the type is sniffed from the bytes)."""
+    return parse_document(read_file(path))
+
+
+def parse_bytes(source: str, data: bytes) -> Report:
+    """Parse raw bytes; ``source`` is only used to name the report."""
+    return parse_document(read_bytes(source, data))
+
+
+def parse_text(text: str, source: str = "<text>") -> Report:
+    """Parse an already decoded text report."""
+    doc = Document(source=source, lines=split_lines(text), format="text", encoding=None,
+                   sha256=sha256_bytes(text.encode("utf-8")))
+    return parse_document(doc)
+
+
+def parse_document(doc: Document) -> Report:
+    """Parse a Document; an unexpected internal error becomes status ``failed``, never an exception."""
+    try:
+        return _parse(doc)
+    except Exception as exc:  # pragma: no cover - the fuzz tests look for these
+        report = _base(doc)
+        report.status = "failed"
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        report.messages.append(f"internal parser error ({type(exc).__name__}: {exc} at "
+                               f"{os.path.basename(where.filename)}:{where.lineno}); please report this file")
+        return report
+
+
+def _base(doc: Document) -> Report:
+    return Report(source=doc.source, messages=list(doc.messages), format=doc.format, encoding=doc.encoding,
+                  sha256=doc.sha256, parser_version=PARSER_VERSION,
+                  sections={code: None for code in schema.SECTION_CODES})
+
+
+def _parse(doc: Document) -> Report:
+    report = _base(doc)
+    if doc.error:
+        report.status = "failed"
+        report.messages.append(doc.error)
+        return report
+    lines = doc.lines
+    text = "\n".join(lines)
+    if not _CJK.search(text):
+        report.status = "not_a_report"
+        report.messages.append("no Chinese text: not an annual OGI report")
+        return report
+
+    headings = find_headings(lines)
+    report.sections = split_sections(lines, headings)
+    report.year, _ = metadata.find_year(lines)
+    report.agency, _ = metadata.find_agency(lines)
+    report.published, _ = metadata.find_published(lines)
+    report.region = _region(report.agency, lines)
+
+    if metadata.looks_pre2019(report.year, text):
+        report.status = "pre2019"
+        report.messages.append(f"report for {report.year or 'a year before 2019'}: the older template "
+                               "(2008-2018) is recognised but not parsed")
+        return report
+
+    tokens = tokenize([table_text(l) for l in lines])
+    found = _read_tables(report, tokens, headings)
+    report.checks.extend(checks_mod.run_checks(report))
+    _set_status(report, found, headings, lines)
+    return report
+
+
+def _region(agency: Optional[str], lines: list[str]) -> Region:
+    try:
+        from .. import regions
+    except ImportError:  # pragma: no cover - regions ships with the package
+        return Region()
+    info = regions.derive_region(agency, "\n".join(lines[:20]))
+    province, city, county = regions.printed_region(info)
+    return Region(province, city, county)
+
+
+def _first(tokens, pred, start=0, stop=None) -> Optional[int]:
+    stop = len(tokens) if stop is None else stop
+    for i in range(start, stop):
+        if pred(tokens[i]):
+            return i
+    return None
+
+
+def _read_tables(report: Report, tokens, headings) -> dict[str, bool]:
+    """Find each table's stretch of tokens by its anchors and read it; returns {table: complete}."""
+    lab = lambda *keys: (lambda t: t.kind == LABEL and any(k in t.text for k in keys))  # noqa: E731
+    heading_line = {h.code: h.line for h in headings}
+
+    t3_start = _first(tokens, lab("申请人情况", "本年新收", "勾稽关系"))
+    t2_start = _first(tokens, lab("第二十条", "信息内容", "本年制发件数", "本年新制作数量"), 0, t3_start)
+    if t2_start is None and "proactive" in heading_line:
+        t2_start = _first(tokens, lambda t: t.line >= heading_line["proactive"], 0, t3_start)
+    t2_stop = t3_start if t3_start is not None else len(tokens)
+    if t3_start is None and "requests" in heading_line:
+        t2_stop = _first(tokens, lambda t: t.line >= heading_line["requests"]) or len(tokens)
+
+    templates: dict[str, Optional[str]] = {"proactive": None, "requests": None, "review_litigation": None}
+    found = []
+    if t2_start is not None:
+        t2 = parse_proactive(tokens, t2_start, t2_stop)
+        if t2.found:
+            report.proactive = t2.values
+            templates["proactive"] = t2.template
+            report.checks.extend(t2.checks)
+            report.messages.extend(t2.messages)
+            found.append(("proactive", t2.complete))
+    t3_end = t3_start or 0
+    if t3_start is not None:
+        t3 = parse_requests(tokens, t3_start)
+        if t3.found:
+            report.requests = t3.values
+            templates["requests"] = t3.template
+            report.checks.extend(t3.checks)
+            report.messages.extend(t3.messages)
+            found.append(("requests", t3.complete))
+            t3_end = t3.end_token
+    t4_start = _first(tokens, lab("行政复议", "行政法复议", "复议"), t3_end)
+    if t4_start is not None:
+        stop_line = heading_line.get("problems", heading_line.get("other"))
+        t4_stop = _first(tokens, lambda t: (stop_line is not None and t.line >= stop_line and t.line > tokens[t4_start].line)
+                         or (t.kind == LABEL and re.search(r"存在.{0,4}问题|问题.{0,2}(?:及|和|与)改进|其他需要报告", t.text)
+                             is not None), t4_start + 1) or len(tokens)
+        t4 = parse_review(tokens, t4_start, t4_stop)
+        if t4.found:
+            report.review_litigation = t4.values["review_litigation"]
+            report.checks.extend(t4.checks)
+            report.messages.extend(t4.messages)
+            found.append(("review_litigation", t4.complete))
+    # Table 4 is the same in both templates: it follows the requests table's template.
+    if report.review_litigation:
+        templates["review_litigation"] = templates["requests"] or templates["proactive"]
+    report.templates = templates
+    return dict(found)
+
+
+def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None:
+    """ok: all three tables fully read and every identity holds; otherwise say what is not."""
+    missing = [t for t in ("proactive", "requests", "review_litigation") if t not in found]
+    if not found:
+        if metadata.looks_like_notice(lines) or len(headings) < 3:
+            report.status = "not_a_report"
+            report.messages.append(f"none of the three standard tables found and {len(headings)} of 6 section "
+                                   "headings: not an annual OGI report (or not in the national template)")
+        else:
+            report.status = "failed"
+            report.messages.append(f"{len(headings)} of 6 section headings found, but none of the three standard "
+                                   "tables could be read")
+        return
+    if missing:
+        report.messages.append(f"table(s) not found: {', '.join(missing)}")
+    incomplete = [t for t, complete in found.items() if not complete]
+    if incomplete:
+        report.messages.append(f"table(s) not fully read: {', '.join(incomplete)}")
+    failed = report.failed_checks
+    identity_failures = [c for c in failed if c.rule in schema.IDENTITY_BY_RULE]
+    if identity_failures:
+        shown = "; ".join(c.detail for c in identity_failures[:3])
+        more = f" (+{len(identity_failures) - 3} more)" if len(identity_failures) > 3 else ""
+        report.messages.append(f"{len(identity_failures)} identity check(s) fail as printed: {shown}{more}")
+    blanks = _blank_cells(report)
+    if blanks:
+        report.messages.append(f"blank cell(s) kept as null: {', '.join(blanks[:8])}"
+                               f"{' …' if len(blanks) > 8 else ''}")
+    if report.year is None:
+        report.messages.append("reporting year not found")
+    if report.agency is None:
+        report.messages.append("agency not found")
+    report.status = "ok" if not (missing or incomplete or failed) else "partial"
+
+
+def _blank_cells(report: Report) -> list[str]:
+    out = []
+    for code, vec in report.requests.items():
+        for col, v in zip(schema.APPLICANT_CODES, vec):
+            if v is None:
+                out.append(f"requests.{code}[{col}]")
+    for code, v in zip(schema.REVIEW_CODES, report.review_litigation):
+        if v is None:
+            out.append(f"review_litigation.{code}")
+    for code, v in report.proactive.items():
+        vals = v if isinstance(v, list) else [v]
+        if code == "fees" and report.templates.get("proactive") == schema.TEMPLATE_2019:
+            continue
+        if any(x is None for x in vals):
+            out.append(f"proactive.{code}")
+    return out

@@ -1,0 +1,140 @@
+"""Agency, reporting year and publication date, read from the places reports print them.
+
+Sources in order of trust: the CMS metadata block (``发布机构 | 黄石市经信局``,
+``发布日期:2022-01-12``), the title (``达州市通川区经济和信息化局2021年政府信息公开
+工作年度报告``), the opening sentence (``向社会公布荆门市东宝区商务局2024年度…``) and
+the signature at the end (``定州市清风店镇人民政府`` / ``2024年1月10日``).
+The year is the year reported on, never the publication year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+from .tokens import normalize
+
+_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"[二][〇零○Ｏ][一二三四五六七八九〇零○Ｏ]{2}(?=年)")
+
+
+def _arabic_years(text: str) -> str:
+    """``二〇二三年`` → ``2023年``."""
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS.get(c, c) for c in m.group(0)), text)
+
+
+_REPORT = r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:情况)?(?:工作)?(?:年度)?报告"
+_TITLE_YEAR = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*(?:[\u4e00-\u9fff]{{0,16}}?)?{_REPORT}")
+_PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
+_YEAR_WORK = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?[,，]?\s*(?:我|全|本|在|按照|根据|坚持|深入|认真)")
+
+
+def find_year(lines: list[str]) -> tuple[Optional[int], str]:
+    """The year reported on, and how it was found."""
+    head = _arabic_years(normalize("\n".join(lines[:40])))
+    for m in _TITLE_YEAR.finditer(head):
+        prefix = head[max(0, m.start() - 12):m.start()]
+        if "关于做好" in prefix or "编制" in head[m.end():m.end() + 6]:
+            continue  # the notice asking for the report names the same year, but prefer a title
+        return int(m.group(1)), "title"
+    m = _TITLE_YEAR.search(head)
+    if m:
+        return int(m.group(1)), "title"
+    full = _arabic_years(normalize("\n".join(lines)))
+    m = _PERIOD.search(full)
+    if m:
+        return int(m.group(1)), "statistics period"
+    counts = Counter(int(y) for y in _YEAR_WORK.findall(full))
+    if counts:
+        return counts.most_common(1)[0][0], "most frequent year in the narrative"
+    return None, ""
+
+
+_META_AGENCY = re.compile(r"(?:发布机构|发文机关|发布单位|来源|信息来源|发文单位)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})")
+_META_DATE = re.compile(r"(?:发布日期|发文日期|发布时间|成文日期|日期)\s*[:：|]\s*\|?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_SIGN_DATE = re.compile(r"^\s*((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_AGENCY_SUFFIX = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会|管理委员会|管委会|局|厅|委|办|署|院|中心|所|站|队|街道办事处|"
+                            r"街道|镇|乡|区|县|市|州|盟|旗|公司|集团|部)$")
+_TITLE_AGENCY = re.compile(rf"([\u4e00-\u9fff（）()]{{2,40}}?)\s*((?:19|20)\d\d)\s*年度?\s*{_REPORT}")
+_AFTER_YEAR_AGENCY = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*([\u4e00-\u9fff]{{2,30}}?){_REPORT}")
+_LEADING_JUNK = re.compile(r"^.*?(?:现向社会公布|向社会公布|现将|现发布|发布|公布|关于|印发|根据|《)")
+
+
+def _clean_agency(name: str) -> Optional[str]:
+    name = normalize(name).strip(" 《》<>\"'“”:：,，。")
+    name = _LEADING_JUNK.sub("", name) if re.search(r"公布|发布|现将|关于|印发|《", name) else name
+    name = re.sub(r"(?:的|本|我)$", "", name).strip("《》 ")
+    if len(name) < 2 or not _AGENCY_SUFFIX.search(name):
+        return None
+    return name
+
+
+def find_agency(lines: list[str]) -> tuple[Optional[str], str]:
+    """The publishing agency, and where it was read."""
+    head = normalize("\n".join(lines[:40]))
+    m = _META_AGENCY.search(head)
+    if m:
+        name = _clean_agency(m.group(1))
+        if name:
+            return name, "metadata"
+    head_y = _arabic_years(head)
+    for m in _TITLE_AGENCY.finditer(head_y):
+        name = _clean_agency(m.group(1))
+        if name:
+            return name, "title"
+    # Signature: an agency name on one of the last lines, usually above a date.
+    tail = [normalize(l).strip() for l in lines[-8:] if l.strip()]
+    for i in range(len(tail) - 1, -1, -1):
+        line = tail[i]
+        if _SIGN_DATE.match(line):
+            continue
+        if len(line) <= 30 and re.fullmatch(r"[\u4e00-\u9fff（）()]+", line):
+            name = _clean_agency(line)
+            if name:
+                return name, "signature"
+    for m in _AFTER_YEAR_AGENCY.finditer(head_y):
+        name = _clean_agency(m.group(2))
+        if name:
+            return name, "title (after year)"
+    return None, ""
+
+
+def find_published(lines: list[str]) -> tuple[Optional[str], str]:
+    """Publication date as ISO ``YYYY-MM-DD`` where printed."""
+    head = normalize("\n".join(lines[:40]))
+    m = _META_DATE.search(head)
+    if m:
+        return _iso(*m.groups()), "metadata"
+    for line in reversed([normalize(l) for l in lines[-6:]]):
+        m = _SIGN_DATE.match(line)
+        if m:
+            return _iso(*m.groups()), "signature"
+    return None, ""
+
+
+def _iso(y: str, mo: str, d: str) -> Optional[str]:
+    y, mo, d = int(y), int(mo), int(d)
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+# ---------------------------------------------------------------------------
+# What kind of document this is
+# ---------------------------------------------------------------------------
+
+_OLD_TABLE = ("申请总数", "同意公开", "统计表", "依申请公开信息目录", "不同意公开", "部分同意公开")
+_NOTICE = re.compile(r"关于(?:做好|印发|开展|报送|编制|公布|发布)?.{0,30}(?:年度报告|年报).{0,10}(?:的)?(?:通知|公告|函|说明)")
+
+
+def looks_pre2019(year: Optional[int], text: str) -> bool:
+    if year is not None and year < 2019:
+        return True
+    return year is None and sum(1 for k in _OLD_TABLE if k in text) >= 2 and "本年新收" not in text
+
+
+def looks_like_notice(lines: list[str]) -> bool:
+    head = normalize("\n".join(lines[:5]))
+    return bool(_NOTICE.search(head))

@@ -1,0 +1,148 @@
+"""The six sections of a report, found by their headings in order.
+
+Headings stray from the template: own numbering (``一、`` or ``1.`` or
+``第一部分``), inline after a sentence (seed 001: ``…如下: 一、总体情况 2023年``),
+glued to the text that follows (``二、主动公开政府信息情况本单位…``), typos
+(``行政法复议``). A heading is a known phrase with a top-level number before
+it, or a short line of its own; sub-headings such as ``(一)主动公开情况``
+never count. Headings are searched in template order, each after the last.
+Table-3 row labels (``三、本年度办理结果``) carry no heading phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .. import schema
+from .tokens import normalize
+
+_NUM = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]{1,2}(?:部分|章|节)\s*[、.．:：]?|\d{1,2}\s*[、．]|#{1,4})"
+
+#: Heading phrases per section (after NFKC normalisation, so brackets are half-width).
+PHRASES: dict[str, str] = {
+    "overview": r"(?:总体情况|基本情况|工作概述|概述|总体工作情况)",
+    "proactive": r"(?:主动公开政府信息(?:的)?(?:情况|工作)|主动公开(?:情况|工作情况)|主动公开政府信息)",
+    "requests": r"(?:收到和处理政府信息公开申请(?:的)?情况|收到和处理政府信息公开(?:的)?情况|"
+                r"依申请公开(?:政府信息)?(?:的)?(?:工作)?情况|政府信息公开申请(?:的)?(?:办理)?情况)",
+    "review_litigation": r"(?:(?:因)?政府信息公开(?:工作)?(?:被申请)?行政法?复议[、和及与]?(?:提起)?行政诉讼(?:的)?(?:案件)?(?:情况)?|"
+                         r"行政法?复议[、和及与]?行政诉讼(?:的)?(?:情况|案件)|行政法?复议和?行政诉讼情况)",
+    "problems": r"(?:(?:工作)?存在的?(?:主要)?问题(?:及|和|与|以及)?(?:改进|整改)?(?:情况|措施|路径|方向)?|"
+                r"(?:主要)?问题(?:及|和|与)(?:改进|整改)(?:情况|措施)?)",
+    "other": r"(?:其他需要报告的事项|其他需报告(?:的)?事项|其他需要说明的事项|其他事项)",
+}
+
+_HEADING = {code: re.compile(rf"(?:^|(?<=[\s:：。;；]))\s*(?P<num>{_NUM})\s*(?P<phrase>{pat})")
+            for code, pat in PHRASES.items()}
+_BARE = {code: re.compile(rf"^\s*(?P<phrase>{pat})\s*$") for code, pat in PHRASES.items()}
+
+
+@dataclass
+class Heading:
+    code: str
+    line: int
+    start: int  # character offset of the heading in the (normalised) line
+    end: int    # character offset after the heading phrase
+
+
+def find_headings(lines: list[str]) -> list[Heading]:
+    """Section headings in template order; a section whose heading is missing is skipped."""
+    norm = [normalize(l) for l in lines]
+    headings: list[Heading] = []
+    pos = (0, 0)
+    for code in schema.SECTION_CODES:
+        h = _search(code, norm, pos)
+        if h:
+            headings.append(h)
+            pos = (h.line, h.end)
+    return headings
+
+
+def _search(code: str, norm: list[str], pos: tuple[int, int]) -> Optional[Heading]:
+    line0, col0 = pos
+    for i in range(line0, len(norm)):
+        line = norm[i]
+        if "|" in line:
+            continue
+        offset = col0 if i == line0 else 0
+        m = _HEADING[code].search(line, offset)
+        if m:
+            return Heading(code, i, m.start("num"), m.end("phrase"))
+        if i != line0 or offset == 0:
+            m = _BARE[code].match(line)
+            if m and len(line.strip()) <= 30:
+                return Heading(code, i, m.start("phrase"), m.end("phrase"))
+    return None
+
+
+def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optional[str]]:
+    """The text of each section (heading excluded), ``None`` for a section not found."""
+    norm = [normalize(l) for l in lines]
+    out: dict[str, Optional[str]] = {code: None for code in schema.SECTION_CODES}
+    for k, h in enumerate(headings):
+        nxt = headings[k + 1] if k + 1 < len(headings) else None
+        parts: list[str] = []
+        end_line = nxt.line if nxt else len(norm) - 1
+        for i in range(h.line, end_line + 1):
+            line = norm[i]
+            a = h.end if i == h.line else 0
+            b = nxt.start if (nxt and i == nxt.line) else len(line)
+            if a < b or (i != h.line and i != end_line):
+                parts.append(line[a:b])
+        text = "\n".join(p.strip() for p in parts).strip()
+        out[h.code] = text
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Problems vs improvements
+# ---------------------------------------------------------------------------
+
+_PART_MARKERS = [
+    # last year's problems and how they were fixed (seed 000, 001)
+    ("rectification", re.compile(r"(?:上一?年度?|\d{4}\s*年度?)(?:存在的?)?(?:主要)?问题(?:的)?(?:及|和)?(?:整改|改进)(?:情况)?|"
+                                 r"上年度?问题(?:整改|改进)情况|(?:\d{4}\s*年度?)?改进情况\s*[:：]")),
+    ("problems", re.compile(r"(?:存在的?(?:主要)?问题|主要问题|存在不足|问题和不足|不足之处|存在问题)\s*[:：]?")),
+    ("improvements", re.compile(r"(?:改进措施|下一步(?:工作)?(?:打算|计划|措施|举措)?|下年度改进措施|改进方向|"
+                                r"整改措施|工作打算|改进情况|努力方向|[将从].{0,12}(?:方面|以下).{0,10}(?:做好|改进|加强))\s*[:：]?")),
+]
+
+
+def split_problems(text: Optional[str]) -> dict[str, str]:
+    """Split section 五 into ``problems``, ``improvements`` and ``rectification`` parts.
+
+    The section is cut at its part markers (``存在问题:``, ``改进措施:``,
+    ``下一步打算:``, ``2023年度存在问题:``, ``(一)2022年问题及改进情况`` …). A
+    marker naming an earlier year's problems with their fixes opens a
+    ``rectification`` part. Text before any marker counts as problems, which is
+    how most reports without markers begin. Parts not present are empty.
+    """
+    parts = {"problems": [], "improvements": [], "rectification": []}
+    if not text:
+        return {k: "" for k in parts}
+    current = "problems"
+    in_earlier_year = False
+    for raw in re.split(r"\n+|(?<=[。;；])\s*(?=(?:\(?[一二三四五六七八九十]\)|[一二三四五六七八九十][、.])?\s*"
+                        r"(?:存在|下一步|改进|整改|\d{4}年))", text):
+        seg = raw.strip()
+        if not seg:
+            continue
+        head = seg[:40]
+        year_problem = re.search(r"(\d{4})\s*年度?(?:存在的?)?(?:主要)?问题", head)
+        if re.search(r"(?:上一?年|\d{4}\s*年)[^。]{0,6}问题[^。]{0,4}(?:及|和)[^。]{0,4}(?:整改|改进)", head) and \
+                not re.search(r"下一步|打算", head):
+            current, in_earlier_year = "rectification", True
+        elif year_problem or re.match(r"^[(（]?[一二三四五六七八九十]*[)）、.]?\s*(?:存在的?(?:主要)?问题|主要问题|存在不足)", seg):
+            current = "rectification" if (in_earlier_year and not year_problem) else "problems"
+            if year_problem:
+                in_earlier_year = False
+        elif re.match(r"^[(（]?[一二三四五六七八九十]*[)）、.]?\s*(?:\d{4}\s*年度?)?(?:改进情况|整改情况)", seg) \
+                and current in ("problems", "rectification") and in_earlier_year:
+            current = "rectification"
+        elif re.match(r"^[(（]?[一二三四五六七八九十]*[)）、.]?\s*(?:\d{4}\s*年度?)?(?:改进措施|下一步|下年度|改进情况|改进方向|整改措施|工作打算|努力方向)", seg) \
+                or re.search(r"^\d{4}\s*年[,，]?.{0,12}将从.{0,12}(?:方面|以下)", seg) \
+                or re.match(r"^下一步", seg):
+            current = "improvements"
+        parts[current].append(seg)
+    return {k: "\n".join(v) for k, v in parts.items()}

@@ -1,0 +1,202 @@
+"""Split runs of digits into cells, using only the tables' own identities.
+
+Crawler text loses the cell borders: ``3100004`` may be 3|1|0|0|0|0|4. The
+printed digits are kept exactly; what is searched is where the borders were.
+A split is accepted only if every part is a well-formed number (no leading
+zeros) and the row's identity holds. When more than one split survives, all
+of them are returned and the caller either decides with the table's other
+identities or reports the row as ambiguous, with the candidates.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Callable, Optional, Sequence
+
+from .tokens import BLANK, NUM, Token
+
+#: Stop enumerating after this many candidates: the answer is "ambiguous" anyway.
+MAX_CANDIDATES = 64
+#: Longest part considered (a count beyond 10^9 is not a count in these tables).
+MAX_PART_DIGITS = 9
+
+Vector = tuple
+Constraint = Callable[[Sequence[Optional[int]]], bool]
+
+
+def _ok_part(s: str) -> bool:
+    return bool(s) and len(s) <= MAX_PART_DIGITS and (s == "0" or s[0] != "0")
+
+
+def compositions(digits: str, k: int, limit: int = MAX_CANDIDATES * 4):
+    """All ways to cut ``digits`` into ``k`` well-formed numbers (bounded)."""
+    out: list[tuple[int, ...]] = []
+
+    def rec(start: int, left: int, acc: list[int]):
+        if len(out) >= limit:
+            return
+        if left == 1:
+            rest = digits[start:]
+            if _ok_part(rest):
+                out.append(tuple(acc + [int(rest)]))
+            return
+        max_end = min(len(digits) - (left - 1), start + MAX_PART_DIGITS)
+        for end in range(start + 1, max_end + 1):
+            part = digits[start:end]
+            if not _ok_part(part):
+                if part[0] == "0":
+                    break  # "0x…" is never a number; longer parts neither
+                continue
+            rec(end, left - 1, acc + [int(part)])
+
+    if k <= 0 or len(digits) < k:
+        return out
+    rec(0, k, [])
+    return out
+
+
+def sum_blocks(digits: str, blocks: Sequence[int], limit: int = MAX_CANDIDATES):
+    """Cut ``digits`` into consecutive blocks whose last number is the sum of the others.
+
+    ``blocks=(7,)`` is a table-3 row (six applicants and their total);
+    ``(5, 5, 5)`` is table 4. The total must equal the printed digits exactly,
+    which prunes the search to a handful of readings.
+    """
+    out: list[tuple[int, ...]] = []
+
+    def rec(start: int, bi: int, acc: list[int]):
+        if len(out) >= limit:
+            return
+        if bi == len(blocks):
+            if start == len(digits):
+                out.append(tuple(acc))
+            return
+        m = blocks[bi]
+        remaining_blocks = len(blocks) - bi - 1
+        min_after = sum(blocks[bi + 1:])  # at least one digit per later cell
+
+        def addends(pos: int, left: int, parts: list[int]):
+            if len(out) >= limit:
+                return
+            if left == 0:
+                total = str(sum(parts))
+                end = pos + len(total)
+                if digits.startswith(total, pos) and len(digits) - end >= min_after:
+                    rec(end, bi + 1, acc + parts + [int(total)])
+                return
+            # leave room for the remaining addends and the total
+            max_end = min(len(digits) - left - min_after, pos + MAX_PART_DIGITS)
+            for end in range(pos + 1, max_end + 1):
+                part = digits[pos:end]
+                if not _ok_part(part):
+                    if part[0] == "0":
+                        break
+                    continue
+                addends(end, left - 1, parts + [int(part)])
+
+        addends(start, m - 1, [])
+        del remaining_blocks
+
+    rec(0, 0, [])
+    return out
+
+
+def row_sum_ok(blocks: Sequence[int]) -> Constraint:
+    """Constraint: in each consecutive block, the last value is the sum of the others."""
+
+    def check(values: Sequence[Optional[int]]) -> bool:
+        i = 0
+        for m in blocks:
+            block = values[i:i + m]
+            i += m
+            if any(v is None for v in block):
+                continue
+            if sum(block[:-1]) != block[-1]:
+                return False
+        return True
+
+    return check
+
+
+def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]] = None):
+    """Turn a row's value tokens into ``width`` values.
+
+    Returns ``(candidates, how)``: ``how`` is ``"printed"`` when the tokens were
+    the cells as printed, ``"split"`` when borders had to be found (candidates
+    then holds every reading that satisfies ``blocks``), or ``"short"`` when no
+    reading fits (candidates empty).
+    """
+    values = [t for t in tokens if t.kind in (NUM, BLANK)]
+    if len(values) >= width:
+        return [tuple(t.value if t.kind == NUM else None for t in values[:width])], "printed"
+    check = row_sum_ok(blocks) if blocks else (lambda v: True)
+    # Fast path: one run holding the whole row.
+    nums = [t for t in values if t.kind == NUM]
+    if len(values) == 1 and nums and "." not in nums[0].digits:
+        d = nums[0].digits.lstrip("-")
+        cands = sum_blocks(d, blocks) if blocks and sum(blocks) == width else \
+            [c for c in compositions(d, width) if check(c)]
+        if cands:
+            return cands[:MAX_CANDIDATES], "split"
+    cands = _split_tokens(values, width, check)
+    if not cands:
+        # Spaces inside a run may be stray ("31 00004"): rejoin space groups and retry.
+        joined = _join_space_groups(values)
+        if len(joined) != len(values):
+            if len(joined) >= width:
+                return [tuple(t.value if t.kind == NUM else None for t in joined[:width])], "printed"
+            cands = _split_tokens(joined, width, check)
+    return (cands[:MAX_CANDIDATES], "split") if cands else ([], "short")
+
+
+def _join_space_groups(values: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for t in values:
+        if out and t.kind == NUM and t.group >= 0 and out[-1].kind == NUM and out[-1].group == t.group \
+                and "." not in t.digits and "." not in out[-1].digits:
+            prev = out[-1]
+            d = prev.digits + t.digits
+            out[-1] = Token(NUM, d, prev.line, value=int(d), digits=d, group=prev.group)
+        else:
+            out.append(t)
+    return out
+
+
+def _split_tokens(values: list[Token], width: int, check: Constraint):
+    """Distribute ``width`` cells over several tokens, splitting multi-digit runs."""
+    extra = width - len(values)
+    splittable = [i for i, t in enumerate(values) if t.kind == NUM and len(t.digits) > 1 and "." not in t.digits
+                  and not t.digits.startswith("-")]
+    if extra <= 0 or not splittable:
+        return []
+    results: list[tuple] = []
+    # how many extra cells each splittable token receives
+    for shares in _distributions(extra, len(splittable)):
+        options = []
+        for i, t in enumerate(values):
+            if i in splittable:
+                k = 1 + shares[splittable.index(i)]
+                opts = compositions(t.digits, k)
+                if not opts:
+                    break
+                options.append(opts)
+            else:
+                options.append([(t.value if t.kind == NUM else None,)])
+        else:
+            for combo in product(*options):
+                vec = tuple(v for part in combo for v in part)
+                if check(vec):
+                    results.append(vec)
+                    if len(results) >= MAX_CANDIDATES:
+                        return results
+    return results
+
+
+def _distributions(total: int, bins: int):
+    """All ways to put ``total`` identical items into ``bins`` bins."""
+    if bins == 1:
+        yield (total,)
+        return
+    for first in range(total + 1):
+        for rest in _distributions(total - first, bins - 1):
+            yield (first,) + rest

@@ -1,0 +1,435 @@
+"""Token stream → the three standard tables, whatever the layout.
+
+Rows are found by their labels, in the template's printed order: a label
+matches a row only at or after the last row matched, so header words such as
+``其他`` or ``总计`` in the applicant header never pass for rows. The value
+tokens after a row label (until the next row label) are that row's cells;
+``ogi.parse.solve`` turns them into exactly the row's width, splitting digit
+runs by the identities where the borders were lost.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Optional
+
+from .. import schema
+from ..model import Check
+from .solve import MAX_CANDIDATES, resolve_row
+from .tokens import BLANK, LABEL, NUM, Token
+
+# ---------------------------------------------------------------------------
+# Row matching
+# ---------------------------------------------------------------------------
+
+#: Keys that are ordinary words elsewhere in the table: only accepted when the
+#: previous matched row is within this many rows of them.
+_GENERIC_KEYS = {"其他", "总计"}
+_GENERIC_WINDOW = 4
+#: Group headings that carry no values of their own; never fuzzy-matched.
+_GROUP_LABELS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "申请人情况", "法人或其他组织")
+#: An unknown label this long is running text, not a spilled header: it ends a row.
+_LONG_LABEL = 24
+_FUZZY_MIN = 0.8
+
+
+@dataclass
+class RowHit:
+    """A row label found in the stream, with the value tokens that follow it."""
+
+    code: str
+    index: int
+    token_index: int
+    tokens: list[Token] = field(default_factory=list)
+    label: str = ""
+
+
+def _strip_enum(text: str) -> str:
+    import re
+    return re.sub(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])", "", text)
+
+
+def _matches(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> list[tuple[int, int]]:
+    """Rows (index, position in label) whose key occurs in ``label``, at or after ``pointer``."""
+    found: dict[int, tuple[int, int]] = {}
+    for idx in range(pointer, len(rows)):
+        row = rows[idx]
+        for key in row.keys:
+            if key in _GENERIC_KEYS and pointer < idx - _GENERIC_WINDOW:
+                continue
+            pos = label.rfind(key)
+            if pos < 0:
+                continue
+            end = pos + len(key)
+            best = found.get(idx)
+            if best is None or end - pos > best[1] - best[0]:
+                found[idx] = (pos, end)
+            break
+    # Overlapping hits (其他处理 vs 其他): keep the longer key.
+    hits = sorted(found.items(), key=lambda kv: (kv[1][0], -(kv[1][1] - kv[1][0])))
+    kept: list[tuple[int, tuple[int, int]]] = []
+    for idx, span in hits:
+        if kept and span[0] < kept[-1][1][1]:
+            prev_idx, prev_span = kept[-1]
+            if span[1] - span[0] > prev_span[1] - prev_span[0]:
+                kept[-1] = (idx, span)
+            continue
+        kept.append((idx, span))
+    # In order of position; rows must also be in template order.
+    out, last = [], -1
+    for idx, span in kept:
+        if idx > last:
+            out.append((idx, span[0]))
+            last = idx
+    return out
+
+
+def _fuzzy(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
+    """A typo'd or OCR-damaged label close to one of the next expected rows."""
+    core = _strip_enum(label)
+    if len(core) < 4 or any(g in core for g in _GROUP_LABELS):
+        return None
+    best, best_idx = 0.0, None
+    for idx in range(pointer, min(pointer + 3, len(rows))):
+        target = _strip_enum(rows[idx].zh.replace("“", "").replace("”", "").replace("（", "(").replace("）", ")"))
+        ratio = difflib.SequenceMatcher(None, core, target).ratio()
+        if ratio > best:
+            best, best_idx = ratio, idx
+    return best_idx if best >= _FUZZY_MIN else None
+
+
+def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int = 0,
+              stop_when_full: bool = True) -> tuple[list[RowHit], int]:
+    """Scan tokens from ``start`` and collect row hits with their value tokens.
+
+    Returns the hits and the index of the token after the table.
+    """
+    hits: list[RowHit] = []
+    pointer = 0
+    i = start
+    last_row = len(rows) - 1
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == LABEL:
+            found = _matches(rows, tok.text, pointer)
+            if not found:
+                f = _fuzzy(rows, tok.text, pointer)
+                if f is not None and i + 1 < len(tokens) and tokens[i + 1].kind != LABEL:
+                    found = [(f, 0)]
+            if found:
+                for idx, _pos in found:
+                    hits.append(RowHit(rows[idx].code, idx, i, label=tok.text))
+                pointer = found[-1][0] + 1
+            elif hits and len(tok.text) >= _LONG_LABEL:
+                if hits[-1].index == last_row and hits[-1].tokens:
+                    break
+                hits[-1].tokens.append(Token(LABEL, "<end>", tok.line))
+        elif hits:
+            hits[-1].tokens.append(tok)
+        # The table ends once its last row has its cells.
+        if stop_when_full and hits and hits[-1].index == last_row:
+            vals = [t for t in hits[-1].tokens if t.kind in (NUM, BLANK)]
+            if any(t.kind == LABEL and t.text == "<end>" for t in hits[-1].tokens) or \
+                    len(vals) >= rows[last_row].width and i + 1 < len(tokens) and tokens[i + 1].kind == LABEL:
+                i += 1
+                break
+        i += 1
+    for h in hits:  # value tokens only up to an end marker
+        cut = next((k for k, t in enumerate(h.tokens) if t.kind == LABEL), None)
+        if cut is not None:
+            h.tokens = h.tokens[:cut]
+    return hits, i
+
+
+def distribute_pending(hits: list[RowHit], widths: dict[str, int]) -> None:
+    """Labels printed apart from their values (PDF): give a block of values to the labels before it.
+
+    When rows were matched with no values and the next row carries the values
+    of all of them (exactly, apart from trailing blanks), hand them out in order.
+    """
+    pending: list[RowHit] = []
+    for h in hits:
+        vals = [t for t in h.tokens if t.kind in (NUM, BLANK)]
+        if not vals:
+            pending.append(h)
+            continue
+        if pending:
+            need = sum(widths[p.code] for p in pending) + widths[h.code]
+            nums = vals
+            while len(nums) > need and nums[-1].kind == BLANK:
+                nums = nums[:-1]
+            if len(nums) == need:
+                pos = 0
+                for p in pending + [h]:
+                    w = widths[p.code]
+                    p.tokens = nums[pos:pos + w]
+                    pos += w
+        pending = []
+
+
+# ---------------------------------------------------------------------------
+# Resolved table
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class TableResult:
+    """Values by row code, with the checks and messages the parse produced."""
+
+    found: bool = False
+    template: Optional[str] = None
+    values: dict[str, list] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    complete: bool = False
+    end_token: int = 0
+
+
+def _fmt(vec) -> str:
+    return " | ".join("" if v is None else str(v) for v in vec)
+
+
+def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, Optional[tuple]],
+                  table: str, result: TableResult) -> dict[str, list[tuple]]:
+    """Each hit → candidate vectors; rows printed cell by cell have exactly one."""
+    cands: dict[str, list[tuple]] = {}
+    for h in hits:
+        w = widths[h.code]
+        vals = [t for t in h.tokens if t.kind in (NUM, BLANK)]
+        if not vals:
+            continue
+        options, how = resolve_row(h.tokens, w, blocks.get(h.code))
+        extra = [t for t in vals[w:] if t.kind == NUM]
+        if how == "printed" and extra:
+            result.messages.append(f"{table} row {h.code}: {len(extra)} number(s) after its {w} cells ignored "
+                                   f"({', '.join(t.digits for t in extra[:5])})")
+        if how == "short":
+            got = " ".join(t.digits if t.kind == NUM else "_" for t in vals)
+            result.messages.append(f"{table} row {h.code}: expected {w} cells, could not read them from '{got}'")
+            cands[h.code] = []
+            continue
+        cands[h.code] = options
+        if how == "split":
+            result.checks.append(Check(
+                "inferred", True if len(options) == 1 else None,
+                f"cells of '{''.join(t.digits for t in vals if t.kind == NUM)}' separated by the row identity",
+                scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
+    return cands
+
+
+def _choose(cands: dict[str, list[tuple]], widths: dict[str, int], table: str, result: TableResult,
+            joint_ok=None) -> dict[str, list]:
+    """Pick one reading per row; where the identities leave several, null with candidates."""
+    chosen: dict[str, list] = {}
+    multi = [c for c, opts in cands.items() if len(opts) > 1]
+    if multi and joint_ok is not None:
+        space = 1
+        for c in multi:
+            space *= len(cands[c])
+        if space <= 20000:
+            fixed = {c: opts[0] for c, opts in cands.items() if len(opts) == 1}
+            survivors = []
+            for combo in product(*(cands[c] for c in multi)):
+                trial = dict(fixed)
+                trial.update(zip(multi, combo))
+                if joint_ok(trial):
+                    survivors.append(combo)
+                    if len(survivors) > MAX_CANDIDATES:
+                        break
+            if survivors:
+                for k, c in enumerate(multi):
+                    readings = sorted({s[k] for s in survivors}, key=str)
+                    if len(readings) < len(cands[c]):
+                        result.checks.append(Check(
+                            "inferred", True if len(readings) == 1 else None,
+                            f"{len(cands[c])} readings of the row narrowed to {len(readings)} by the column identities",
+                            scope=f"{table}.{c}", cells=[f"{table}.{c}"]))
+                    cands[c] = readings
+    for code, opts in cands.items():
+        if len(opts) == 1:
+            chosen[code] = list(opts[0])
+        elif not opts:
+            chosen[code] = [None] * widths[code]
+        else:
+            chosen[code] = [None] * len(opts[0])
+            result.checks.append(Check(
+                "ambiguous", False,
+                f"{len(opts)}{'+' if len(opts) >= MAX_CANDIDATES else ''} readings fit the identities; "
+                f"values left null (e.g. {_fmt(opts[0])} or {_fmt(opts[1])})",
+                scope=f"{table}.{code}", cells=[f"{table}.{code}"], candidates=[list(o) for o in opts]))
+            result.messages.append(f"{table} row {code}: ambiguous split, {len(opts)} readings; values left null")
+    return chosen
+
+
+# ---------------------------------------------------------------------------
+# Table 3
+# ---------------------------------------------------------------------------
+
+_T3_ROWS = schema.REQUEST_ROWS  # printed order, the 2019 single 其他处理 row before the 2021 sub-rows
+
+
+def _t3_joint_ok(values: dict[str, tuple]) -> bool:
+    """Column identities of table 3 on the rows present (None cells skip a column)."""
+    def col(code, c):
+        v = values.get(code)
+        return None if v is None else v[c]
+
+    outcome_codes = [c for c in values if c not in ("new", "carried_over", "total", "carry_forward")]
+    for c in range(7):
+        a = [col("new", c), col("carried_over", c), col("total", c), col("carry_forward", c)]
+        if None not in a and a[0] + a[1] != a[2] + a[3]:
+            return False
+        t = col("total", c)
+        outs = [col(o, c) for o in outcome_codes]
+        if t is not None and outs and None not in outs and sum(outs) != t:
+            return False
+    return True
+
+
+def parse_requests(tokens: list[Token], start: int) -> TableResult:
+    """Table 3 from the token stream, starting at ``start``."""
+    result = TableResult()
+    hits, end = find_rows(tokens, _T3_ROWS, start)
+    result.end_token = end
+    if not hits:
+        return result
+    result.found = True
+    widths = {r.code: 7 for r in _T3_ROWS}
+    distribute_pending(hits, widths)
+    has_2021_other = any(h.code.startswith("other.") and h.tokens for h in hits)
+    has_2019_other = any(h.code == "other" and h.tokens for h in hits)
+    if has_2021_other and has_2019_other:
+        result.messages.append("table 3 has both the single 其他处理 row (2019) and its sub-rows (2021); "
+                               "the 2021 sub-rows are kept")
+    template = schema.TEMPLATE_2019 if has_2019_other and not has_2021_other else schema.TEMPLATE_2021
+    if template == schema.TEMPLATE_2021:
+        hits = [h for h in hits if h.code != "other"]
+    result.template = template
+    seen: set[str] = set()
+    unique_hits = []
+    for h in hits:
+        if h.code in seen:
+            continue
+        seen.add(h.code)
+        unique_hits.append(h)
+    blocks = {r.code: (7,) for r in _T3_ROWS}
+    cands = _resolve_hits(unique_hits, widths, blocks, "requests", result)
+    chosen = _choose(cands, widths, "requests", result, joint_ok=_t3_joint_ok)
+    order = schema.request_row_codes(template)
+    result.values = {code: chosen[code] for code in order if code in chosen}
+    missing = [code for code in order if code not in result.values]
+    no_values = [h.code for h in unique_hits if h.code not in cands]
+    if no_values:
+        result.messages.append(f"table 3 rows printed without values: {', '.join(no_values)}")
+    if missing:
+        result.messages.append(f"table 3 ({template} template) rows not found: {', '.join(missing)}")
+    unreadable = [code for code, opts in cands.items() if not opts]
+    result.complete = not (missing or no_values or unreadable) and not any(c.rule == "ambiguous" for c in result.checks)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Table 2
+# ---------------------------------------------------------------------------
+
+
+def detect_proactive_template(tokens: list[Token]) -> Optional[str]:
+    text = "".join(t.text for t in tokens if t.kind == LABEL)
+    score = {tpl: sum(1 for m in marks if m.replace("/", "") in text.replace("/", ""))
+             for tpl, marks in schema.PROACTIVE_TEMPLATE_MARKERS.items()}
+    if score[schema.TEMPLATE_2019] > score[schema.TEMPLATE_2021]:
+        return schema.TEMPLATE_2019
+    if score[schema.TEMPLATE_2021]:
+        return schema.TEMPLATE_2021
+    return None
+
+
+def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
+    """Table 2 between token indices ``start`` and ``stop``."""
+    result = TableResult()
+    region = tokens[start:stop]
+    template = detect_proactive_template(region)
+    if template is None:
+        # No header: the width of the licensing row tells (1 cell in 2021, 3 in 2019).
+        template = schema.TEMPLATE_2021
+    rows = schema.PROACTIVE_ROWS[template]
+    hits, _ = find_rows(region, rows, 0, stop_when_full=False)
+    if not hits:
+        return result
+    result.found = True
+    result.template = template
+    widths = {r.code: r.width for r in rows}
+    distribute_pending(hits, widths)
+    first = {}
+    for h in hits:
+        first.setdefault(h.code, h)
+    cands = _resolve_hits(list(first.values()), widths, {}, "proactive", result)
+    chosen = _choose(cands, widths, "proactive", result)
+    out: dict[str, object] = {}
+    for r in rows:
+        if r.code not in chosen:
+            continue
+        v = chosen[r.code]
+        if template == schema.TEMPLATE_2021:
+            out[r.code] = v if r.width > 1 else v[0]
+        else:
+            if r.code in ("regulations", "normative_documents", "other_services", "procurement", "fee_items"):
+                out[r.code] = v
+            else:  # licensing, penalty, coercion: the decisions go to the common key
+                out[r.code] = v[2]
+                out[f"{r.code}_items"] = v[:2]
+    if template == schema.TEMPLATE_2019:
+        out["fees"] = None
+    result.values = out
+    missing = [r.code for r in rows if r.code not in chosen]
+    if missing:
+        result.messages.append(f"table 2 ({template} template) rows not found or without values: "
+                               f"{', '.join(missing)}")
+    result.complete = not missing and not any(c.rule == "ambiguous" for c in result.checks)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Table 4
+# ---------------------------------------------------------------------------
+
+
+def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
+    """Table 4: fifteen numbers after its header, in three groups of five."""
+    result = TableResult()
+    region = tokens[start:stop]
+    values: list[Token] = []
+    first_num_line = None
+    for t in region:
+        if t.kind == LABEL:
+            if values and any(v.kind == NUM for v in values) and len(t.text) >= _LONG_LABEL:
+                break
+            continue
+        if t.kind == NUM and first_num_line is None:
+            first_num_line = t.line
+            # header padding: blanks before the first number, on earlier lines
+            values = [v for v in values if v.line == t.line]
+        values.append(t)
+    nums = [v for v in values if v.kind == NUM]
+    if not nums:
+        return result
+    result.found = True
+    options, how = resolve_row(values, 15, (5, 5, 5))
+    extra = [t for t in values[15:] if t.kind == NUM]
+    if how == "printed" and extra:
+        result.messages.append(f"table 4: {len(extra)} number(s) after its 15 cells ignored")
+    if how == "short":
+        result.messages.append(f"table 4: expected 15 cells, could not read them from "
+                               f"'{' '.join(t.digits if t.kind == NUM else '_' for t in values)}'")
+        result.values = {"review_litigation": [None] * 15}
+        return result
+    if how == "split":
+        result.checks.append(Check("inferred", True if len(options) == 1 else None,
+                                   "table 4 cells separated by the group totals", scope="review_litigation",
+                                   cells=["review_litigation"]))
+    chosen = _choose({"review_litigation": options}, {"review_litigation": 15}, "review_litigation", result)
+    result.values = {"review_litigation": chosen["review_litigation"]}
+    result.complete = not any(c.rule == "ambiguous" for c in result.checks)
+    return result

@@ -1,0 +1,229 @@
+"""Lines of any layout → a flat stream of tokens: labels, numbers and blank cells.
+
+Every layout of FORMAT.md reduces to this stream, so the table parser never
+needs to know which layout it reads:
+
+* ``a | b | c |`` rows (seed 000), one cell per line with `` |`` (002, 004) and
+  readers' rendered HTML/Word/PDF tables: cells are the text between ``|``;
+  an empty cell is a *blank* token (printed blank, which is not 0);
+* one cell per line without separators (003): each non-empty line is a cell;
+* crawler text with no separators: a cell is cut into label and number
+  pieces, so ``一、本年新收政府信息公开申请数量3100004`` gives a label and a
+  number run that the solver later splits by the identities;
+* PDF text: ``label 48 3 0 0 1 0 52`` gives a label and numbers that belong to
+  one *space group*, which the solver may rejoin if the spaces were stray.
+
+Tokens know nothing of the template; ``ogi.parse.labels`` does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional, Union
+
+Number = Union[int, float]
+
+LABEL, NUM, BLANK = "label", "num", "blank"
+
+
+@dataclass
+class Token:
+    """One piece of table text.
+
+    ``text`` is the normalised text (labels: whitespace and quotes removed).
+    For numbers ``value`` is the parsed value and ``digits`` the printed digit
+    string (used to split runs); ``group`` ties numbers that were separated only
+    by spaces inside one cell; ``line`` is the source line index (0-based).
+    """
+
+    kind: str
+    text: str
+    line: int
+    value: Optional[Number] = None
+    digits: str = ""
+    group: int = -1
+    raw: str = ""
+
+    def __repr__(self) -> str:  # compact, for debugging and test failure output
+        if self.kind == NUM:
+            return f"N({self.digits}{'~' + str(self.group) if self.group >= 0 else ''})"
+        if self.kind == BLANK:
+            return "_"
+        return f"L({self.text[:12]})"
+
+
+# Full-width forms, ideographic space, no-break space → ASCII; keeps CJK as is.
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("\u2212", "-").replace("\u00a0", " ")
+
+
+_WS = re.compile(r"\s+")
+_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+
+
+def label_key(text: str) -> str:
+    """Normalised label text for matching: no whitespace, no quotes, half-width forms."""
+    return _QUOTES.sub("", _WS.sub("", normalize(text)))
+
+
+# A cell that means "nothing printed here": keep it a blank (null), never 0.
+_BLANK_WORDS = {"", "-", "--", "—", "——", "/", "\\", "无", "空", "—/—", "null", "none", "n/a", "na"}
+
+# Numbers: optional sign, thousands separators, decimals, optional unit.
+_NUMBER = re.compile(r"-?\d+(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
+_UNIT = r"(?:万元|元|件|个|条|次|项|人次|家|份)"
+_PURE_NUMBER = re.compile(rf"^\s*(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({_UNIT})?\s*$")
+# An enumerator glued before a label: "3.要求提供公开出版物", "2、重复申请".
+_ENUM_AFTER = re.compile(r"[.、．](?=[\u4e00-\u9fff\"“'‘(])")
+# Placeholder headers of OCR/model markdown: 数据1 … 数据7, 列1, Column 2.
+_PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
+# Parenthetical remarks inside value cells: "22（其中修订 16 件）".
+_REMARK = re.compile(r"\([^()]*[\u4e00-\u9fff][^()]*\)")
+# Page footers and page numbers that PDF conversion leaves inside tables.
+_FOOTER = re.compile(r"^\s*(?:[-—–_]+\s*\d{1,4}\s*[-—–_]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+)\s*$",
+                     re.I)
+# Markdown separator rows: |---|:---:|
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
+
+
+def parse_number(text: str) -> tuple[Optional[Number], str]:
+    """``'1,234'`` → ``(1234, '1234')``; ``'7926.3139'`` → float; returns ``(None, '')`` if not a number."""
+    m = _PURE_NUMBER.match(text)
+    if not m:
+        return None, ""
+    s = m.group(1).replace(",", "")
+    if "." in s:
+        return float(s), s
+    return int(s), s
+
+
+def is_footer(line: str) -> bool:
+    return bool(_FOOTER.match(normalize(line)))
+
+
+def split_cells(lines: list[str], start_line: int = 0) -> list[tuple[str, int, bool]]:
+    """Cut lines into cells ``(text, line_index, from_separator)``.
+
+    ``from_separator`` is True for cells delimited by ``|`` (an empty one is a
+    printed blank); a line without ``|`` is one cell (empty lines give none).
+    Rules that real layouts need:
+
+    * a line starting with ``|`` right after a line without any ``|`` closes
+      that line's cell (seed 004 prints ``总计`` then ``| ||||||``);
+    * a markdown row ``| a | b |`` starts with a pipe that opens, not closes;
+    * the text after a line's last ``|`` is a cell only if not empty.
+    """
+    cells: list[tuple[str, int, bool]] = []
+    prev_open = False  # previous non-empty line had text not closed by '|'
+    for offset, raw in enumerate(lines):
+        i = start_line + offset
+        line = _MD_HEADING.sub("", normalize(raw)).strip()
+        if not line:
+            continue
+        if is_footer(line) or _MD_SEPARATOR.match(line):
+            continue
+        if "|" not in line:
+            cells.append((line, i, False))
+            prev_open = True
+            continue
+        parts = line.split("|")
+        if line.startswith("|"):
+            has_content = any(p.strip() for p in parts[1:])
+            if prev_open or has_content:
+                # closes the previous line's cell, or opens a markdown row
+                parts = parts[1:]
+        last = parts.pop()
+        for p in parts:
+            cells.append((p.strip(), i, True))
+        if last.strip():
+            cells.append((last.strip(), i, False))
+            prev_open = True
+        else:
+            prev_open = False
+    return cells
+
+
+def _number_pieces(text: str) -> list[tuple[int, int]]:
+    """Spans of numbers in mixed text, leaving enumerator digits to their labels."""
+    spans = []
+    for m in _NUMBER.finditer(text):
+        s, e = m.span()
+        # "00000003.要求…": the last digit enumerates the next label.
+        if _ENUM_AFTER.match(text, e) and "." not in m.group(0)[:-1]:
+            e -= 1
+        if e <= s or not text[s:e].strip("-"):
+            continue
+        spans.append((s, e))
+    return spans
+
+
+def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: list[int]) -> list[Token]:
+    """One cell → tokens (a cell may hold a label and numbers run together)."""
+    stripped = text.strip()
+    if stripped.lower() in _BLANK_WORDS:
+        return [Token(BLANK, "", line, raw=text)] if (from_separator or stripped) else []
+    value, digits = parse_number(stripped)
+    if value is not None:
+        return [Token(NUM, digits, line, value=value, digits=digits, raw=text)]
+    # A value with a remark: "22(其中修订 16 件)" → 22.
+    if _NUMBER.match(stripped):
+        without = _REMARK.sub("", stripped).strip()
+        value, digits = parse_number(without)
+        if value is not None:
+            return [Token(NUM, digits, line, value=value, digits=digits, raw=text)]
+    if _PLACEHOLDER.fullmatch(stripped):
+        return [Token(LABEL, label_key(stripped), line, raw=text)]
+    tokens: list[Token] = []
+    pos = 0
+    prev_num_end = None
+    group = -1
+    for s, e in _number_pieces(stripped):
+        between = stripped[pos:s]
+        if between.strip():
+            tokens.append(Token(LABEL, label_key(between), line, raw=between))
+            group = -1
+        elif prev_num_end is not None and between and between.isspace():
+            # numbers separated only by spaces: one space group
+            if group < 0:
+                group_counter[0] += 1
+                group = group_counter[0]
+                tokens[-1].group = group
+        else:
+            group = -1
+        num_text = stripped[s:e]
+        v, d = parse_number(num_text)
+        if v is None:
+            tokens.append(Token(LABEL, label_key(num_text), line, raw=num_text))
+        else:
+            tokens.append(Token(NUM, d, line, value=v, digits=d, group=group, raw=num_text))
+        pos = e
+        prev_num_end = e
+    rest = stripped[pos:]
+    if rest.strip():
+        tokens.append(Token(LABEL, label_key(rest), line, raw=rest))
+    return tokens
+
+
+def tokenize(lines: list[str], start_line: int = 0) -> list[Token]:
+    """Lines → tokens, after dropping narrative sentences (see ``table_text``)."""
+    counter = [0]
+    tokens: list[Token] = []
+    for text, line, sep in split_cells(lines, start_line):
+        tokens.extend(tokenize_cell(text, line, sep, counter))
+    return tokens
+
+
+def table_text(line: str) -> str:
+    """The part of a line that can hold table cells: narrative sentences are cut off.
+
+    A line without ``|`` whose text ends sentences (``。``) is narrative; a
+    crawler line may glue a table after a sentence, so the text after the last
+    ``。`` is kept.
+    """
+    if "|" in line or "。" not in line:
+        return line
+    return line.rsplit("。", 1)[1]

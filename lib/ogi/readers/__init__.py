@@ -1,0 +1,88 @@
+"""Readers: turn a file of any supported type into a ``Document``.
+
+The type is sniffed from the bytes, not trusted from the extension (crawlers
+save HTML as ``.txt`` and PDFs as ``.html``). A reader never raises for bad
+input: it returns a Document whose ``error`` says what was wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from .document import CELL_SEP, Document, render_row, sha256_bytes
+from .text import read_text
+
+__all__ = ["CELL_SEP", "Document", "read_bytes", "read_file", "render_row", "sniff"]
+
+#: Refuse to read files larger than this (bytes); they are reported, not parsed.
+MAX_BYTES = 64 * 1024 * 1024
+
+_MAGIC = (
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"Rar!", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\xd0\xcf\x11\xe0", "legacy Office (OLE2) file, e.g. .doc/.xls"),
+    (b"{\\rtf", "RTF document"),
+)
+_HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|table|div|p|meta|tr|td)\b", re.I)
+
+
+def sniff(data: bytes) -> str:
+    """Name the content type of raw bytes: ``text``, ``html``, ``docx``, ``pdf``, or a binary kind."""
+    head = data[:1024]
+    for magic, kind in _MAGIC:
+        if kind and head.startswith(magic):
+            return kind
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "ZIP archive"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if _HTML_HINT.search(stripped[:512]) and stripped[:1] == b"<":
+        return "html"
+    if _HTML_HINT.search(data[:4096]) and data[:4096].count(b"<td") + data[:4096].count(b"<p") >= 2:
+        return "html"
+    return "text"
+
+
+def read_bytes(source: str, data: bytes) -> Document:
+    """Read raw bytes into a Document; never raises for bad content."""
+    sha = sha256_bytes(data)
+    if not data.strip():
+        return Document(source=source, sha256=sha, error="empty file" if not data else "file holds only whitespace")
+    kind = sniff(data)
+    try:
+        if kind == "text":
+            return read_text(source, data)
+        if kind == "html":
+            from .html import read_html
+            return read_html(source, data)
+        if kind == "docx":
+            from .office import read_docx
+            return read_docx(source, data)
+        if kind == "pdf":
+            from .office import read_pdf
+            return read_pdf(source, data)
+    except Exception as exc:  # a reader bug or a hostile file must not stop a corpus build
+        return Document(source=source, format=kind, sha256=sha,
+                        error=f"could not read {kind} file: {type(exc).__name__}: {exc}")
+    return Document(source=source, format="binary", sha256=sha, error=f"binary file ({kind}), not a text report")
+
+
+def read_file(path: str | os.PathLike) -> Document:
+    """Read a file into a Document; unreadable files give a Document with ``error`` set."""
+    source = os.fspath(path)
+    try:
+        size = os.path.getsize(source)
+        if size > MAX_BYTES:
+            return Document(source=source, error=f"file too large ({size:,} bytes > {MAX_BYTES:,})")
+        with open(source, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return Document(source=source, error=f"cannot open file: {exc.strerror or exc}")
+    return read_bytes(source, data)

@@ -1,0 +1,44 @@
+"""Splitting runs of digits by the identities (FORMAT.md, layout family 3)."""
+
+from ogi.parse.solve import compositions, resolve_row, sum_blocks
+from ogi.parse.tokens import tokenize
+
+
+def test_format_md_examples():
+    assert sum_blocks("3100004", (7,)) == [(3, 1, 0, 0, 0, 0, 4)]
+    assert sum_blocks("100010000000000", (5, 5, 5)) == [(1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)]
+
+
+def test_no_leading_zeros():
+    assert compositions("0000000", 7) == [(0,) * 7]
+    assert compositions("01", 1) == []
+
+
+def test_ambiguous_table2_run_has_all_candidates():
+    cands = compositions("124310", 3)
+    assert (12, 4, 310) in cands and len(cands) > 1
+
+
+def test_multi_digit_totals():
+    # 48 3 0 0 1 0 52 run together
+    assert sum_blocks("4830010 52".replace(" ", ""), (7,)) == [(48, 3, 0, 0, 1, 0, 52)]
+
+
+def test_resolve_row_prefers_printed_cells():
+    toks = tokenize(["0 | 0 | 0 | 0 | 0 | 0 | 0 |"])
+    cands, how = resolve_row(toks, 7, (7,))
+    assert how == "printed" and cands == [(0,) * 7]
+
+
+def test_resolve_row_rejoins_stray_spaces():
+    # a stray space inside a number: "1 2" is 12 when only that reading satisfies the row total
+    toks = tokenize(["一、本年新收政府信息公开申请数量 1 2 00000 12"])
+    toks = [t for t in toks if t.kind != "label"]
+    cands, how = resolve_row(toks, 7, (7,))
+    assert (12, 0, 0, 0, 0, 0, 12) in cands
+
+
+def test_unsplittable_run_is_short():
+    toks = [t for t in tokenize(["99"]) if t.kind == "num"]
+    cands, how = resolve_row(toks, 7, (7,))
+    assert how == "short" and cands == []
