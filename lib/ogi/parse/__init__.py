@@ -208,16 +208,22 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None
 
 
 def _blank_cells(report: Report) -> list[str]:
+    """Cells printed blank (null), not counting rows left null because they were ambiguous."""
     out = []
+    unsure = {c.scope for c in report.checks if c.rule == "ambiguous"}
     for code, vec in report.requests.items():
+        if f"requests.{code}" in unsure:
+            continue
         for col, v in zip(schema.APPLICANT_CODES, vec):
             if v is None:
                 out.append(f"requests.{code}[{col}]")
     for code, v in zip(schema.REVIEW_CODES, report.review_litigation):
-        if v is None:
+        if v is None and "review_litigation.review_litigation" not in unsure:
             out.append(f"review_litigation.{code}")
     for code, v in report.proactive.items():
         vals = v if isinstance(v, list) else [v]
+        if f"proactive.{code}" in unsure:
+            continue
         if code == "fees" and report.templates.get("proactive") == schema.TEMPLATE_2019:
             continue
         if any(x is None for x in vals):

@@ -72,7 +72,6 @@ def sum_blocks(digits: str, blocks: Sequence[int], limit: int = MAX_CANDIDATES):
                 out.append(tuple(acc))
             return
         m = blocks[bi]
-        remaining_blocks = len(blocks) - bi - 1
         min_after = sum(blocks[bi + 1:])  # at least one digit per later cell
 
         def addends(pos: int, left: int, parts: list[int]):
@@ -95,7 +94,6 @@ def sum_blocks(digits: str, blocks: Sequence[int], limit: int = MAX_CANDIDATES):
                 addends(end, left - 1, parts + [int(part)])
 
         addends(start, m - 1, [])
-        del remaining_blocks
 
     rec(0, 0, [])
     return out
@@ -123,8 +121,9 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
 
     Returns ``(candidates, how)``: ``how`` is ``"printed"`` when the tokens were
     the cells as printed, ``"split"`` when borders had to be found (candidates
-    then holds every reading that satisfies ``blocks``), or ``"short"`` when no
-    reading fits (candidates empty).
+    then holds every reading that satisfies ``blocks``), ``"gap"`` when one or
+    two cells left no trace (candidates place a null at each possible
+    position), or ``"short"`` when no reading fits (candidates empty).
     """
     values = [t for t in tokens if t.kind in (NUM, BLANK)]
     if len(values) >= width:
@@ -146,7 +145,46 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
             if len(joined) >= width:
                 return [tuple(t.value if t.kind == NUM else None for t in joined[:width])], "printed"
             cands = _split_tokens(joined, width, check)
-    return (cands[:MAX_CANDIDATES], "split") if cands else ([], "short")
+    if cands:
+        return cands[:MAX_CANDIDATES], "split"
+    gaps = _gap_readings(values, width, check)
+    return (gaps, "gap") if gaps else ([], "short")
+
+
+def _gap_readings(values: list[Token], width: int, check: Constraint):
+    """A cell or two short: the blank that left no trace may be anywhere; list where.
+
+    Layouts without separators cannot show a blank cell (seed 004's blank total
+    printed without ``|`` would vanish). Every placement of the missing cells
+    consistent with the row identity is a candidate; the caller narrows them
+    with the column identities or reports them as ambiguous.
+    """
+    out: list[tuple] = []
+    for missing in (1, 2):
+        n = width - missing
+        if n < len(values) or not values:
+            continue
+        if n == len(values):
+            bases = [tuple(t.value if t.kind == NUM else None for t in values)]
+        else:
+            bases = _split_tokens(values, n, lambda v: True)
+        for base in bases:
+            for positions in _positions(width, missing):
+                it = iter(base)
+                vec = tuple(None if i in positions else next(it) for i in range(width))
+                if check(vec) and vec not in out:
+                    out.append(vec)
+                    if len(out) >= MAX_CANDIDATES:
+                        return out
+        if out:
+            return out
+    return out
+
+
+def _positions(width: int, k: int):
+    if k == 1:
+        return [(i,) for i in range(width)]
+    return [(i, j) for i in range(width) for j in range(i + 1, width)]
 
 
 def _join_space_groups(values: list[Token]) -> list[Token]:

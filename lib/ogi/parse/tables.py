@@ -108,6 +108,7 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
     """
     hits: list[RowHit] = []
     pointer = 0
+    last_used = start  # the table ends after the last token a row took
     i = start
     last_row = len(rows) - 1
     while i < len(tokens):
@@ -122,11 +123,14 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 for idx, _pos in found:
                     hits.append(RowHit(rows[idx].code, idx, i, label=tok.text))
                 pointer = found[-1][0] + 1
+                last_used = i
             elif hits and len(tok.text) >= _LONG_LABEL:
                 if hits[-1].index == last_row and hits[-1].tokens:
                     break
                 hits[-1].tokens.append(Token(LABEL, "<end>", tok.line))
         elif hits:
+            if not any(t.kind == LABEL for t in hits[-1].tokens):
+                last_used = i
             hits[-1].tokens.append(tok)
         # The table ends once its last row has its cells.
         if stop_when_full and hits and hits[-1].index == last_row:
@@ -140,7 +144,7 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
         cut = next((k for k, t in enumerate(h.tokens) if t.kind == LABEL), None)
         if cut is not None:
             h.tokens = h.tokens[:cut]
-    return hits, i
+    return hits, min(i, last_used + 1)
 
 
 def distribute_pending(hits: list[RowHit], widths: dict[str, int]) -> None:
@@ -211,11 +215,18 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             cands[h.code] = []
             continue
         cands[h.code] = options
+        printed = " ".join(t.digits if t.kind == NUM else "_" for t in vals)
         if how == "split":
+            by = "the row identity" if blocks.get(h.code) else "the only well-formed split"
             result.checks.append(Check(
                 "inferred", True if len(options) == 1 else None,
-                f"cells of '{''.join(t.digits for t in vals if t.kind == NUM)}' separated by the row identity",
+                f"cells of '{printed}' separated by {by}" if len(options) == 1 else
+                f"'{printed}' splits {len(options)} ways by {by}",
                 scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
+        elif how == "gap":
+            result.checks.append(Check(
+                "inferred", None, f"'{printed}' has {w - len(vals)} cell(s) fewer than the row's {w}: "
+                                  "a blank left no trace", scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
     return cands
 
 
