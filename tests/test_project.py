@@ -1,0 +1,76 @@
+"""Project hygiene: environment.yml and pyproject agree, raw data matches its manifest, no path hacks."""
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from ogi import manifest, paths
+
+ROOT = Path(__file__).resolve().parents[1]
+# conda-forge names that differ from PyPI names
+CONDA_TO_PYPI = {"python-kaleido": "kaleido"}
+
+
+def _name(req: str) -> str:
+    return re.split(r"[<>=!~ \[]", req.strip(), maxsplit=1)[0].lower()
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    reqs = project["dependencies"] + project["optional-dependencies"]["test"]
+    pip_side = {_name(r): r.replace(" ", "")[len(_name(r)):] for r in reqs}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda_side = {}
+    for dep in env["dependencies"]:
+        if not isinstance(dep, str) or _name(dep) in ("python", "pip"):
+            continue
+        conda_name = _name(dep)
+        conda_side[CONDA_TO_PYPI.get(conda_name, conda_name)] = dep.replace(" ", "")[len(conda_name):]
+    assert conda_side == pip_side  # same packages, same version constraints
+
+
+def test_raw_files_match_manifest():
+    assert manifest.verify() == []
+    names = {e.file for e in manifest.read()}
+    assert {p.name for p in paths.RAW.glob("*.txt")} <= names
+
+
+def test_manifest_detects_a_changed_file(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    f = raw / "a.txt"
+    f.write_text("一", encoding="utf-8")
+    m = raw / "MANIFEST.tsv"
+    manifest.add([f], source="test", raw=raw, manifest=m)
+    assert manifest.verify(raw, m) == []
+    f.write_text("二", encoding="utf-8")
+    (raw / "b.txt").write_text("三", encoding="utf-8")
+    problems = manifest.verify(raw, m)
+    assert any("changed" in p for p in problems) and any("not recorded" in p for p in problems)
+
+
+def test_no_sys_path_edits_or_absolute_paths():
+    files = subprocess.run(["git", "ls-files", "*.py", "*.ipynb"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    bad = []
+    for f in files:
+        text = (ROOT / f).read_text(encoding="utf-8", errors="replace")
+        if re.search(r"sys\.path\.(append|insert)|['\"]/(work|home|Users)/", text) and f != "tests/test_project.py":
+            bad.append(f)
+    assert not bad
+
+
+def test_package_is_installed_not_path_hacked():
+    out = subprocess.run([sys.executable, "-c", "import ogi, sys; print(ogi.__file__)"], capture_output=True,
+                         text=True, cwd="/", check=True).stdout
+    assert "lib/ogi" in out
+
+
+def test_cli_entry_point_is_installed():
+    ogi_bin = Path(sys.executable).with_name("ogi")
+    assert ogi_bin.exists()
+    out = subprocess.run([str(ogi_bin), "--help"], capture_output=True, text=True, check=True).stdout
+    assert "parse" in out
