@@ -18,7 +18,7 @@ from typing import Optional
 from .. import schema
 from .tokens import normalize
 
-_NUM = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]{1,2}(?:部分|章|节)\s*[、.．:：]?|\d{1,2}\s*[、．]|#{1,4})"
+_NUM = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]{1,2}(?:部分|章|节)\s*[、.．:：]?|\d{1,2}\s*[、.．](?!\d)|#{1,4})"
 
 #: Heading phrases per section (after NFKC normalisation, so brackets are half-width).
 PHRASES: dict[str, str] = {
@@ -99,50 +99,48 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
 # Problems vs improvements
 # ---------------------------------------------------------------------------
 
-_PART_MARKERS = [
-    # last year's problems and how they were fixed (seed 000, 001)
-    ("rectification", re.compile(r"(?:上一?年度?|\d{4}\s*年度?)(?:存在的?)?(?:主要)?问题(?:的)?(?:及|和)?(?:整改|改进)(?:情况)?|"
-                                 r"上年度?问题(?:整改|改进)情况|(?:\d{4}\s*年度?)?改进情况\s*[:：]")),
-    ("problems", re.compile(r"(?:存在的?(?:主要)?问题|主要问题|存在不足|问题和不足|不足之处|存在问题)\s*[:：]?")),
-    ("improvements", re.compile(r"(?:改进措施|下一步(?:工作)?(?:打算|计划|措施|举措)?|下年度改进措施|改进方向|"
-                                r"整改措施|工作打算|改进情况|努力方向|[将从].{0,12}(?:方面|以下).{0,10}(?:做好|改进|加强))\s*[:：]?")),
-]
+_ENUM = r"^[(（]?[一二三四五六七八九十\d]{0,3}[)）、.]?\s*"
+# A marker naming the year whose problems follow: "2023年度存在问题", "(一)2022年问题及改进情况".
+_YEAR_PROBLEM = re.compile(_ENUM + r"(?:(\d{4})\s*年度?|上一?年度?)[^。:：]{0,8}问题")
+_PROBLEM = re.compile(_ENUM + r"(?:存在的?(?:主要)?问题|主要问题|存在不足|问题和不足|不足之处|存在问题)")
+# Improvements still to come (this year's plans), as opposed to fixes already made.
+_PLAN = re.compile(_ENUM + r"(?:\d{4}\s*年度?[,，]?\s*)?(?:下一步|下年度|改进措施|整改措施|工作打算|努力方向|改进方向|"
+                   r"今后|[^。]{0,12}将从[^。]{0,12}(?:方面|以下))")
+_FIXED = re.compile(_ENUM + r"(?:\d{4}\s*年度?)?(?:改进情况|整改情况|整改落实情况)")
+# Where a line holds several parts: "存在问题:…。 下一步打算:…" (seed 001).
+_INLINE_SPLIT = re.compile(r"(?<=[。;；])\s*(?=(?:存在问题|下一步|改进情况|改进措施|整改情况)[^。]{0,6}[:：])")
 
 
-def split_problems(text: Optional[str]) -> dict[str, str]:
+def split_problems(text: Optional[str], year: Optional[int] = None) -> dict[str, str]:
     """Split section 五 into ``problems``, ``improvements`` and ``rectification`` parts.
 
-    The section is cut at its part markers (``存在问题:``, ``改进措施:``,
-    ``下一步打算:``, ``2023年度存在问题:``, ``(一)2022年问题及改进情况`` …). A
-    marker naming an earlier year's problems with their fixes opens a
-    ``rectification`` part. Text before any marker counts as problems, which is
-    how most reports without markers begin. Parts not present are empty.
+    Reports cut the section with markers: ``存在问题:``, ``改进措施:``,
+    ``下一步打算:``; many also look back at the previous year first
+    (seed 000: ``2023年度存在问题:`` … ``2024年度改进情况:`` … then ``2024年度存在问题:``;
+    seed 001: ``(一)2022年问题及改进情况`` … ``(二)2023年问题及下一步打算``). A marker
+    naming a year before the report's year opens ``rectification`` (last year's
+    problems and the fixes made), which lasts until the current year's problems
+    or the plans begin. Text before any marker counts as problems, which is how
+    reports without markers begin. Parts not present are empty strings.
     """
-    parts = {"problems": [], "improvements": [], "rectification": []}
+    parts: dict[str, list[str]] = {"problems": [], "improvements": [], "rectification": []}
     if not text:
         return {k: "" for k in parts}
+    segments = [seg.strip() for line in text.split("\n") for seg in _INLINE_SPLIT.split(line) if seg.strip()]
+    marked_years = sorted({int(m.group(1)) for seg in segments if (m := _YEAR_PROBLEM.match(seg)) and m.group(1)})
+    if year is None and len(marked_years) > 1:
+        year = marked_years[-1]
     current = "problems"
-    in_earlier_year = False
-    for raw in re.split(r"\n+|(?<=[。;；])\s*(?=(?:\(?[一二三四五六七八九十]\)|[一二三四五六七八九十][、.])?\s*"
-                        r"(?:存在|下一步|改进|整改|\d{4}年))", text):
-        seg = raw.strip()
-        if not seg:
-            continue
-        head = seg[:40]
-        year_problem = re.search(r"(\d{4})\s*年度?(?:存在的?)?(?:主要)?问题", head)
-        if re.search(r"(?:上一?年|\d{4}\s*年)[^。]{0,6}问题[^。]{0,4}(?:及|和)[^。]{0,4}(?:整改|改进)", head) and \
-                not re.search(r"下一步|打算", head):
-            current, in_earlier_year = "rectification", True
-        elif year_problem or re.match(r"^[(（]?[一二三四五六七八九十]*[)）、.]?\s*(?:存在的?(?:主要)?问题|主要问题|存在不足)", seg):
-            current = "rectification" if (in_earlier_year and not year_problem) else "problems"
-            if year_problem:
-                in_earlier_year = False
-        elif re.match(r"^[(（]?[一二三四五六七八九十]*[)）、.]?\s*(?:\d{4}\s*年度?)?(?:改进情况|整改情况)", seg) \
-                and current in ("problems", "rectification") and in_earlier_year:
-            current = "rectification"
-        elif re.match(r"^[(（]?[一二三四五六七八九十]*[)）、.]?\s*(?:\d{4}\s*年度?)?(?:改进措施|下一步|下年度|改进情况|改进方向|整改措施|工作打算|努力方向)", seg) \
-                or re.search(r"^\d{4}\s*年[,，]?.{0,12}将从.{0,12}(?:方面|以下)", seg) \
-                or re.match(r"^下一步", seg):
+    for seg in segments:
+        m = _YEAR_PROBLEM.match(seg)
+        if m:
+            earlier = (m.group(1) is None) or (year is not None and int(m.group(1)) < year)
+            current = "rectification" if earlier else "problems"
+        elif _PLAN.match(seg):
             current = "improvements"
+        elif _FIXED.match(seg):
+            current = "rectification" if current == "rectification" else current
+        elif _PROBLEM.match(seg) and current != "rectification":
+            current = "problems"
         parts[current].append(seg)
     return {k: "\n".join(v) for k, v in parts.items()}
