@@ -11,6 +11,7 @@ runs by the identities where the borders were lost.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Optional
@@ -47,7 +48,6 @@ class RowHit:
 
 
 def _strip_enum(text: str) -> str:
-    import re
     return re.sub(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])", "", text)
 
 
@@ -407,10 +407,18 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
 # ---------------------------------------------------------------------------
 
 
+_T4_HEADER = re.compile(r"维持|纠正|审结|直接起诉|复议后起诉|其他结果")
+
+
 def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     """Table 4: fifteen numbers after its header, in three groups of five."""
     result = TableResult()
     region = tokens[start:stop]
+    # Numbers count only after the header's outcome words: a sentence such as
+    # "2024年，我局…行政复议、行政诉讼情况如下：" may stand between anchor and table.
+    header = [k for k, t in enumerate(region) if t.kind == LABEL and _T4_HEADER.search(t.text)]
+    if header:
+        region = region[header[0]:]
     values: list[Token] = []
     first_num_line = None
     for t in region:

@@ -222,8 +222,13 @@ def table_text(line: str) -> str:
 
     A line without ``|`` whose text ends sentences (``。``) is narrative; a
     crawler line may glue a table after a sentence, so the text after the last
-    ``。`` is kept.
+    ``。`` is kept. A sentence that introduces what follows (``…情况如下：``)
+    is narrative too.
     """
-    if "|" in line or "。" not in line:
+    if "|" in line:
+        return line
+    if re.search(r"[,，][^,，]*[:：]\s*$", line) and not re.search(r"\d{3,}", line):
+        return ""  # an introductory sentence: "2024年，我局…情况如下："
+    if "。" not in line:
         return line
     return line.rsplit("。", 1)[1]
