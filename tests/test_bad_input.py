@@ -106,3 +106,13 @@ def test_cli_never_crashes_on_a_folder_of_bad_files(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "[failed]" in out.stdout and "[ok]" in out.stdout
     assert "cannot open file" in out.stdout
+
+
+def test_report_pasted_twice():
+    report = parse((TEXT + "\n" + TEXT).encode("utf-8"))
+    assert report.requests["new"] == [48, 3, 0, 0, 1, 0, 52]
+    assert any("appears twice with the same values" in m for m in report.messages)
+    changed = TEXT.replace("48 |\n3 |", "47 |\n3 |", 1)
+    report = parse((TEXT + "\n" + changed).encode("utf-8"))
+    assert report.status == "partial"
+    assert any("different values" in m for m in report.messages)

@@ -247,6 +247,7 @@ IDENTITY_BY_RULE = {i.rule: i for i in IDENTITIES}
 PARSER_RULES = {
     "inferred": "a value split or placed by the identities; the printed text did not separate it",
     "ambiguous": "the identities leave more than one reading; the value is null and the candidates are listed",
+    "duplicate_table": "the file holds a second, different copy of a table (a report pasted twice); the first is read",
 }
 
 STATUSES: tuple[Label, ...] = (

@@ -16,7 +16,7 @@ from typing import Optional
 
 from .. import checks as checks_mod
 from .. import schema
-from ..model import Region, Report
+from ..model import Check, Region, Report
 from ..readers import Document, read_bytes, read_file
 from ..readers.document import sha256_bytes
 from ..readers.text import split_lines
@@ -153,6 +153,7 @@ def _read_tables(report: Report, tokens, headings) -> dict[str, bool]:
             report.messages.extend(t3.messages)
             found.append(("requests", t3.complete))
             t3_end = t3.end_token
+            _second_copy(report, tokens, t3_end, t3.values)
     t4_start = _first(tokens, lab("行政复议", "行政法复议", "复议"), t3_end)
     if t4_start is not None:
         stop_line = heading_line.get("problems", heading_line.get("other"))
@@ -170,6 +171,24 @@ def _read_tables(report: Report, tokens, headings) -> dict[str, bool]:
         templates["review_litigation"] = templates["requests"] or templates["proactive"]
     report.templates = templates
     return dict(found)
+
+
+def _second_copy(report: Report, tokens, after: int, first: dict) -> None:
+    """A report pasted twice into one file: the first copy is read; say whether the second agrees."""
+    again = _first(tokens, lambda t: t.kind == LABEL and "本年新收" in t.text, after)
+    if again is None:
+        return
+    second = parse_requests(tokens, again)
+    if not second.found or len(second.values) < 3:
+        return
+    if second.values == first:
+        report.messages.append("the requests table appears twice with the same values (report pasted twice?); "
+                               "the first copy is read")
+    else:
+        report.messages.append("the requests table appears twice with different values; the first copy is read, "
+                               "check the file by hand")
+        report.checks.append(Check("duplicate_table", False, "a second, different requests table follows the first",
+                                   scope="requests", cells=["requests"]))
 
 
 def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None:
