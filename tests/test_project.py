@@ -25,7 +25,8 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     pip_side = {_name(r): r.replace(" ", "")[len(_name(r)):] for r in reqs}
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda_side = {}
-    for dep in env["dependencies"]:
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    for dep in env["dependencies"] + [p for p in pip_section if not p.startswith("-")]:
         if not isinstance(dep, str) or _name(dep) in ("python", "pip"):
             continue
         conda_name = _name(dep)

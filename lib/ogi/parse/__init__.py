@@ -15,7 +15,7 @@ import traceback
 from typing import Optional
 
 from .. import checks as checks_mod
-from .. import schema
+from .. import regions, schema
 from ..model import Check, Region, Report
 from ..readers import Document, read_bytes, read_file
 from ..readers.document import sha256_bytes
@@ -103,10 +103,6 @@ def _parse(doc: Document) -> Report:
 
 
 def _region(agency: Optional[str], lines: list[str]) -> Region:
-    try:
-        from .. import regions
-    except ImportError:  # pragma: no cover - regions ships with the package
-        return Region()
     info = regions.derive_region(agency, "\n".join(lines[:20]))
     province, city, county = regions.printed_region(info)
     return Region(province, city, county)

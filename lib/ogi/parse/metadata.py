@@ -52,14 +52,16 @@ def find_year(lines: list[str]) -> tuple[Optional[int], str]:
     return None, ""
 
 
-_META_AGENCY = re.compile(r"(?:发布机构|发文机关|发布单位|来源|信息来源|发文单位)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})")
+_META_AGENCY = re.compile(r"(?:发布机构|发文机关|发布单位|发文单位|公开主体)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})")
+# "来源" often names a short alias or the web desk, so it ranks below the title.
+_META_SOURCE = re.compile(r"(?:来源|信息来源)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})")
 _META_DATE = re.compile(r"(?:发布日期|发文日期|发布时间|成文日期|日期)\s*[:：|]\s*\|?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _SIGN_DATE = re.compile(r"^\s*((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _AGENCY_SUFFIX = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会|管理委员会|管委会|局|厅|委|办|署|院|中心|所|站|队|街道办事处|"
                             r"街道|镇|乡|区|县|市|州|盟|旗|公司|集团|部)$")
 _TITLE_AGENCY = re.compile(rf"([\u4e00-\u9fff（）()]{{2,40}}?)\s*((?:19|20)\d\d)\s*年度?\s*{_REPORT}")
 _AFTER_YEAR_AGENCY = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*([\u4e00-\u9fff]{{2,30}}?){_REPORT}")
-_LEADING_JUNK = re.compile(r"^.*?(?:现向社会公布|向社会公布|现将|现发布|发布|公布|关于|印发|根据|《)")
+_LEADING_JUNK = re.compile(r"^.*(?:现向社会公布|向社会公布|现将|现发布|发布|公布|关于|印发|根据|《)")
 
 
 def _clean_agency(name: str) -> Optional[str]:
@@ -84,6 +86,11 @@ def find_agency(lines: list[str]) -> tuple[Optional[str], str]:
         name = _clean_agency(m.group(1))
         if name:
             return name, "title"
+    m = _META_SOURCE.search(head)
+    if m:
+        name = _clean_agency(m.group(1))
+        if name:
+            return name, "metadata (source)"
     # Signature: an agency name on one of the last lines, usually above a date.
     tail = [normalize(l).strip() for l in lines[-8:] if l.strip()]
     for i in range(len(tail) - 1, -1, -1):

@@ -42,12 +42,23 @@ def sniff(data: bytes) -> str:
             return kind
     if head.startswith(b"PK\x03\x04"):
         return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "ZIP archive"
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if _HTML_HINT.search(stripped[:512]) and stripped[:1] == b"<":
+    sample = _ascii_view(data[:65536])
+    stripped = sample.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] == b"<" and (_HTML_HINT.search(stripped[:512]) or _HTML_DOC.search(sample)):
         return "html"
-    if _HTML_HINT.search(data[:4096]) and data[:4096].count(b"<td") + data[:4096].count(b"<p") >= 2:
+    if _HTML_HINT.search(sample[:4096]) and sample[:4096].count(b"<td") + sample[:4096].count(b"<p") >= 2:
         return "html"
     return "text"
+
+
+_HTML_DOC = re.compile(rb"<\s*(html|body|table)\b", re.I)
+
+
+def _ascii_view(data: bytes) -> bytes:
+    """UTF-16 text (with or without BOM) viewed as bytes, so that tags can be sniffed in it."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 8 and data[1::2].count(0) > len(data) // 4):
+        return data.replace(b"\x00", b"")[2 if data[:2] in (b"\xff\xfe", b"\xfe\xff") else 0:]
+    return data
 
 
 def read_bytes(source: str, data: bytes) -> Document:

@@ -10,6 +10,7 @@ then reads every format through one layout-independent path.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 #: Separator used when a reader renders a table row as a line.
@@ -51,3 +52,42 @@ def sha256_bytes(data: bytes) -> str:
 def render_row(cells: list[str]) -> str:
     """One table row as a line: cells joined by ``CELL_SEP``, closed by a separator."""
     return CELL_SEP.join(c.replace("|", "｜").strip() for c in cells) + " |"
+
+
+# Cell text rules shared by the structured readers (HTML, Word, PDF).
+
+_CJK_RANGES = (
+    ("\u2e80", "\u9fff"),  # radicals, CJK punctuation (incl. U+3000), kana, ideographs
+    ("\uf900", "\ufaff"),  # compatibility ideographs
+    ("\ufe30", "\ufe4f"),  # CJK compatibility forms
+    ("\uff00", "\uffef"),  # full-width forms: （）：，１２
+    ("\u2018", "\u201d"),  # curly quotes, as in “三安全一稳定”
+    ("\u2014", "\u2026"),  # dashes and ellipsis
+)
+_WS_RUN = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for Chinese characters and the punctuation that sits between them."""
+    return any(lo <= ch <= hi for lo, hi in _CJK_RANGES)
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace (``&nbsp;`` and U+3000 included) to one space and strip.
+
+    A run holding a line break between two CJK characters vanishes instead:
+    Word and CMS editors wrap Chinese text anywhere (``本年度办理\\n结果``),
+    and Chinese has no spaces between words.
+    """
+    def repl(m: re.Match) -> str:
+        run, start, end = m.group(0), m.start(), m.end()
+        if ("\n" in run or "\r" in run) and 0 < start and end < len(text) \
+                and is_cjk(text[start - 1]) and is_cjk(text[end]):
+            return ""
+        return " "
+    return _WS_RUN.sub(repl, text).strip()
+
+
+def join_cell_text(pieces: list[str]) -> str:
+    """Join the paragraphs or lines of one table cell into one cell text."""
+    return clean_text("\n".join(pieces))

@@ -1,0 +1,548 @@
+"""Word (.docx) and PDF reports as a Document.
+
+Both render tables one row per line through ``render_row``, like the HTML
+reader, so the parse core sees one layout whatever the file type. Merged
+cells follow the HTML rule: a cell spanning rows appears only in its first
+row; a blank cell spanning n columns stands as n blank cells.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .document import Document, clean_text, is_cjk, join_cell_text, render_row, sha256_bytes
+
+#: Refuse a .docx whose main XML part unpacks to more than this (zip bombs).
+MAX_DOCX_XML_BYTES = 256 * 1024 * 1024
+
+# ================================================================ DOCX
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Wrappers that hold paragraphs, tables, rows or cells without changing them.
+_WRAPPERS = frozenset({_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag"})
+# Content that is never shown: deleted revisions, field codes, the fallback
+# copy of a drawing (its text box would be read twice), property blocks.
+_SKIP = frozenset({_W + "del", _W + "moveFrom", _W + "instrText", _W + "delText", _W + "delInstrText",
+                   _MC_FALLBACK, _W + "rPr", _W + "pPr", _W + "tblPr", _W + "trPr", _W + "tcPr",
+                   _W + "sdtPr", _W + "sdtEndPr"})
+_LINE_BREAKS = frozenset({_W + "br", _W + "cr", _W + "p"})
+
+
+def _children(el) -> Iterator:
+    """Children of a body, row or cell, with content-control and custom-XML wrappers opened."""
+    stack = [iter(el)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif child.tag in _WRAPPERS:
+            stack.append(iter(child))
+        else:
+            yield child
+
+
+def _hidden_run(el) -> bool:
+    """A run formatted as hidden text (``w:vanish``), which Word does not show or print."""
+    if el.tag != _W + "r":
+        return False
+    rpr = el.find(_W + "rPr")
+    if rpr is None:
+        return False
+    vanish = rpr.find(_W + "vanish")
+    return vanish is not None and vanish.get(_W + "val", "true") not in ("0", "false", "off")
+
+
+# Word's automatic list labels live in numbering.xml, not in the paragraph
+# text: a heading typed as 总体情况 shows as 一、总体情况. They are rebuilt here
+# for the common formats, so that the lines read as the page does.
+_DIGITS_ZH = "〇一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (enough for list counters)."""
+    if n < 10:
+        return _DIGITS_ZH[n]
+    if n < 20:
+        return "十" + (_DIGITS_ZH[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS_ZH[n // 10] + "十" + (_DIGITS_ZH[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if not rest else ("零" + _chinese_number(rest) if rest < 10 else
+                                    ("一" + _chinese_number(rest) if rest < 20 else _chinese_number(rest)))
+        return _DIGITS_ZH[n // 100] + "百" + tail
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
+def _format_counter(n: int, fmt: str) -> str:
+    """A list counter in one of Word's number formats (``w:numFmt``)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
+               "ideographDigital", "japaneseCounting", "taiwaneseCounting"):
+        return _chinese_number(n)
+    if fmt == "ideographTraditional" and 1 <= n <= 10:
+        return _TIANGAN[n - 1]
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return _CIRCLED[n - 1]
+    if fmt in ("upperLetter", "lowerLetter") and n >= 1:
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt in ("upperRoman", "lowerRoman") and n >= 1:
+        return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
+    if fmt == "decimalFullWidth":
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return str(n)
+
+
+def _val(el, path: str, default: str | None = None) -> str | None:
+    """The ``w:val`` of the first element at ``path`` (tags without the ``w:`` prefix)."""
+    found = el.find("/".join(_W + part for part in path.split("/")))
+    return found.get(_W + "val", default) if found is not None else default
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+class _Numbering:
+    """Counts Word's numbered paragraphs and renders their labels (一、 （一） 1.)."""
+
+    def __init__(self, document) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, text, start)
+        self.list_of: dict[str, str] = {}                              # numId -> key of its counters
+        self.counters: dict[str, list[int | None]] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}                # styleId -> (numId, ilvl)
+        try:
+            root = document.part.numbering_part.element
+        except Exception:  # no numbering part: nothing is numbered
+            return
+        abstract = {a.get(_W + "abstractNumId"): a for a in root.iter(_W + "abstractNum")}
+        for num in root.iter(_W + "num"):
+            num_id, abs_id = num.get(_W + "numId"), _val(num, "abstractNumId")
+            if abs_id not in abstract:
+                continue
+            levels = {}
+            for lvl in abstract[abs_id].iter(_W + "lvl"):
+                levels[_int(lvl.get(_W + "ilvl"), 0)] = (
+                    _val(lvl, "numFmt", "decimal"), _val(lvl, "lvlText", ""), _int(_val(lvl, "start"), 1))
+            overridden = False
+            for override in num.iter(_W + "lvlOverride"):
+                start = _val(override, "startOverride")
+                ilvl = _int(override.get(_W + "ilvl"), 0)
+                if start is not None and ilvl in levels:
+                    levels[ilvl] = (levels[ilvl][0], levels[ilvl][1], _int(start, 1))
+                    overridden = True
+            self.levels[num_id] = levels
+            # Lists sharing a definition continue one count unless restarted.
+            self.list_of[num_id] = f"num {num_id}" if overridden else f"abstract {abs_id}"
+        for style in document.styles.element.iter(_W + "style"):
+            num_id = _val(style, "pPr/numPr/numId")
+            if num_id:
+                self.style_num[style.get(_W + "styleId")] = (num_id, _int(_val(style, "pPr/numPr/ilvl"), 0))
+
+    def label(self, p) -> str:
+        """The label Word shows before paragraph ``p``, counting it; "" if not numbered."""
+        num_id = _val(p, "pPr/numPr/numId")
+        ilvl = _val(p, "pPr/numPr/ilvl")
+        if num_id is None:
+            num_id, style_ilvl = self.style_num.get(_val(p, "pPr/pStyle", ""), (None, 0))
+            ilvl = ilvl if ilvl is not None else style_ilvl
+        levels = self.levels.get(num_id or "")
+        level = _int(ilvl, 0)
+        if not levels or level not in levels or not 0 <= level < 10:
+            return ""
+        counts = self.counters.setdefault(self.list_of[num_id], [None] * 10)
+        counts[level] = levels[level][2] if counts[level] is None else counts[level] + 1
+        for deeper in range(level + 1, len(counts)):
+            counts[deeper] = None
+        fmt, text, _ = levels[level]
+        if fmt in ("bullet", "none"):
+            return "" if fmt == "bullet" else text
+
+        def counter(m: re.Match) -> str:
+            k = int(m.group(1)) - 1
+            k_fmt, _, k_start = levels.get(k, ("decimal", "", 1))
+            return _format_counter(counts[k] if counts[k] is not None else k_start, k_fmt)
+        return re.sub(r"%([1-9])", counter, text)
+
+
+def _paragraph_pieces(p, numbering: _Numbering | None = None) -> list[str]:
+    """The visible text of a paragraph, split at line breaks (and at text-box paragraphs)."""
+    pieces, current = [], []
+    walker = etree.iterwalk(p, events=("start", "end"))
+    for event, el in walker:
+        if event == "end":
+            if el.tag == _W + "p" and el is not p:
+                pieces.append("".join(current))
+                current = []
+            continue
+        if el.tag in _SKIP or _hidden_run(el):
+            walker.skip_subtree()
+        elif el.tag == _W + "t":
+            current.append(el.text or "")
+        elif el.tag == _W + "tab":
+            current.append("\t")
+        elif el.tag == _W + "noBreakHyphen":
+            current.append("-")
+        elif el.tag in _LINE_BREAKS and el is not p:
+            pieces.append("".join(current))
+            current = []
+    pieces.append("".join(current))
+    if numbering is not None:
+        pieces[0] = numbering.label(p) + pieces[0]
+    return pieces
+
+
+def _cell_span(tc) -> tuple[int, bool]:
+    """``(columns spanned, is a vertical-merge continuation)`` for a ``w:tc``.
+
+    python-docx's ``Table.cell`` hands back the same merged cell for every
+    grid position it covers, so the raw XML is read instead: ``gridSpan`` says
+    how many columns, ``vMerge`` without ``restart`` marks a cell continued
+    from the row above (HTML's rowspan), and legacy ``hMerge`` continuations
+    are left out the same way.
+    """
+    tcpr = tc.find(_W + "tcPr")
+    if tcpr is None:
+        return 1, False
+    span_el = tcpr.find(_W + "gridSpan")
+    try:
+        span = max(1, min(64, int(span_el.get(_W + "val", "1")))) if span_el is not None else 1
+    except ValueError:
+        span = 1
+    continued = False
+    for merge_tag in ("vMerge", "hMerge"):
+        merge = tcpr.find(_W + merge_tag)
+        if merge is not None and merge.get(_W + "val", "continue") != "restart":
+            continued = True
+    return span, continued
+
+
+def _docx_cell(tc, numbering: _Numbering) -> tuple[str, list[str]]:
+    """A cell's text (its paragraphs joined) and the lines of tables nested in it."""
+    pieces, nested = [], []
+    for child in _children(tc):
+        if child.tag == _W + "p":
+            pieces.extend(_paragraph_pieces(child, numbering))
+        elif child.tag == _W + "tbl":
+            nested.extend(_docx_table(child, numbering))
+    return join_cell_text(pieces), nested
+
+
+def _docx_table(tbl, numbering: _Numbering) -> list[str]:
+    """A Word table as lines, one ``render_row`` line per row; nested tables follow their row."""
+    lines: list[str] = []
+    for tr in _children(tbl):
+        if tr.tag != _W + "tr":
+            continue
+        cells, after = [], []
+        for tc in _children(tr):
+            if tc.tag != _W + "tc":
+                continue
+            span, continued = _cell_span(tc)
+            if continued:
+                continue
+            text, nested = _docx_cell(tc, numbering)
+            cells.extend([text] if text else [""] * span)
+            after.extend(nested)
+        if any(cells):
+            lines.append(render_row(cells))
+        lines.extend(after)
+    return lines
+
+
+def _docx_lines(body, numbering: _Numbering) -> tuple[list[str], int, int]:
+    """Body paragraphs and tables in document order; also counts of tables and skipped chunks."""
+    lines: list[str] = []
+    tables = alt_chunks = 0
+    for child in _children(body):
+        if child.tag == _W + "p":
+            lines.extend(t for t in map(clean_text, _paragraph_pieces(child, numbering)) if t)
+        elif child.tag == _W + "tbl":
+            tables += 1
+            lines.extend(_docx_table(child, numbering))
+        elif child.tag == _W + "altChunk":
+            alt_chunks += 1
+    return lines, tables, alt_chunks
+
+
+def _docx_too_big(data: bytes) -> str | None:
+    """Why a .docx must not be unpacked (a zip bomb), or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            size = sum(i.file_size for i in zf.infolist() if i.filename.startswith("word/"))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        return f"not a readable .docx (broken ZIP container: {exc})"
+    if size > MAX_DOCX_XML_BYTES:
+        return f"Word document unpacks to {size:,} bytes (> {MAX_DOCX_XML_BYTES:,}); not read"
+    return None
+
+
+def read_docx(source: str, data: bytes) -> Document:
+    """A .docx report as a Document; never raises for bad input.
+
+    Page headers, footers, footnotes and comments are not read: they hold page
+    numbers and file stamps, not report content.
+    """
+    doc = Document(source=source, format="docx", sha256=sha256_bytes(data))
+    reason = _docx_too_big(data)
+    if reason:
+        doc.error = reason
+        return doc
+    try:
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        lines, tables, alt_chunks = _docx_lines(document.element.body, _Numbering(document))
+    except Exception as exc:  # python-docx raises many kinds for a damaged package
+        doc.error = f"not a readable .docx ({type(exc).__name__}: {exc})"
+        return doc
+    if tables:
+        doc.messages.append(f"{tables} Word table(s) rendered one row per line")
+    if alt_chunks:
+        doc.messages.append(f"{alt_chunks} embedded chunk(s) of another format (altChunk) not read")
+    doc.lines = lines
+    if not lines:
+        doc.error = "Word document holds no text"
+    return doc
+
+
+# ================================================================ PDF
+
+# Page numbers, not report text. Worded ones ("第 4 页 共 10 页", "4 / 10",
+# "Page 4 of 10") and dashed ones ("— 4 —", "- 4 -") go wherever they are; a
+# bare or one-sided number ("4", "-4") only in the page margins, since mid-page
+# it may be a value of a table drawn without lines.
+_PAGE_WORDS = re.compile(
+    r"^第\s*\d{1,4}\s*页\s*[，,/／]?\s*(共\s*\d{1,4}\s*页)?$"
+    r"|^共\s*\d{1,4}\s*页\s*[，,/／]?\s*第\s*\d{1,4}\s*页$"
+    r"|^\d{1,4}\s*[/／]\s*\d{1,4}$"
+    r"|^page\s*\d{1,4}(\s*of\s*\d{1,4})?$", re.I)
+_DASHED_NUMBER = re.compile(r"^\s*[-—–－−]+\s*\d{1,4}\s*[-—–－−]+\s*$")
+_BARE_NUMBER = re.compile(r"^[\s\-—–－−_·•]*\d{1,4}[\s\-—–－−_·•]*$")
+# A line that opens with a list marker starts its own paragraph: 一、 （一） (1) 1. 1、
+_NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、](?!\d))")
+#: Share of the page height at top and bottom where a bare number is a page number.
+MARGIN_ZONE = 0.1
+
+
+@dataclass
+class _Line:
+    """One visual line of PDF text outside tables, with what paragraph joining needs."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    size: float
+    font_start: str | None  # font of the first Chinese character, if any
+    font_end: str | None    # font of the last one
+
+
+@dataclass
+class _Rows:
+    """The rendered rows of one PDF table, placed at its top edge."""
+
+    top: float
+    lines: list[str] = field(default_factory=list)
+
+
+def _is_furniture(text: str, top: float, bottom: float, height: float) -> bool:
+    """True for a page number (see ``_PAGE_WORDS`` and ``_DASHED_NUMBER``)."""
+    if _PAGE_WORDS.match(text.strip()) or _DASHED_NUMBER.match(text):
+        return True
+    in_margin = bottom > height * (1 - MARGIN_ZONE) or top < height * MARGIN_ZONE
+    return in_margin and bool(_BARE_NUMBER.match(text))
+
+
+def _table_lines(table) -> list[str]:
+    """A pdfplumber table as ``render_row`` lines.
+
+    pdfplumber gives ``None`` where no cell starts at a grid position, i.e.
+    the position is covered by a cell merged from the left or from above: it
+    is a span, and is left out. A blank cell (``""``) that covers several
+    columns stands as that many blank cells.
+    """
+    columns = sorted({cell[0] for row in table.rows for cell in row.cells if cell is not None})
+    lines = []
+    for row, texts in zip(table.rows, table.extract()):
+        cells = []
+        for box, text in zip(row.cells, texts):
+            if box is None:
+                continue
+            text = join_cell_text((text or "").split("\n"))
+            if text:
+                cells.append(text)
+            else:
+                cells.extend([""] * max(1, sum(1 for x in columns if box[0] - 1 <= x < box[2] - 1)))
+        if any(cells):
+            lines.append(render_row(cells))
+    return lines
+
+
+def _inside(obj: dict, boxes: list[tuple]) -> bool:
+    """True when an object's centre lies in one of the boxes."""
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _page_items(page) -> list[_Line | _Rows]:
+    """A page's text lines and tables, in reading order (top to bottom)."""
+    page = page.dedupe_chars()
+    tables = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) >= 2]
+    boxes = [t.bbox for t in tables]
+    items: list[_Line | _Rows] = [_Rows(top=t.bbox[1], lines=_table_lines(t)) for t in tables]
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    for line in outside.extract_text_lines(strip=True, return_chars=True):
+        text, chars = line["text"], line["chars"]
+        if not text.strip() or _is_furniture(text, line["top"], line["bottom"], page.height):
+            continue
+        # Digits and Latin letters are often set in another font (Times New
+        # Roman beside 仿宋): only the Chinese characters tell a heading's font.
+        cjk_fonts = [c["fontname"] for c in chars if c["text"] and is_cjk(c["text"][0])]
+        items.append(_Line(text=text, x0=line["x0"], x1=line["x1"], top=line["top"],
+                           size=max(c["size"] for c in chars),
+                           font_start=cjk_fonts[0] if cjk_fonts else None,
+                           font_end=cjk_fonts[-1] if cjk_fonts else None))
+    return sorted(items, key=lambda it: it.top)
+
+
+@dataclass
+class _Margins:
+    """Where body text starts and ends, measured over the whole document."""
+
+    left: float
+    right: float
+
+    @classmethod
+    def of(cls, lines: list[_Line]) -> _Margins:
+        long = [ln for ln in lines if len(ln.text) >= 5] or lines
+        return cls(left=min((ln.x0 for ln in long), default=0.0), right=max((ln.x1 for ln in long), default=0.0))
+
+
+def _continues(prev: _Line, line: _Line, margins: _Margins) -> bool:
+    """Whether ``line`` carries on the paragraph of ``prev`` (a wrapped line).
+
+    A PDF has no paragraphs, only positioned lines. A line continues the one
+    before when that one ran to the right margin, this one starts at the left
+    margin without the customary two-character indent, the font stays the same
+    and the line does not open with a list marker such as ``（二）``.
+    """
+    em = max(prev.size, line.size, 1.0)
+    return (prev.x1 >= margins.right - 2 * em
+            and line.x0 <= margins.left + 0.5 * em
+            and (prev.font_end == line.font_start or None in (prev.font_end, line.font_start))
+            and abs(prev.size - line.size) < 0.5
+            and not _NUMBERED.match(line.text))
+
+
+def _join_wrapped(head: str, tail: str) -> str:
+    """Join a wrapped line to its paragraph: no space next to a Chinese character."""
+    if not head or not tail or is_cjk(head[-1]) or is_cjk(tail[0]):
+        return head + tail
+    return head + " " + tail
+
+
+def _assemble(items: list[_Line | _Rows]) -> list[str]:
+    """Join wrapped lines into paragraphs (also across a page break); tables stay between them."""
+    margins = _Margins.of([it for it in items if isinstance(it, _Line)])
+    lines: list[str] = []
+    prev: _Line | None = None
+    for item in items:
+        if isinstance(item, _Rows):
+            lines.extend(item.lines)
+            prev = None
+        elif prev is not None and _continues(prev, item, margins):
+            lines[-1] = _join_wrapped(lines[-1], clean_text(item.text))
+            prev = item
+        else:
+            lines.append(clean_text(item.text))
+            prev = item
+    return [ln for ln in lines if ln]
+
+
+def _pdf_error(exc: Exception) -> str:
+    """A plain-words reason for a PDF that cannot be opened."""
+    name = type(exc).__name__ + " " + str(exc) + " " + repr(getattr(exc, "args", ""))
+    if "password" in name.lower() or "encrypt" in name.lower():
+        return "PDF is password-protected; cannot read it without the password"
+    return f"PDF is damaged or not a PDF ({type(exc).__name__}: {exc})"
+
+
+def read_pdf(source: str, data: bytes) -> Document:
+    """A PDF report's text layer as a Document; never raises for bad input.
+
+    Tables found from their ruling lines become rows; text outside them
+    becomes paragraphs; page numbers are dropped. Tables drawn without lines
+    come out as text lines, as in a PDF-to-text conversion.
+    """
+    doc = Document(source=source, format="pdf", sha256=sha256_bytes(data))
+    try:
+        import pdfplumber
+
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:
+        doc.error = _pdf_error(exc)
+        return doc
+    items: list[_Line | _Rows] = []
+    chars, cid_chars, blank_pages, bad_pages, tables = 0, 0, [], [], 0
+    with pdf:
+        try:
+            pages = list(pdf.pages)
+        except Exception as exc:
+            doc.error = _pdf_error(exc)
+            return doc
+        for number, page in enumerate(pages, start=1):
+            try:
+                page_chars = [c for c in page.chars if c["text"].strip()]
+                if not page_chars:
+                    blank_pages.append(number)
+                    continue
+                chars += len(page_chars)
+                page_items = _page_items(page)
+            except Exception as exc:  # one broken page must not lose the others
+                bad_pages.append(f"{number} ({type(exc).__name__})")
+                continue
+            finally:
+                page.close()
+            cid_chars += sum(it.text.count("(cid:") for it in page_items if isinstance(it, _Line))
+            tables += sum(isinstance(it, _Rows) for it in page_items)
+            items.extend(page_items)
+    if bad_pages:
+        doc.messages.append(f"page(s) {', '.join(bad_pages)} could not be read")
+    if chars == 0:
+        doc.error = ("PDF has no text layer (scanned image?); OCR is not supported" if not bad_pages
+                     else "no PDF page could be read")
+        return doc
+    if blank_pages:
+        doc.messages.append(f"page(s) {', '.join(map(str, blank_pages))} have no text layer (scanned image?)")
+    if tables:
+        doc.messages.append(f"{tables} PDF table(s) found from ruling lines, rendered one row per line")
+    if cid_chars:
+        doc.messages.append(f"{cid_chars} glyphs have no Unicode mapping in the PDF and show as (cid:N)")
+        if cid_chars * 2 > chars:
+            doc.error = "PDF text layer has no Unicode mapping for most glyphs (shows (cid:N) codes)"
+    doc.lines = _assemble(items)
+    if not doc.lines and not doc.error:
+        doc.error = "PDF holds no text besides page numbers"
+    return doc

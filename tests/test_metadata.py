@@ -1,0 +1,35 @@
+"""Agency, year and publication date from the places real pages print them."""
+
+import pytest
+
+from ogi.parse import metadata as m
+
+
+@pytest.mark.parametrize("text, agency, year, published", [
+    ("北京市朝阳区人民政府2022年政府信息公开工作年度报告", "北京市朝阳区人民政府", 2022, None),
+    ("国家税务总局2021年政府信息公开工作年度报告", "国家税务总局", 2021, None),
+    ("2022年度武汉市财政局政府信息公开工作年度报告", "武汉市财政局", 2022, None),
+    # site chrome around; "来源" names a desk alias, the title the agency
+    ("首页 > 政务公开 > 年度报告\n【字体：大 中 小】\n广州市天河区人民政府办公室2020年政府信息公开工作年度报告\n"
+     "来源：天河区政府办 发布时间：2021-01-28", "广州市天河区人民政府办公室", 2020, "2021-01-28"),
+    ("索引号：11/2023-1\n发布机构：沭阳县人民政府\n生成日期：2023-01-20\n沭阳县2022年政府信息公开工作年度报告",
+     "沭阳县人民政府", 2022, "2023-01-20"),
+    ("二〇二三年度信息公开工作年度报告\n我局认真落实……\n某县水利局\n2024年1月15日", "某县水利局", 2023, "2024-01-15"),
+    ("关于印发某县2022年政府信息公开工作年度报告的通知", "某县", 2022, None),
+])
+def test_metadata(text, agency, year, published):
+    lines = text.split("\n")
+    assert m.find_agency(lines)[0] == agency
+    assert m.find_year(lines)[0] == year
+    assert m.find_published(lines)[0] == published
+
+
+def test_statistics_period_gives_the_year():
+    lines = ["年度报告", "所列数据统计时间为2023年1月1日至2023年12月31日。"]
+    assert m.find_year(lines) == (2023, "statistics period")
+
+
+def test_notice_and_pre2019():
+    assert m.looks_like_notice(["关于做好2023年政府信息公开工作年度报告编制和发布工作的通知"])
+    assert m.looks_pre2019(2017, "")
+    assert not m.looks_pre2019(2020, "申请总数 同意公开")

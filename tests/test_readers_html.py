@@ -1,0 +1,325 @@
+"""The HTML reader: Word-paste CMS tables, encodings, and hostile pages."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ogi.readers import read_bytes
+from ogi.readers.html import clean_text, join_cell_text, read_html
+
+FIXTURES = Path(__file__).parent / "fixtures" / "readers"
+CMS_PAGE = (FIXTURES / "cms_wordpaste.html").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def cms_doc():
+    return read_html("cms_wordpaste.html", CMS_PAGE)
+
+
+def page(body: str, head: str = '<meta charset="utf-8">') -> bytes:
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>".encode("utf-8")
+
+
+# ---------------------------------------------------------------- table 3 of a Word-paste page
+
+
+def test_cms_page_reads_without_error(cms_doc):
+    assert cms_doc.error is None
+    assert cms_doc.format == "html"
+    assert cms_doc.encoding == "utf-8"
+    assert len(cms_doc.sha256) == 64
+
+
+@pytest.mark.parametrize("line", [
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 |",
+    "自然人 | 法人或其他组织 | 总计 |",
+    "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |",
+    "一、本年新收政府信息公开申请数量 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |",
+    "三、本年度办理结果 | （一）予以公开 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    "（三）不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    "2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    "3.危及“三安全一稳定” | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    "（七）总计 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |",
+])
+def test_table3_rows_render_like_flattened_text(cms_doc, line):
+    assert line in cms_doc.lines
+
+
+def test_blank_total_cell_is_an_empty_cell(cms_doc):
+    # The total of row 二 is &nbsp; in the page: blank, not 0, and not dropped.
+    assert "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 |  |" in cms_doc.lines
+
+
+def test_blank_colspan_cell_stands_for_each_column(cms_doc):
+    # colspan="7" holding only &nbsp; and U+3000: seven blank cells.
+    assert "四、结转下年度继续办理 |" + "  |" * 7 in cms_doc.lines
+
+
+def test_rowspan_label_is_not_repeated(cms_doc):
+    assert sum("三、本年度办理结果" in line for line in cms_doc.lines) == 1
+    assert sum("（三）不予公开" in line for line in cms_doc.lines) == 1
+
+
+def test_table2_in_its_own_table(cms_doc):
+    assert "第二十条第（一）项 |" in cms_doc.lines
+    assert "行政规范性文件 | 12 | 4 | 310 |" in cms_doc.lines
+
+
+def test_reading_order_keeps_tables_between_headings(cms_doc):
+    lines = cms_doc.lines
+    at = lines.index
+    assert at("二、主动公开政府信息情况") < at("规章 | 0 | 0 | 0 |") < at("三、收到和处理政府信息公开申请情况")
+    assert at("（七）总计 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |") < at("五、存在的主要问题及改进情况")
+
+
+def test_narrative_one_line_per_paragraph_and_br(cms_doc):
+    assert "2024年，某县某局坚持以公开为常态、不公开为例外，全面推进政务公开。" in cms_doc.lines
+    assert "（一）主动公开情况。全年主动公开政府信息126条。" in cms_doc.lines
+    assert "存在问题：政策解读形式较为单一。" in cms_doc.lines
+    assert "改进情况：增加图解、视频等解读形式。" in cms_doc.lines
+
+
+def test_title_first_and_chrome_kept_as_plain_lines(cms_doc):
+    assert cms_doc.lines[0] == "某县某局2024年政府信息公开工作年度报告_某县人民政府"
+    assert "附件下载：某县某局2024年年报.pdf" in cms_doc.lines
+    assert not any("|" in line for line in cms_doc.lines if "首页" in line)
+
+
+def test_scripts_styles_comments_and_hidden_text_dropped(cms_doc):
+    text = cms_doc.text
+    for absent in ("不应出现的脚本文字", "display", "MsoNormal", "头部导航", "内部备注", "JavaScript", "jquery"):
+        assert absent not in text
+
+
+def test_layout_table_around_the_article_is_read_as_text(cms_doc):
+    # The whole article sits in one <td>; it must not become one giant cell.
+    assert not any(line.startswith("某县某局2024年政府信息公开工作年度报告 |") for line in cms_doc.lines)
+    assert max(len(line) for line in cms_doc.lines) < 120
+
+
+# ---------------------------------------------------------------- cell text rules
+
+
+@pytest.mark.parametrize("pieces, expected", [
+    (["商业", "企业"], "商业企业"),
+    (["（三）", "不予公开"], "（三）不予公开"),
+    (["17", "件"], "17 件"),
+    (["Total", "cases"], "Total cases"),
+    (["\xa0", "\u3000 "], ""),
+    (["三、本年度\n  办理结果"], "三、本年度办理结果"),
+    (["本年度办 理结果"], "本年度办 理结果"),  # a typed space is kept: only line breaks vanish
+])
+def test_join_cell_text(pieces, expected):
+    assert join_cell_text(pieces) == expected
+
+
+def test_clean_text_collapses_whitespace():
+    assert clean_text("  a \t\xa0 b\u3000c  ") == "a b c"
+
+
+def test_cell_breaks_and_spans():
+    html = page("""<table>
+      <tr><td rowspan="2">（三）<br>不予公开</td><td>1.属于<p>国家秘密</p></td><td>3</td><td colspan="2"> </td></tr>
+      <tr><td>2.其他</td><td colspan="3">5</td></tr>
+      <tr><td>&nbsp;</td><td>&#12288;</td><td></td></tr>
+    </table>""")
+    doc = read_html("t.html", html)
+    assert doc.lines == ["（三）不予公开 | 1.属于国家秘密 | 3 |  |  |", "2.其他 | 5 |"]
+
+
+def test_nested_table_rows_become_their_own_lines():
+    html = page("""<table>
+      <tr><td>三、本年度办理结果</td><td>合计</td></tr>
+      <tr><td>（一）予以公开</td><td><table><tr><td>17</td><td>2</td></tr><tr><td>3</td><td>4</td></tr></table></td></tr>
+    </table>""")
+    doc = read_html("n.html", html)
+    assert doc.lines == ["三、本年度办理结果 | 合计 |", "（一）予以公开 |  |", "17 | 2 |", "3 | 4 |"]
+
+
+def test_sidebar_layout_table_is_read_as_text():
+    article = "".join(f"<p>第{i}段：本机关依法公开政府信息，接受社会监督。</p>" for i in range(40))
+    html = page(f"""<table><tr><td><ul><li>首页</li><li>政务公开</li></ul></td>
+      <td><h2>一、总体情况</h2>{article}
+      <table><tr><td>行政许可</td><td>5</td></tr></table></td></tr></table>""")
+    doc = read_html("sidebar.html", html)
+    assert doc.lines[:4] == ["首页", "政务公开", "一、总体情况", "第0段：本机关依法公开政府信息，接受社会监督。"]
+    assert doc.lines[-1] == "行政许可 | 5 |"
+
+
+def test_long_note_cell_does_not_unmake_a_report_table():
+    note = "注：" + "本表数据按照国务院办公厅政府信息公开办公室的统一口径统计。" * 20
+    html = page(f"""<table><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>
+      <tr><td>规章</td><td>1</td><td>0</td><td>2</td></tr><tr><td colspan="4">{note}</td></tr></table>""")
+    doc = read_html("note.html", html)
+    assert doc.lines == ["信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |", "规章 | 1 | 0 | 2 |", note + " |"]
+
+
+def test_hidden_cells_and_hidden_attribute_dropped():
+    html = page('<table><tr><td>规章</td><td style="DISPLAY: none">99</td><td>1</td></tr></table>'
+                '<p hidden>隐藏段落</p><p>正文</p>')
+    doc = read_html("h.html", html)
+    assert doc.lines == ["规章 | 1 |", "正文"]
+
+
+def test_all_hidden_page_is_read_with_a_message():
+    doc = read_html("h.html", page('<div style="display:none"><p>全文在隐藏层中</p></div>'))
+    assert doc.lines == ["全文在隐藏层中"]
+    assert any("hidden" in m for m in doc.messages)
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def test_gbk_page_with_meta_charset():
+    data = CMS_PAGE.replace(b"charset=utf-8", b"charset=gb2312").decode("utf-8").encode("gbk")
+    doc = read_html("gbk.html", data)
+    assert doc.encoding == "gb18030"
+    assert any("gb2312" in m for m in doc.messages)
+    assert "一、本年新收政府信息公开申请数量 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |" in doc.lines
+
+
+def test_meta_says_gbk_but_bytes_are_utf8():
+    # Crawlers re-save pages as UTF-8 and leave the old <meta> in place.
+    doc = read_html("r.html", page("<p>予以公开</p>", head='<meta charset="gbk">'))
+    assert doc.encoding == "utf-8"
+    assert doc.lines == ["予以公开"]
+    assert any("re-saved" in m for m in doc.messages)
+
+
+def test_meta_says_latin1_around_gbk_text():
+    data = '<meta charset="iso-8859-1"><p>本年新收政府信息公开申请数量</p>'.encode("gbk")
+    doc = read_html("l.html", data)
+    assert doc.encoding == "gb18030" and doc.lines == ["本年新收政府信息公开申请数量"]
+
+
+def test_utf8_bom_wins_over_meta():
+    data = b"\xef\xbb\xbf" + page("<p>部分公开</p>", head='<meta charset="big5">')
+    doc = read_html("bom.html", data)
+    assert doc.encoding == "utf-8" and doc.lines == ["部分公开"]
+    assert any("byte-order mark" in m for m in doc.messages)
+
+
+def test_undeclared_gbk_falls_back_to_detection():
+    data = "<html><body><p>本年新收政府信息公开申请数量</p></body></html>".encode("gbk")
+    doc = read_html("g.html", data)
+    assert doc.encoding == "gb18030" and doc.lines == ["本年新收政府信息公开申请数量"]
+    assert any("detected" in m for m in doc.messages)
+
+
+# ---------------------------------------------------------------- hostile and broken pages
+
+
+def test_entity_bomb_is_not_expanded():
+    bomb = ['<?xml version="1.0"?>', "<!DOCTYPE html [", '<!ENTITY lol "lol">']
+    bomb += [f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)]
+    bomb += ["]>", "<html><body><p>正文 &lol9;</p></body></html>"]
+    started = time.perf_counter()
+    doc = read_html("bomb.html", "\n".join(bomb).encode())
+    assert time.perf_counter() - started < 5
+    assert len(doc.text) < 200
+    assert "lollol" not in doc.text
+    assert doc.lines[-1].startswith("正文")
+
+
+def test_external_entity_and_dtd_are_not_loaded(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    uri = secret.as_uri()
+    html = (f'<!DOCTYPE html SYSTEM "{uri}" [<!ENTITY xxe SYSTEM "{uri}">]>'
+            f'<html><body><p>before &xxe; after</p><iframe src="{uri}"></iframe>'
+            f'<object data="{uri}"></object></body></html>')
+    doc = read_html("xxe.html", html.encode())
+    assert "TOP-SECRET" not in doc.text
+    assert "before" in doc.text
+
+
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - the stdlib's name
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"FETCHED-CONTENT")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_nothing_is_fetched_from_the_network():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
+    server.timeout = 1
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        html = (f'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "{base}/dtd" '
+                f'[<!ENTITY ext SYSTEM "{base}/entity">]>'
+                f'<html><head><link rel="stylesheet" href="{base}/css"><script src="{base}/js"></script>'
+                f'<base href="{base}/"></head><body><p>text &ext;</p><img src="{base}/img">'
+                f'<iframe src="{base}/frame"></iframe><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
+                f'href="{base}/xi"/></body></html>')
+        doc = read_html("net.html", html.encode())
+        time.sleep(0.2)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert _CountingHandler.hits == []
+    assert "FETCHED" not in doc.text
+
+
+@pytest.mark.parametrize("depth", [300, 5000])
+def test_deeply_nested_html_keeps_its_text(depth):
+    html = "<div><span>" * depth + "<p>深处 17</p>" + "</span></div>" * depth + "<p>之后</p>"
+    doc = read_html("deep.html", html.encode())
+    assert doc.error is None
+    assert doc.lines == ["深处 17", "之后"]
+    assert any("nested deeper" in m for m in doc.messages)
+
+
+def test_deeply_nested_tables_do_not_crash():
+    depth = 3000
+    html = "<table><tr><td>" * depth + "最深处 42" + "</td></tr></table>" * depth
+    doc = read_html("deep.html", html.encode())
+    assert "最深处 42" in doc.text
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"<html><body>   </body></html>", "HTML holds no text"),
+    (b"<html><head><title>T</title></head><body><script>x()</script></body></html>",
+     "HTML holds no text besides its title"),
+])
+def test_empty_pages_give_an_error_not_an_exception(data, reason):
+    assert read_html("empty.html", data).error == reason
+
+
+def test_junk_markup_is_kept_as_text():
+    assert read_html("junk.html", b"<<<>>>").lines == ["<<<>>>"]
+
+
+def test_undecodable_bytes_give_an_error():
+    doc = read_html("bad.html", bytes(range(128, 256)) * 50)
+    assert doc.format == "html"
+    assert doc.error == "HTML bytes do not decode as any supported encoding"
+
+
+# ---------------------------------------------------------------- through the dispatcher
+
+
+def test_dispatcher_routes_html():
+    doc = read_bytes("x.html", CMS_PAGE)
+    assert doc.format == "html" and doc.error is None
+    assert "（七）总计 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |" in doc.lines
+
+
+def test_dispatcher_sniffs_html_saved_as_txt():
+    doc = read_bytes("x.txt", page("<table><tr><td>规章</td><td>0</td></tr></table>"))
+    assert doc.format == "html"
+    assert doc.lines == ["规章 | 0 |"]

