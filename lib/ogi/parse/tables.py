@@ -29,6 +29,8 @@ from .tokens import BLANK, LABEL, NUM, Token
 #: previous matched row is within this many rows of them.
 _GENERIC_KEYS = {"其他", "总计"}
 _GENERIC_WINDOW = 4
+#: "(七)总计" names the total row by its number, even when rows before it are missing.
+_NUMBERED_TOTAL = re.compile(r"\(七\)总计|七[、.]总计")
 #: Group headings that carry no values of their own; never fuzzy-matched.
 _GROUP_LABELS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "申请人情况", "法人或其他组织")
 #: An unknown label this long is running text, not a spilled header: it ends a row.
@@ -57,7 +59,7 @@ def _matches(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> list
     for idx in range(pointer, len(rows)):
         row = rows[idx]
         for key in row.keys:
-            if key in _GENERIC_KEYS and pointer < idx - _GENERIC_WINDOW:
+            if key in _GENERIC_KEYS and pointer < idx - _GENERIC_WINDOW and not _NUMBERED_TOTAL.search(label):
                 continue
             pos = label.rfind(key)
             if pos < 0:
