@@ -33,9 +33,29 @@ PHRASES: dict[str, str] = {
     "other": r"(?:其他需要报告的事项|其他需报告(?:的)?事项|其他需要说明的事项|其他事项)",
 }
 
-_HEADING = {code: re.compile(rf"(?:^|(?<=[\s:：。;；]))\s*(?P<num>{_NUM})\s*(?P<phrase>{pat})")
+
+
+def _spaced(pattern: str) -> str:
+    """Let a stray space stand inside a heading phrase (crawler text: ``一、总体 情况``).
+
+    A ``[ \\t]?`` goes after each Chinese literal of the pattern, except inside a
+    character class or before a quantifier.
+    """
+    out, in_class = [], False
+    for i, ch in enumerate(pattern):
+        out.append(ch)
+        if ch == "[" and (i == 0 or pattern[i - 1] != "\\"):
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        elif not in_class and "\u4e00" <= ch <= "\u9fff" and pattern[i + 1:i + 2] not in ("?", "*", "+", "{"):
+            out.append("[ \\t]?")
+    return "".join(out)
+
+
+_HEADING = {code: re.compile(rf"(?:^|(?<=[\s:：。;；]))\s*(?P<num>{_NUM})\s*(?P<phrase>{_spaced(pat)})")
             for code, pat in PHRASES.items()}
-_BARE = {code: re.compile(rf"^\s*(?P<phrase>{pat})\s*$") for code, pat in PHRASES.items()}
+_BARE = {code: re.compile(rf"^\s*(?P<phrase>{_spaced(pat)})\s*$") for code, pat in PHRASES.items()}
 
 
 @dataclass

@@ -10,6 +10,7 @@ identities or reports the row as ambiguous, with the candidates.
 
 from __future__ import annotations
 
+import re
 from itertools import product
 from typing import Callable, Optional, Sequence
 
@@ -24,8 +25,16 @@ Vector = tuple
 Constraint = Callable[[Sequence[Optional[int]]], bool]
 
 
+_PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+
+
 def _ok_part(s: str) -> bool:
-    return bool(s) and len(s) <= MAX_PART_DIGITS and (s == "0" or s[0] != "0")
+    """A well-formed cell: no leading zeros, at most one decimal point with digits on both sides."""
+    return bool(s) and len(s.split(".")[0]) <= MAX_PART_DIGITS and _PART.fullmatch(s) is not None
+
+
+def _num(s: str):
+    return float(s) if "." in s else int(s)
 
 
 def compositions(digits: str, k: int, limit: int = MAX_CANDIDATES * 4):
@@ -38,16 +47,16 @@ def compositions(digits: str, k: int, limit: int = MAX_CANDIDATES * 4):
         if left == 1:
             rest = digits[start:]
             if _ok_part(rest):
-                out.append(tuple(acc + [int(rest)]))
+                out.append(tuple(acc + [_num(rest)]))
             return
-        max_end = min(len(digits) - (left - 1), start + MAX_PART_DIGITS)
+        max_end = min(len(digits) - (left - 1), start + MAX_PART_DIGITS + 5)
         for end in range(start + 1, max_end + 1):
             part = digits[start:end]
             if not _ok_part(part):
-                if part[0] == "0":
+                if part[0] == "0" and part != "0." and not part.startswith("0."):
                     break  # "0x…" is never a number; longer parts neither
                 continue
-            rec(end, left - 1, acc + [int(part)])
+            rec(end, left - 1, acc + [_num(part)])
 
     if k <= 0 or len(digits) < k:
         return out
@@ -63,6 +72,8 @@ def sum_blocks(digits: str, blocks: Sequence[int], limit: int = MAX_CANDIDATES):
     which prunes the search to a handful of readings.
     """
     out: list[tuple[int, ...]] = []
+    if not digits.isdigit():
+        return out  # counts are whole numbers
 
     def rec(start: int, bi: int, acc: list[int]):
         if len(out) >= limit:
@@ -131,7 +142,7 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
     check = row_sum_ok(blocks) if blocks else (lambda v: True)
     # Fast path: one run holding the whole row.
     nums = [t for t in values if t.kind == NUM]
-    if len(values) == 1 and nums and "." not in nums[0].digits:
+    if len(values) == 1 and nums:
         d = nums[0].digits.lstrip("-")
         cands = sum_blocks(d, blocks) if blocks and sum(blocks) == width else \
             [c for c in compositions(d, width) if check(c)]
@@ -203,8 +214,7 @@ def _join_space_groups(values: list[Token]) -> list[Token]:
 def _split_tokens(values: list[Token], width: int, check: Constraint):
     """Distribute ``width`` cells over several tokens, splitting multi-digit runs."""
     extra = width - len(values)
-    splittable = [i for i, t in enumerate(values) if t.kind == NUM and len(t.digits) > 1 and "." not in t.digits
-                  and not t.digits.startswith("-")]
+    splittable = [i for i, t in enumerate(values) if t.kind == NUM and len(t.digits.lstrip("-")) > 1]
     if extra <= 0 or not splittable:
         return []
     results: list[tuple] = []
@@ -214,7 +224,10 @@ def _split_tokens(values: list[Token], width: int, check: Constraint):
         for i, t in enumerate(values):
             if i in splittable:
                 k = 1 + shares[splittable.index(i)]
-                opts = compositions(t.digits, k)
+                if t.digits.startswith("-"):  # "-1028" may be -10 | 28: the sign belongs to the first cell
+                    opts = [(-p[0],) + p[1:] for p in compositions(t.digits[1:], k)]
+                else:
+                    opts = compositions(t.digits, k)
                 if not opts:
                     break
                 options.append(opts)

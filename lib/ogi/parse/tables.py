@@ -117,16 +117,25 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
         tok = tokens[i]
         if tok.kind == LABEL:
             found = _matches(rows, tok.text, pointer)
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if not found and nxt is not None and nxt.kind == LABEL:
+                # a label broken over two lines (PDF): "5.要求行政机关确认或重新出" / "具已获取信息"
+                joined = _matches(rows, tok.text + nxt.text, pointer)
+                if joined and all(pos < len(tok.text) for _, pos in joined):
+                    found = joined
+                    i += 1
+                    tok = nxt
             if not found:
                 f = _fuzzy(rows, tok.text, pointer)
-                if f is not None and i + 1 < len(tokens) and tokens[i + 1].kind != LABEL:
+                if f is not None and nxt is not None and nxt.kind != LABEL:
                     found = [(f, 0)]
             if found:
                 for idx, _pos in found:
                     hits.append(RowHit(rows[idx].code, idx, i, label=tok.text))
                 pointer = found[-1][0] + 1
                 last_used = i
-            elif hits and len(tok.text) >= _LONG_LABEL:
+            elif hits and len(tok.text) >= _LONG_LABEL and any(t.kind != LABEL for t in hits[-1].tokens):
+                # running text after a row's cells ends it (before its cells, it continues the label)
                 if hits[-1].index == last_row and hits[-1].tokens:
                     break
                 hits[-1].tokens.append(Token(LABEL, "<end>", tok.line))
@@ -409,18 +418,10 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
 # ---------------------------------------------------------------------------
 
 
-_T4_HEADER = re.compile(r"维持|纠正|审结|直接起诉|复议后起诉|其他结果")
-
-
 def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     """Table 4: fifteen numbers after its header, in three groups of five."""
     result = TableResult()
     region = tokens[start:stop]
-    # Numbers count only after the header's outcome words: a sentence such as
-    # "2024年，我局…行政复议、行政诉讼情况如下：" may stand between anchor and table.
-    header = [k for k, t in enumerate(region) if t.kind == LABEL and _T4_HEADER.search(t.text)]
-    if header:
-        region = region[header[0]:]
     values: list[Token] = []
     first_num_line = None
     for t in region:

@@ -147,11 +147,16 @@ def split_cells(lines: list[str], start_line: int = 0) -> list[tuple[str, int, b
     return cells
 
 
+_DATE_AFTER = re.compile(r"\s*[年月日号时]")
+
+
 def _number_pieces(text: str) -> list[tuple[int, int]]:
-    """Spans of numbers in mixed text, leaving enumerator digits to their labels."""
+    """Spans of numbers in mixed text, leaving enumerator digits and dates to their labels."""
     spans = []
     for m in _NUMBER.finditer(text):
         s, e = m.span()
+        if _DATE_AFTER.match(text, e):
+            continue  # "2024年", "12月31日": a date in running text, never a table cell
         # "00000003.要求…": the last digit enumerates the next label.
         if _ENUM_AFTER.match(text, e) and "." not in m.group(0)[:-1]:
             e -= 1
