@@ -15,6 +15,9 @@ from . import schema
 from .model import Report
 
 
+_SHORT_APPLICANTS = ("person", "comm", "resrch", "welfar", "legal", "other", "total")
+
+
 def _fmt(v) -> str:
     if v is None:
         return "·"
@@ -36,12 +39,14 @@ def summary(report: Report) -> str:
             vals = " | ".join(_fmt(x) for x in v) if isinstance(v, list) else _fmt(v)
             out.append(f"    {k:<22} {vals}")
     if r.requests:
-        out.append("  Table 3 (requests; columns: " + ", ".join(a.code for a in schema.APPLICANTS) + "):")
+        out.append("  Table 3 (requests, by applicant):")
+        out.append("    " + " " * 28 + " ".join(f"{a:>6}" for a in _SHORT_APPLICANTS))
         for code, vec in r.requests.items():
             out.append(f"    {code:<28} " + " ".join(f"{_fmt(x):>6}" for x in vec))
     if r.review_litigation:
         groups = [r.review_litigation[i:i + 5] for i in range(0, 15, 5)]
-        out.append("  Table 4 (upheld corrected other pending total):")
+        out.append("  Table 4 (reconsideration and litigation):")
+        out.append("    " + " " * 28 + " ".join(f"{o.code[:6]:>6}" for o in schema.REVIEW_OUTCOMES))
         for g, vals in zip(schema.REVIEW_GROUPS, groups):
             out.append(f"    {g.code:<28} " + " ".join(f"{_fmt(x):>6}" for x in vals))
     n_ok = sum(1 for c in r.checks if c.ok is True)
