@@ -28,6 +28,8 @@ def _arabic_years(text: str) -> str:
 _REPORT = r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:情况)?(?:工作)?(?:年度)?报告"
 _TITLE_YEAR = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*(?:[\u4e00-\u9fff]{{0,16}}?)?{_REPORT}")
 _PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
+# A year in running text, not the year of a full date (the signature is dated the next year).
+_YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年度?(?!\s*\d{1,2}\s*月)")
 _YEAR_WORK = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?[,，]?\s*(?:我|全|本|在|按照|根据|坚持|深入|认真)")
 
 
@@ -49,6 +51,9 @@ def find_year(lines: list[str]) -> tuple[Optional[int], str]:
     counts = Counter(int(y) for y in _YEAR_WORK.findall(full))
     if counts:
         return counts.most_common(1)[0][0], "most frequent year in the narrative"
+    counts = Counter(int(y) for y in _YEAR_MENTION.findall(full))
+    if counts:
+        return counts.most_common(1)[0][0], "most frequent year mentioned"
     return None, ""
 
 

@@ -118,10 +118,11 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
         if tok.kind == LABEL:
             found = _matches(rows, tok.text, pointer)
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if not found and nxt is not None and nxt.kind == LABEL:
-                # a label broken over two lines (PDF): "5.要求行政机关确认或重新出" / "具已获取信息"
+            if nxt is not None and nxt.kind == LABEL:
+                # a label broken over two lines (PDF): "5.要求行政机关确认或重新出" / "具已获取信息",
+                # or "(六)其他处理 1.申请人无正当理由逾期不补" / "正、行政机关…"
                 joined = _matches(rows, tok.text + nxt.text, pointer)
-                if joined and all(pos < len(tok.text) for _, pos in joined):
+                if len(joined) > len(found) and all(pos < len(tok.text) for _, pos in joined):
                     found = joined
                     i += 1
                     tok = nxt
@@ -418,24 +419,54 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
 # ---------------------------------------------------------------------------
 
 
+def _review_cells(collected: list[Token], width: int = 15) -> list[Token]:
+    """The value cells of table 4 among the blanks and numbers after its header.
+
+    Blank cells are real (seed 004 prints blanks), but so is header padding
+    (seed 004's ``| ||||||`` after ``总计``). A blank counts as a cell when it
+    shares a line with numbers (one row per line) or begins its own line (one
+    cell per line); the number span is widened by such blanks only as far as
+    the table's width needs.
+    """
+    nums = [k for k, t in enumerate(collected) if t.kind == NUM]
+    if not nums:
+        return []
+    first, last = nums[0], nums[-1]
+    span = collected[first:last + 1]
+    need = width - len(span)
+    if need <= 0:
+        return span
+    lines_with_numbers = {collected[k].line for k in nums}
+
+    def is_cell(t: Token) -> bool:
+        return t.kind == BLANK and (t.line in lines_with_numbers or t.first_on_line)
+
+    lead: list[Token] = []
+    k = first - 1
+    while k >= 0 and len(lead) < need and is_cell(collected[k]):
+        lead.insert(0, collected[k])
+        k -= 1
+    trail: list[Token] = []
+    k = last + 1
+    while k < len(collected) and len(lead) + len(trail) < need and is_cell(collected[k]):
+        trail.append(collected[k])
+        k += 1
+    return lead + span + trail
+
+
 def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     """Table 4: fifteen numbers after its header, in three groups of five."""
     result = TableResult()
     region = tokens[start:stop]
-    values: list[Token] = []
-    first_num_line = None
+    collected: list[Token] = []
     for t in region:
         if t.kind == LABEL:
-            if values and any(v.kind == NUM for v in values) and len(t.text) >= _LONG_LABEL:
+            if any(v.kind == NUM for v in collected) and len(t.text) >= _LONG_LABEL:
                 break
             continue
-        if t.kind == NUM and first_num_line is None:
-            first_num_line = t.line
-            # header padding: blanks before the first number, on earlier lines
-            values = [v for v in values if v.line == t.line]
-        values.append(t)
-    nums = [v for v in values if v.kind == NUM]
-    if not nums:
+        collected.append(t)
+    values = _review_cells(collected)
+    if not values:
         return result
     result.found = True
     options, how = resolve_row(values, 15, (5, 5, 5))

@@ -45,6 +45,7 @@ class Token:
     digits: str = ""
     group: int = -1
     raw: str = ""
+    first_on_line: bool = False
 
     def __repr__(self) -> str:  # compact, for debugging and test failure output
         if self.kind == NUM:
@@ -121,7 +122,8 @@ def split_cells(lines: list[str], start_line: int = 0) -> list[tuple[str, int, b
     prev_open = False  # previous non-empty line had text not closed by '|'
     for offset, raw in enumerate(lines):
         i = start_line + offset
-        line = _MD_HEADING.sub("", normalize(raw)).strip()
+        unstripped = _MD_HEADING.sub("", normalize(raw))
+        line = unstripped.strip()
         if not line:
             continue
         if is_footer(line) or _MD_SEPARATOR.match(line):
@@ -133,8 +135,9 @@ def split_cells(lines: list[str], start_line: int = 0) -> list[tuple[str, int, b
         parts = line.split("|")
         if line.startswith("|"):
             has_content = any(p.strip() for p in parts[1:])
-            if prev_open or has_content:
-                # closes the previous line's cell, or opens a markdown row
+            # A pipe in the first column closes the previous line's cell, or opens a
+            # markdown row; " | 0 | 0 |" (space first) is a row whose first cell is blank.
+            if prev_open or (has_content and unstripped.startswith("|")):
                 parts = parts[1:]
         last = parts.pop()
         for p in parts:
@@ -217,8 +220,13 @@ def tokenize(lines: list[str], start_line: int = 0) -> list[Token]:
     """Lines → tokens, after dropping narrative sentences (see ``table_text``)."""
     counter = [0]
     tokens: list[Token] = []
+    last_line = -1
     for text, line, sep in split_cells(lines, start_line):
-        tokens.extend(tokenize_cell(text, line, sep, counter))
+        cell_tokens = tokenize_cell(text, line, sep, counter)
+        if cell_tokens and line != last_line:
+            cell_tokens[0].first_on_line = True
+            last_line = line
+        tokens.extend(cell_tokens)
     return tokens
 
 
