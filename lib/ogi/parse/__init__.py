@@ -23,7 +23,7 @@ from ..readers.text import split_lines
 from . import metadata
 from .sections import find_headings, split_sections
 from .tables import parse_proactive, parse_requests, parse_review
-from .tokens import LABEL, NUM, table_text, tokenize
+from .tokens import LABEL, NUM, normalize, table_text, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
 PARSER_VERSION = "1.0.0"
@@ -82,8 +82,9 @@ def _parse(doc: Document) -> Report:
         report.messages.append("no Chinese text: not an annual OGI report")
         return report
 
-    headings = find_headings(lines)
-    report.sections = split_sections(lines, headings)
+    norm = [normalize(line) for line in lines]
+    headings = find_headings(norm)
+    report.sections = split_sections(norm, headings)
     report.year, _ = metadata.find_year(lines)
     report.agency, _ = metadata.find_agency(lines)
     report.published, _ = metadata.find_published(lines)
@@ -95,11 +96,31 @@ def _parse(doc: Document) -> Report:
                                "(2008-2018) is recognised but not parsed")
         return report
 
-    tokens = tokenize([table_text(l) for l in lines])
+    start, stop = _table_stretch(norm, headings)
+    tokens = tokenize([table_text(line) for line in norm[start:stop]], start_line=start, normalized=True)
     found = _read_tables(report, tokens, headings)
     report.checks.extend(checks_mod.run_checks(report))
     _set_status(report, found, headings, lines)
     return report
+
+
+_TABLE_WORDS = ("第二十条", "信息内容", "申请人情况", "本年新收", "规范性文件", "行政许可")
+
+
+def _table_stretch(norm: list[str], headings) -> tuple[int, int]:
+    """The lines that can hold the three tables: from the first table word (or section 二)
+    to the problems heading, when that heading comes after table 4's header.
+
+    Tokenizing only this stretch keeps long narratives (and huge files) cheap.
+    """
+    line_of = {h.code: h.line for h in headings}
+    first = next((i for i, line in enumerate(norm) if any(w in line for w in _TABLE_WORDS)), 0)
+    start = min(first, line_of.get("proactive", first))
+    last_review = max((i for i, line in enumerate(norm) if "复议" in line), default=-1)
+    stop = line_of.get("problems", len(norm))
+    if stop <= max(start, last_review):
+        stop = len(norm)
+    return start, stop
 
 
 def _region(agency: Optional[str], lines: list[str]) -> Region:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .. import schema
-from .tokens import normalize
 
 _NUM = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]{1,2}(?:部分|章|节)\s*[、.．:：]?|\d{1,2}\s*[、.．](?!\d)|#{1,4})"
 
@@ -67,8 +66,11 @@ class Heading:
 
 
 def find_headings(lines: list[str]) -> list[Heading]:
-    """Section headings in template order; a section whose heading is missing is skipped."""
-    norm = [normalize(l) for l in lines]
+    """Section headings in template order; a section whose heading is missing is skipped.
+
+    ``lines`` are expected NFKC-normalised (``ogi.parse.tokens.normalize``).
+    """
+    norm = lines
     headings: list[Heading] = []
     pos = (0, 0)
     for code in schema.SECTION_CODES:
@@ -97,8 +99,8 @@ def _search(code: str, norm: list[str], pos: tuple[int, int]) -> Optional[Headin
 
 
 def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optional[str]]:
-    """The text of each section (heading excluded), ``None`` for a section not found."""
-    norm = [normalize(l) for l in lines]
+    """The text of each section (heading excluded, NFKC-normalised), ``None`` if not found."""
+    norm = lines
     out: dict[str, Optional[str]] = {code: None for code in schema.SECTION_CODES}
     for k, h in enumerate(headings):
         nxt = headings[k + 1] if k + 1 < len(headings) else None

@@ -45,30 +45,46 @@ class RowHit:
     code: str
     index: int
     token_index: int
-    tokens: list[Token] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)  # value tokens (numbers and blanks) only
     label: str = ""
+    ended: bool = False  # running text came after the cells: nothing more belongs to the row
 
 
 def _strip_enum(text: str) -> str:
     return re.sub(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])", "", text)
 
 
+_KEY_INDEX: dict[int, tuple] = {}
+
+
+def _key_index(rows: tuple[schema.RowSpec, ...]) -> tuple[re.Pattern, dict[str, list[int]]]:
+    """One pattern for every key of a table (longest first) and the rows each key names."""
+    entry = _KEY_INDEX.get(id(rows))
+    if entry is None or entry[0] is not rows:
+        keymap: dict[str, list[int]] = {}
+        for idx, row in enumerate(rows):
+            for key in row.keys:
+                keymap.setdefault(key, []).append(idx)
+        pattern = re.compile("|".join(map(re.escape, sorted(keymap, key=len, reverse=True))))
+        entry = _KEY_INDEX[id(rows)] = (rows, pattern, keymap)
+    return entry[1], entry[2]
+
+
 def _matches(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> list[tuple[int, int]]:
     """Rows (index, position in label) whose key occurs in ``label``, at or after ``pointer``."""
+    pattern, keymap = _key_index(rows)
     found: dict[int, tuple[int, int]] = {}
-    for idx in range(pointer, len(rows)):
-        row = rows[idx]
-        for key in row.keys:
+    for m in pattern.finditer(label):
+        key = m.group(0)
+        for idx in keymap[key]:
+            if idx < pointer:
+                continue
             if key in _GENERIC_KEYS and pointer < idx - _GENERIC_WINDOW and not _NUMBERED_TOTAL.search(label):
                 continue
-            pos = label.rfind(key)
-            if pos < 0:
-                continue
-            end = pos + len(key)
             best = found.get(idx)
-            if best is None or end - pos > best[1] - best[0]:
-                found[idx] = (pos, end)
-            break
+            # the last occurrence wins, as the label nearest the values
+            if best is None or m.start() >= best[0]:
+                found[idx] = m.span()
     # Overlapping hits (其他处理 vs 其他): keep the longer key.
     hits = sorted(found.items(), key=lambda kv: (kv[1][0], -(kv[1][1] - kv[1][0])))
     kept: list[tuple[int, tuple[int, int]]] = []
@@ -126,36 +142,31 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                     found = joined
                     i += 1
                     tok = nxt
-            if not found:
+            if not found and nxt is not None and nxt.kind != LABEL and 4 <= len(tok.text) <= 60:
                 f = _fuzzy(rows, tok.text, pointer)
-                if f is not None and nxt is not None and nxt.kind != LABEL:
+                if f is not None:
                     found = [(f, 0)]
             if found:
                 for idx, _pos in found:
                     hits.append(RowHit(rows[idx].code, idx, i, label=tok.text))
                 pointer = found[-1][0] + 1
                 last_used = i
-            elif hits and len(tok.text) >= _LONG_LABEL and any(t.kind != LABEL for t in hits[-1].tokens):
+            elif hits and hits[-1].tokens and len(tok.text) >= _LONG_LABEL:
                 # running text after a row's cells ends it (before its cells, it continues the label)
-                if hits[-1].index == last_row and hits[-1].tokens:
+                if hits[-1].index == last_row:
                     break
-                hits[-1].tokens.append(Token(LABEL, "<end>", tok.line))
-        elif hits:
-            if not any(t.kind == LABEL for t in hits[-1].tokens):
-                last_used = i
+                hits[-1].ended = True
+        elif hits and not hits[-1].ended:
+            last_used = i
             hits[-1].tokens.append(tok)
         # The table ends once its last row has its cells.
         if stop_when_full and hits and hits[-1].index == last_row:
-            vals = [t for t in hits[-1].tokens if t.kind in (NUM, BLANK)]
-            if any(t.kind == LABEL and t.text == "<end>" for t in hits[-1].tokens) or \
-                    len(vals) >= rows[last_row].width and i + 1 < len(tokens) and tokens[i + 1].kind == LABEL:
+            h = hits[-1]
+            if h.ended or (len(h.tokens) >= rows[last_row].width and i + 1 < len(tokens)
+                           and tokens[i + 1].kind == LABEL):
                 i += 1
                 break
         i += 1
-    for h in hits:  # value tokens only up to an end marker
-        cut = next((k for k, t in enumerate(h.tokens) if t.kind == LABEL), None)
-        if cut is not None:
-            h.tokens = h.tokens[:cut]
     return hits, min(i, last_used + 1)
 
 

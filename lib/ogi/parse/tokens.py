@@ -66,8 +66,8 @@ _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 
 
 def label_key(text: str) -> str:
-    """Normalised label text for matching: no whitespace, no quotes, half-width forms."""
-    return _QUOTES.sub("", _WS.sub("", normalize(text)))
+    """Label text for matching (input already normalised): no whitespace, no quotes."""
+    return _QUOTES.sub("", _WS.sub("", text))
 
 
 # A cell that means "nothing printed here": keep it a blank (null), never 0.
@@ -106,7 +106,7 @@ def is_footer(line: str) -> bool:
     return bool(_FOOTER.match(normalize(line)))
 
 
-def split_cells(lines: list[str], start_line: int = 0) -> list[tuple[str, int, bool]]:
+def split_cells(lines: list[str], start_line: int = 0, normalized: bool = False) -> list[tuple[str, int, bool]]:
     """Cut lines into cells ``(text, line_index, from_separator)``.
 
     ``from_separator`` is True for cells delimited by ``|`` (an empty one is a
@@ -122,11 +122,13 @@ def split_cells(lines: list[str], start_line: int = 0) -> list[tuple[str, int, b
     prev_open = False  # previous non-empty line had text not closed by '|'
     for offset, raw in enumerate(lines):
         i = start_line + offset
-        unstripped = _MD_HEADING.sub("", normalize(raw))
+        unstripped = raw if normalized else normalize(raw)
+        if unstripped.startswith("#"):
+            unstripped = _MD_HEADING.sub("", unstripped)
         line = unstripped.strip()
         if not line:
             continue
-        if is_footer(line) or _MD_SEPARATOR.match(line):
+        if (line[0] in "-—–_第|:p" or line[0].isdigit()) and (is_footer(line) or _MD_SEPARATOR.match(line)):
             continue
         if "|" not in line:
             cells.append((line, i, False))
@@ -172,6 +174,9 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
 def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: list[int]) -> list[Token]:
     """One cell → tokens (a cell may hold a label and numbers run together)."""
     stripped = text.strip()
+    if stripped.isdigit() and stripped.isascii():  # the common case: a plain count
+        d = stripped.lstrip("0") or "0"
+        return [Token(NUM, stripped, line, value=int(d), digits=stripped, raw=text)]
     if stripped.lower() in _BLANK_WORDS:
         return [Token(BLANK, "", line, raw=text)] if (from_separator or stripped) else []
     value, digits = parse_number(stripped)
@@ -216,12 +221,12 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
     return tokens
 
 
-def tokenize(lines: list[str], start_line: int = 0) -> list[Token]:
-    """Lines → tokens, after dropping narrative sentences (see ``table_text``)."""
+def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False) -> list[Token]:
+    """Lines → tokens (line numbers counted from ``start_line``)."""
     counter = [0]
     tokens: list[Token] = []
     last_line = -1
-    for text, line, sep in split_cells(lines, start_line):
+    for text, line, sep in split_cells(lines, start_line, normalized):
         cell_tokens = tokenize_cell(text, line, sep, counter)
         if cell_tokens and line != last_line:
             cell_tokens[0].first_on_line = True
