@@ -78,7 +78,35 @@ def review_checks(values: list) -> list[Check]:
     return checks
 
 
+def plausibility_checks(report: Report) -> list[Check]:
+    """Counts must be whole, not negative, and not absurdly large; one failing Check per bad cell.
+
+    A count printed as ``-3`` or ``1.5`` or ``123456789012`` is kept as printed
+    (nothing is repaired) and reported here, so the report is not ``ok``.
+    """
+    cells: list[tuple[str, float, float]] = []
+    for code, vec in report.requests.items():
+        for col, v in zip(_APPLICANTS, vec):
+            cells.append((f"requests.{code}[{col}]", v, 1e7))
+    for code, v in zip(schema.REVIEW_CODES, report.review_litigation):
+        cells.append((f"review_litigation.{code}", v, 1e7))
+    for code, v in report.proactive.items():
+        if code in schema.PROACTIVE_NON_COUNTS:
+            continue
+        for x in (v if isinstance(v, list) else [v]):
+            cells.append((f"proactive.{code}", x, 1e9))
+    out = []
+    for cell, v, limit in cells:
+        if v is None:
+            continue
+        if v < 0 or v != int(v) or v >= limit:
+            why = "negative" if v < 0 else ("not a whole number" if v != int(v) else "implausibly large")
+            out.append(Check("values.plausible", False, f"{cell} = {v:g}: {why} for a count", cell, v, None,
+                             [cell]))
+    return out
+
+
 def run_checks(report: Report) -> list[Check]:
     """Every identity of FORMAT.md on this report (parser-made checks are kept by the caller)."""
     return request_checks(report.requests, report.templates.get("requests")) + \
-        review_checks(report.review_litigation)
+        review_checks(report.review_litigation) + plausibility_checks(report)

@@ -241,7 +241,16 @@ IDENTITIES: tuple[Identity, ...] = (
              "upheld + corrected + other + pending = total", "each of the three groups",
              tuple(o.code for o in REVIEW_OUTCOMES[:-1]), ("total",)),
 )
+IDENTITIES += (
+    Identity("values.plausible", "计数为非负整数且量级合理",
+             "counts are whole numbers, not negative, and below an absurd size "
+             f"(requests and appeals < {10**7:,}; proactive counts < {10**9:,})", "each cell", (), ()),
+)
 IDENTITY_BY_RULE = {i.rule: i for i in IDENTITIES}
+
+#: Proactive-disclosure cells that may hold decimals or negative numbers.
+PROACTIVE_NON_COUNTS = {"fees", "procurement", "licensing_items", "penalty_items", "coercion_items",
+                        "other_services", "fee_items"}
 
 #: Rules the parser adds besides the identities.
 PARSER_RULES = {
@@ -256,4 +265,183 @@ STATUSES: tuple[Label, ...] = (
     Label("failed", "失败", "The file could not be read as a report"),
     Label("not_a_report", "非年报", "Not an annual OGI report"),
     Label("pre2019", "旧版年报", "A report for 2008-2018 (older template, not parsed)"),
+)
+
+# ---------------------------------------------------------------------------
+# Comparable outcome groups, and the labels the corpus tables need
+# ---------------------------------------------------------------------------
+# Researchers compare Chinese OGI statistics with other freedom-of-information
+# regimes. The official outcome rows of table 3 are kept as they are; each one
+# also maps to one comparable group below, defined by what happened to the
+# request (the information was released, withheld under a rule of law, did
+# not exist, or the request was not handled on its merits) rather than by the
+# Chinese legal article, which is how the UK and US statistics are built too.
+
+
+@dataclass(frozen=True)
+class OutcomeGroup(Label):
+    """A comparable outcome group: labels, why these rows belong together, and analogues abroad."""
+
+    rationale: str = ""
+    analogues: str = ""
+    rows: tuple[str, ...] = ()
+
+
+OUTCOME_GROUPS: tuple[OutcomeGroup, ...] = (
+    OutcomeGroup(
+        "granted", "予以公开", "Granted in full",
+        rationale="All the information asked for was released (三（一）予以公开).",
+        analogues="UK FOI Act: 'granted in full' in the Cabinet Office FOI statistics; "
+                  "US FOIA annual reports: 'full grants'.",
+        rows=("granted",)),
+    OutcomeGroup(
+        "partial", "部分公开", "Granted in part",
+        rationale="Some information was released and some withheld (三（二）部分公开). The template "
+                  "counts a request handled in parts only here, so partial grants are not double counted.",
+        analogues="UK: 'partially withheld'; US FOIA: 'partial grants/partial denials'.",
+        rows=("partial",)),
+    OutcomeGroup(
+        "legal_exemption", "依法不予公开", "Withheld under a legal exemption",
+        rationale="The information exists and is held, and a rule of law keeps it from the applicant "
+                  "(三（三）不予公开, reasons 1-8: state secrets, other laws, the 'three securities and "
+                  "one stability', third-party rights, internal affairs, process information, enforcement "
+                  "case files, administrative inquiry matters). These are decisions on the content, like "
+                  "the exemptions of other regimes. Administrative inquiry matters (属于行政查询事项) are "
+                  "withheld because another procedure gives access, which the UK also treats as an "
+                  "exemption (s.21, reasonably accessible by other means).",
+        analogues="UK FOI Act Part II exemptions (e.g. s.23-24 security, s.35-36 policy formulation and "
+                  "prejudice to the conduct of public affairs, s.30-31 investigations and law enforcement, "
+                  "s.40-41 personal data and confidence, s.44 prohibited by other enactments, s.21 "
+                  "accessible by other means); US FOIA exemptions (b)(1)-(b)(9), e.g. (b)(1) classified, "
+                  "(b)(3) other statutes, (b)(4) business information, (b)(5) deliberative process, (b)(6) "
+                  "and (b)(7) privacy and law-enforcement records.",
+        rows=("denied.state_secret", "denied.prohibited_by_law", "denied.security_stability",
+              "denied.third_party", "denied.internal_affairs", "denied.process_info",
+              "denied.enforcement_file", "denied.inquiry")),
+    OutcomeGroup(
+        "not_held_or_needs_creation", "不掌握或需另行制作", "Not held, or would have to be created",
+        rationale="No decision on disclosure was possible because the agency does not hold the "
+                  "information or would have to create it (三（四）无法提供 1-2). Every regime counts these "
+                  "apart from refusals: nothing was withheld.",
+        analogues="UK FOI Act s.1(1)(a): 'information not held'; US FOIA: 'no records' (agencies need not "
+                  "create records, NLRB v. Sears, 421 U.S. 132 (1975)).",
+        rows=("unavailable.not_held", "unavailable.needs_creation")),
+    OutcomeGroup(
+        "procedural_or_vexatious", "程序性或滥用申请", "Procedural, improper or vexatious",
+        rationale="The request was not decided on its merits: still unclear after a request to clarify "
+                  "(三（四）3), not an information request at all (petitions and complaints, requests to "
+                  "confirm or reissue information already held, requests for publications), repeated or "
+                  "abusive (duplicate requests, large numbers of repeated requests without good reason), "
+                  "or dropped because the applicant did not supplement the request or pay the fee in time "
+                  "(2021 template 三（六）1-2). Requests for publications go here, not under exemptions, "
+                  "because the template files them under 不予处理 (no decision on the content), although the "
+                  "UK would count them under the s.21 exemption.",
+        analogues="UK FOI Act s.1(3) and s.16 (clarification not given), s.8 (not a valid request), "
+                  "s.9 (fees notice not paid), s.14(1) vexatious and s.14(2) repeated requests; US FOIA "
+                  "'other reasons' in the DOJ annual reports: records not reasonably described, improper "
+                  "FOIA request, duplicate request, fee-related reason, not an agency record.",
+        rows=("unavailable.unclear", "not_processed.petition", "not_processed.duplicate",
+              "not_processed.publication", "not_processed.excessive", "not_processed.confirmation",
+              "other.no_correction", "other.no_fee")),
+    OutcomeGroup(
+        "other", "其他", "Other outcomes",
+        rationale="Outcomes the template does not classify: 2021 template 三（六）3.其他, and the 2019-2020 "
+                  "template's single 三（六）其他处理 row, which also holds what the 2021 template splits into "
+                  "'did not supplement' and 'did not pay'. Compare this group across templates with care.",
+        analogues="UK: 'other'; US FOIA: 'other' among the other reasons (e.g. request withdrawn).",
+        rows=("other.other", "other")),
+)
+OUTCOME_GROUP_OF: dict[str, str] = {row: g.code for g in OUTCOME_GROUPS for row in g.rows}
+assert set(OUTCOME_GROUP_OF) == set(OUTCOME_ROWS[TEMPLATE_2021]) | set(OUTCOME_ROWS[TEMPLATE_2019])
+
+#: The columns of table 2, by code (the parser's lists follow ``RowSpec.columns``).
+PROACTIVE_COLUMNS: tuple[Label, ...] = (
+    Label("issued", "本年制发件数", "Issued this year"),
+    Label("repealed", "本年废止件数", "Repealed this year"),
+    Label("in_force", "现行有效件数", "In force"),
+    Label("decisions", "本年处理决定数量", "Decisions this year"),
+    Label("amount_10k_yuan", "本年收费金额（单位：万元）", "Fees collected this year (10,000 yuan)"),
+    Label("made", "本年新制作数量", "Newly made this year"),
+    Label("published", "本年新公开数量", "Newly published this year"),
+    Label("total_public", "对外公开总数量", "Total publicly disclosed"),
+    Label("items_last_year", "上一年项目数量", "Items last year"),
+    Label("items_change", "本年增/减", "Change in items this year"),
+    Label("projects", "采购项目数量", "Procurement projects"),
+    Label("amount", "采购总金额", "Total procurement amount"),
+)
+
+#: Parts of a section in the corpus: the whole text, and the three parts of section 五.
+SECTION_PARTS: tuple[Label, ...] = (
+    Label("full", "全文", "The whole section"),
+    Label("problems", "存在的主要问题", "Problems of the year"),
+    Label("improvements", "改进情况", "Improvements made or planned"),
+    Label("rectification", "上年度问题整改情况", "Last year's problems and how they were fixed"),
+)
+
+#: Checks the corpus adds across reports.
+CORPUS_IDENTITIES: tuple[Identity, ...] = (
+    Identity("requests.cross_year", "上年度结转下年度继续办理等于本年度上年结转",
+             "last year's carried forward = this year's carried over, same agency", "each applicant column",
+             ("carry_forward",), ("carried_over",)),
+)
+
+#: A file whose content another file already holds: its own row in ``reports``, its data once.
+CORPUS_STATUSES: tuple[Label, ...] = STATUSES + (
+    Label("duplicate", "重复", "Same content as another file (see duplicate_of); its data are counted once"),
+)
+
+GOVERNMENT_LEVELS: tuple[Label, ...] = (
+    Label("central", "中央", "Central"),
+    Label("provincial", "省级", "Provincial"),
+    Label("prefecture", "市级", "Prefecture"),
+    Label("county", "县级", "County"),
+    Label("township", "乡镇级", "Township"),
+)
+
+AGENCY_KINDS: tuple[Label, ...] = (
+    Label("government", "人民政府", "People's government (whole-government report)"),
+    Label("government_office", "政府办公室", "Government general office"),
+    Label("department", "政府部门", "Government department"),
+    Label("township", "乡镇街道", "Township or street"),
+    Label("development_zone", "开发区", "Development zone"),
+    Label("other", "其他", "Other"),
+)
+
+SECTORS: tuple[Label, ...] = (
+    Label("commerce", "商务", "Commerce"),
+    Label("industry_it", "工业和信息化", "Industry and information technology"),
+    Label("public_security", "公安", "Public security"),
+    Label("natural_resources", "自然资源", "Natural resources"),
+    Label("education", "教育", "Education"),
+    Label("health", "卫生健康", "Health"),
+    Label("finance", "财政", "Public finance"),
+    Label("human_resources", "人力资源和社会保障", "Human resources and social security"),
+    Label("housing", "住房和城乡建设", "Housing and urban-rural development"),
+    Label("transport", "交通运输", "Transport"),
+    Label("agriculture", "农业农村", "Agriculture and rural affairs"),
+    Label("ecology", "生态环境", "Ecology and environment"),
+    Label("market_regulation", "市场监督管理", "Market regulation"),
+    Label("civil_affairs", "民政", "Civil affairs"),
+    Label("justice", "司法", "Justice"),
+    Label("culture_tourism", "文化和旅游", "Culture and tourism"),
+    Label("emergency", "应急管理", "Emergency management"),
+    Label("water", "水利", "Water resources"),
+    Label("tax", "税务", "Taxation"),
+    Label("statistics", "统计", "Statistics"),
+    Label("development_reform", "发展和改革", "Development and reform"),
+    Label("audit", "审计", "Audit"),
+    Label("veterans", "退役军人事务", "Veterans affairs"),
+    Label("medical_security", "医疗保障", "Medical security"),
+    Label("forestry", "林业和草原", "Forestry and grassland"),
+    Label("sports", "体育", "Sports"),
+    Label("ethnic_religious", "民族宗教", "Ethnic and religious affairs"),
+    Label("data", "数据和政务服务", "Data and government services"),
+    Label("other", "其他", "Other"),
+)
+
+#: Labels of the rules the parser adds (``PARSER_RULES`` says what they mean).
+PARSER_RULE_LABELS: tuple[Label, ...] = (
+    Label("inferred", "据勾稽关系推定", "Value inferred from the identities"),
+    Label("ambiguous", "无法唯一确定", "Ambiguous: several readings fit"),
+    Label("duplicate_table", "表格重复", "The same table printed twice"),
 )
