@@ -65,3 +65,14 @@ def test_problems_parts_on_seeds():
 def test_no_markers_means_problems():
     assert split_problems("工作人员不足。")["problems"] == "工作人员不足。"
     assert split_problems(None) == {"problems": "", "improvements": "", "rectification": ""}
+
+
+def test_problems_section_without_heading():
+    # FORMAT.md family 6: section 五 printed with no heading after table 4
+    text = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8").replace("五、存在问题与改进路径\n", "")
+    report = ogi.parse_text(text)
+    assert report.sections["problems"].startswith("2024年,政府信息公开工作虽然取得了一定的成效")
+    assert "下一步黔江区" in report.sections["problems"]
+    assert "政府信息公开工作虽然" not in report.sections["review_litigation"]
+    assert report.review_litigation == [2, 1, 0, 0, 3, 1, 0, 1, 0, 2, 0, 0, 0, 1, 1]
+    assert any("no heading" in m for m in report.messages)

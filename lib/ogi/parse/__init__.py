@@ -98,7 +98,8 @@ def _parse(doc: Document) -> Report:
 
     start, stop = _table_stretch(norm, headings)
     tokens = tokenize([table_text(line) for line in norm[start:stop]], start_line=start, normalized=True)
-    found = _read_tables(report, tokens, headings)
+    found, t4_last_line = _read_tables(report, tokens, headings)
+    _problems_without_heading(report, norm, headings, t4_last_line)
     report.checks.extend(checks_mod.run_checks(report))
     _set_status(report, found, headings, lines)
     return report
@@ -137,8 +138,12 @@ def _first(tokens, pred, start=0, stop=None) -> Optional[int]:
     return None
 
 
-def _read_tables(report: Report, tokens, headings) -> dict[str, bool]:
-    """Find each table's stretch of tokens by its anchors and read it; returns {table: complete}."""
+def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int]:
+    """Find each table's stretch of tokens by its anchors and read it.
+
+    Returns ``{table: complete}`` and the line of table 4's last cell (-1 if none).
+    """
+    t4_last_line = -1
     lab = lambda *keys: (lambda t: t.kind == LABEL and any(k in t.text for k in keys))  # noqa: E731
     heading_line = {h.code: h.line for h in headings}
 
@@ -180,6 +185,7 @@ def _read_tables(report: Report, tokens, headings) -> dict[str, bool]:
         t4 = parse_review(tokens, t4_start, t4_stop)
         if t4.found:
             report.review_litigation = t4.values["review_litigation"]
+            t4_last_line = t4.last_line
             report.checks.extend(t4.checks)
             report.messages.extend(t4.messages)
             found.append(("review_litigation", t4.complete))
@@ -187,7 +193,32 @@ def _read_tables(report: Report, tokens, headings) -> dict[str, bool]:
     if report.review_litigation:
         templates["review_litigation"] = templates["requests"] or templates["proactive"]
     report.templates = templates
-    return dict(found)
+    return dict(found), t4_last_line
+
+
+def _problems_without_heading(report: Report, norm: list[str], headings, t4_last_line: int) -> None:
+    """Section 五 printed without its heading (FORMAT.md family 6): the narrative after
+    table 4's last cell, up to section 六, is the problems section."""
+    if report.sections.get("problems") is not None or t4_last_line < 0 or report.sections.get("review_litigation") is None:
+        return
+    line_of = {h.code: h for h in headings}
+    review = line_of.get("review_litigation")
+    if review is None or review.line > t4_last_line:
+        return
+    other = line_of.get("other")
+    end = other.line if other else len(norm)
+    tail = [l.strip() for l in norm[t4_last_line + 1:end] if l.strip() and "|" not in l
+            and not re.fullmatch(r"[\d\s|]*", l)]
+    if other and other.line < len(norm) and other.start > 0:
+        tail.append(norm[other.line][:other.start].strip())
+    text = "\n".join(t for t in tail if t)
+    if len(text) < 10:
+        return
+    report.sections["problems"] = text
+    head = [l.strip() for l in norm[review.line:t4_last_line + 1]]
+    head[0] = norm[review.line][review.end:].strip()
+    report.sections["review_litigation"] = "\n".join(head).strip()
+    report.messages.append("section 五 (problems) has no heading: the text after table 4 is taken as it")
 
 
 def _second_copy(report: Report, tokens, after: int, first: dict) -> None:

@@ -212,6 +212,7 @@ class TableResult:
     messages: list[str] = field(default_factory=list)
     complete: bool = False
     end_token: int = 0
+    last_line: int = -1  # the source line of the table's last cell
 
 
 def _fmt(vec) -> str:
@@ -480,6 +481,7 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     if not values:
         return result
     result.found = True
+    result.last_line = values[min(len(values), 15) - 1].line
     options, how = resolve_row(values, 15, (5, 5, 5))
     extra = [t for t in values[15:] if t.kind == NUM]
     if how == "printed" and extra:
