@@ -26,14 +26,20 @@ system: ## Install the system packages for figure export and browser tests (Debi
 	@bash scripts/setup-system.sh
 
 lab: setup ## The main job: JupyterLab on notebooks/ (builds the sample corpus on first use)
-	@if [ -f lib/ogi/corpus.py ]; then $(BIN)/ogi build $(RAW) --out $(PROCESSED) --quiet-if-fresh; fi
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/ogi build $(RAW) --out $(PROCESSED)
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+data: setup ## Build the corpus tables from $(RAW) into $(PROCESSED) (incremental) and print the summary
+	$(BIN)/ogi build $(RAW) --out $(PROCESSED)
 
 test: setup ## Run every test (library, notebooks under nbval, browser test)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## Library tests only, without notebooks or browser
 	$(BIN)/python -m pytest -m "not slow" --ignore=notebooks
+
+figures: $(STAMP) ## Regenerate every publication figure under figures/ (one headless Chromium for the run)
+	$(BIN)/python -m ogi.figures
 
 clean: ## Remove derived data, figures and caches (never data/raw)
 	rm -rf $(PROCESSED)/* .cache figures/*.png figures/*.svg figures/*.pdf

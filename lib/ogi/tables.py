@@ -1,0 +1,1060 @@
+"""The corpus tables: their declared schemas, and how a parsed report becomes tidy rows.
+
+Six tables, one schema each (``SCHEMAS``): ``reports`` (one row per input
+file), ``requests``, ``proactive``, ``review_litigation`` (tables 3, 2 and 4,
+long and tidy), ``sections`` and ``checks``. A schema names every column with
+its dtype, an English description and the Chinese label it comes from, and
+the primary key. ``write_table`` refuses a frame that does not match its
+schema and ``read_table`` refuses a file that does not, so a notebook never
+sees a column with a silently changed type. ``docs/DATA.md`` is generated
+from these schemas (``data_doc``).
+
+Dtypes are pandas' nullable ones, so a blank cell (NULL) and 0 stay distinct:
+counts are ``Int64``; table 2 values are ``Float64`` because fees are printed
+with decimals (``7926.3139`` 万元); a float64 holds every decimal of up to 15
+significant digits exactly as printed (it reads back equal to the literal),
+which covers any amount a report prints. Low-cardinality strings are
+categoricals: fixed categories in template order where the schema knows the
+codes, sorted observed values otherwise (``report_id`` in the data tables is
+one, which keeps 18 million request rows small in memory).
+
+Files are Parquet written without pandas metadata and without timestamps,
+sorted by the primary key, so equal frames give byte-identical files and
+the files read the same from R or Arrow. Column descriptions travel in the
+Parquet field metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional
+
+from . import regions, schema
+from .parse.sections import split_problems
+
+#: Bump when the rows made from the same Report can change (the corpus cache keys on it).
+TABLES_VERSION = "1"
+
+__all__ = [
+    "SCHEMAS", "TABLE_NAMES", "TABLES_VERSION", "Column", "Rows", "SchemaError", "TableSchema", "assemble",
+    "codebook", "coerce", "concat", "data_doc", "labels", "read_table", "report_rows", "validate",
+    "write_data_doc", "write_table",
+]
+
+
+class SchemaError(ValueError):
+    """A frame or a file does not match its table's declared schema."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared column.
+
+    Parameters
+    ----------
+    name : str
+    dtype : {"string", "Int64", "Float64", "boolean", "category"}
+        The pandas dtype. ``category`` columns hold strings.
+    en : str
+        What the column means, in English.
+    zh : str
+        The Chinese label it comes from: the template's own words where the
+        value is printed in the report, a Chinese name where it is derived.
+    categories : tuple of str, optional
+        Fixed categories (in template order) for a ``category`` column; None
+        means the sorted observed values.
+    labels : str, optional
+        The ``labels()`` kind that maps this column's codes to zh/en labels.
+    """
+
+    name: str
+    dtype: str
+    en: str
+    zh: str
+    categories: Optional[tuple[str, ...]] = None
+    labels: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    en: str
+    zh: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def _codes(labels: Iterable[schema.Label]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(lab.code for lab in labels))
+
+
+_TEMPLATES = (schema.TEMPLATE_2019, schema.TEMPLATE_2021)
+_PROACTIVE_ITEMS = _codes([*schema.PROACTIVE_ROWS[schema.TEMPLATE_2021], *schema.PROACTIVE_ROWS[schema.TEMPLATE_2019]])
+_ITEM_ORDER = {code: k for k, code in enumerate(_PROACTIVE_ITEMS)}
+_COLUMN_ORDER = {lab.code: k for k, lab in enumerate(schema.PROACTIVE_COLUMNS)}
+_ID = Column("report_id", "category", "The report's id: sha256 of the file's bytes (reports.report_id)",
+             "报告标识（文件内容的 sha256）")
+
+# --------------------------------------------------------------------------- schemas
+
+_REGION_COLUMNS = (
+    Column("province", "category", "Province-level unit, official name (GB/T 2260)", "省级行政区"),
+    Column("province_code", "category", "Its six-digit GB/T 2260 code", "省级行政区划代码"),
+    Column("prefecture", "category", "Prefecture-level unit, official name; null for a municipality's districts "
+           "and for county-level units the province administers itself (定州市, 仙桃市)", "地级行政区"),
+    Column("prefecture_code", "category", "Its GB/T 2260 code", "地级行政区划代码"),
+    Column("county", "category", "County-level unit (county, district, county-level city), official name",
+           "县级行政区"),
+    Column("county_code", "category", "Its GB/T 2260 code", "县级行政区划代码"),
+    Column("region_code", "category", "GB/T 2260 code of the most specific unit found (the agency's place)",
+           "行政区划代码"),
+    Column("region_source", "category", "Where the region was read: 'agency' (the agency name names the place) "
+           "or 'text' (the report's first lines)", "地区信息来源", ("agency", "text")),
+    Column("region_historical", "boolean", "True when that unit no longer exists under that name and code "
+           "(merged or renamed since; the code is from an older GB/T 2260 table), false when current",
+           "是否为已撤销或更名的行政区划"),
+)
+
+REPORTS = TableSchema(
+    "reports", "One row per input file, whatever happened to it", "报告（每个文件一行）",
+    columns=(
+        Column("path", "string", "File path relative to the raw folder, '/'-separated; the primary key",
+               "文件路径"),
+        Column("report_id", "string", "sha256 of the file's bytes: the id the other tables use. Files with "
+               "the same bytes share it (see status 'duplicate'); null when the file could not be read",
+               "报告标识（文件内容的 sha256）"),
+        Column("status", "category", "ok: the three tables read and every identity holds; partial: a report, "
+               "with something missing, ambiguous or inconsistent (see messages); failed; not_a_report; pre2019: "
+               "a 2008-2018 report (older template, not parsed); duplicate: same bytes as duplicate_of",
+               "处理状态", _codes(schema.CORPUS_STATUSES), "status"),
+        Column("duplicate_of", "string", "For a duplicate, the path of the file whose row holds the data "
+               "(the first in path order)", "重复于"),
+        Column("messages", "string", "What the parser and the corpus have to say about the file, one message "
+               "per line (joined with newlines); null when there is nothing to say", "解析说明"),
+        Column("agency", "string", "The agency as printed (发布机构, title or signature)", "发布机构"),
+        Column("year", "Int64", "The year reported on (not the year of publication)", "报告年度"),
+        Column("published", "string", "Publication date as printed, ISO format YYYY-MM-DD", "发布日期"),
+        *_REGION_COLUMNS,
+        Column("level", "category", "Level of government: central, provincial, prefecture, county, township",
+               "行政层级", _codes(schema.GOVERNMENT_LEVELS), "level"),
+        Column("agency_kind", "category", "Kind of agency: people's government (whole-government report), "
+               "government office, department, township/street, development zone, other", "机关类型",
+               _codes(schema.AGENCY_KINDS), "agency_kind"),
+        Column("sector", "category", "A department's sector (commerce, public_security ...); null for other kinds",
+               "部门领域", _codes(schema.SECTORS), "sector"),
+        Column("agency_key", "string", "Key of the agency across years and name variants: region code and the "
+               "normalised name (420200:经济信息化局 for 黄石市经信局 and 黄石市经济和信息化局)",
+               "机关标识（跨年度）"),
+        Column("template_proactive", "category", "Template table 2 follows: '2021' or '2019' (2019-2020 rows)",
+               "主动公开表模板", _TEMPLATES),
+        Column("template_requests", "category", "Template table 3 follows", "依申请公开表模板", _TEMPLATES),
+        Column("template_review_litigation", "category", "Template table 4 follows (the same in both)",
+               "复议诉讼表模板", _TEMPLATES),
+        Column("n_checks", "Int64", "Rows of this report in the checks table (null for an unreadable file)",
+               "校验数"),
+        Column("n_checks_failed", "Int64", "Of these, failed (ok = false), the cross-year check included",
+               "未通过校验数"),
+        Column("n_checks_undecidable", "Int64", "Of these, undecidable (ok = null: a blank cell involved)",
+               "无法判定校验数"),
+        Column("parser_version", "category", "Version of the parser that read the file", "解析器版本"),
+        Column("format", "category", "Content type sniffed from the bytes: text, html, docx, pdf, binary",
+               "文件格式"),
+        Column("encoding", "category", "Text encoding detected (text and HTML files)", "文字编码"),
+        Column("bytes", "Int64", "File size in bytes", "文件大小（字节）"),
+    ),
+    primary_key=("path",),
+    notes=("Count reports with `status != 'duplicate'`: a duplicate file carries the metadata of its content "
+           "but its data are in the other tables once, under the shared report_id.",
+           "Join the data tables on report_id; filter out duplicates first, or the join repeats their rows."),
+)
+
+REQUESTS = TableSchema(
+    "requests", "Table 3: requests received and how they were handled, one row per report, row and applicant "
+    "column", "收到和处理政府信息公开申请情况",
+    columns=(
+        _ID,
+        Column("row", "category", "Row code of table 3 (new, carried_over, granted, denied.state_secret, ...): "
+               "the official rows, in template order", "表三行（办理结果等）", _codes(schema.REQUEST_ROWS),
+               "request_row"),
+        Column("group", "category", "The row's group: new, carried over, granted, partial, denied, unavailable, "
+               "not processed, other, total, carry forward", "行所属类别", _codes(schema.REQUEST_GROUPS),
+               "request_group"),
+        Column("outcome_group", "category", "Comparable outcome group for comparisons with other FOI regimes "
+               "(schema.OUTCOME_GROUPS: granted, partial, legal_exemption, not_held_or_needs_creation, "
+               "procedural_or_vexatious, other); null for rows that are not outcomes", "可比办理结果类别",
+               _codes(schema.OUTCOME_GROUPS), "outcome_group"),
+        Column("applicant", "category", "Applicant column: natural_person, commercial, research, social_welfare, "
+               "legal_service, other_org, total", "申请人情况", _codes(schema.APPLICANTS), "applicant"),
+        Column("value", "Int64", "Number of requests as printed; null where the cell is blank or could not be "
+               "read (never 0)", "申请数量（件）"),
+    ),
+    primary_key=("report_id", "row", "applicant"),
+    notes=("Rows follow the report's own template: a 2019-2020 template table has one `other` row where the "
+           "2021 template has other.no_correction, other.no_fee and other.other.",),
+)
+
+PROACTIVE = TableSchema(
+    "proactive", "Table 2: proactive disclosure under Article 20, one row per report, item and column",
+    "主动公开政府信息情况",
+    columns=(
+        _ID,
+        Column("item", "category", "Row of table 2 (regulations, normative_documents, licensing, penalty, "
+               "coercion, fees; 2019 template also other_services, fee_items, procurement)", "信息内容",
+               _PROACTIVE_ITEMS, "proactive_item"),
+        Column("column", "category", "Column of table 2 (issued, repealed, in_force, decisions, amount_10k_yuan; "
+               "2019 template: made, published, total_public, items_last_year, items_change, projects, amount)",
+               "统计项", _codes(schema.PROACTIVE_COLUMNS), "proactive_column"),
+        Column("value", "Float64", "The number as printed; fees in 10,000 yuan with their decimals; null where "
+               "blank", "数量或金额"),
+        Column("template", "category", "Template of the table: '2021' or '2019'", "模板", _TEMPLATES),
+    ),
+    primary_key=("report_id", "item", "column"),
+)
+
+REVIEW_LITIGATION = TableSchema(
+    "review_litigation", "Table 4: administrative reconsideration and litigation, one row per report, group and "
+    "outcome", "政府信息公开行政复议、行政诉讼情况",
+    columns=(
+        _ID,
+        Column("group", "category", "review (reconsideration), litigation_direct (without prior reconsideration), "
+               "litigation_after_review", "类别", _codes(schema.REVIEW_GROUPS), "review_group"),
+        Column("outcome", "category", "upheld, corrected, other, pending, total", "结果",
+               _codes(schema.REVIEW_OUTCOMES), "review_outcome"),
+        Column("value", "Int64", "Number of cases as printed; null where blank", "案件数量（件）"),
+    ),
+    primary_key=("report_id", "group", "outcome"),
+)
+
+SECTIONS = TableSchema(
+    "sections", "The text of the six sections; section 五 also split into its parts", "报告正文各部分",
+    columns=(
+        _ID,
+        Column("section", "category", "overview, proactive, requests, review_litigation, problems, other",
+               "部分", _codes(schema.SECTIONS), "section"),
+        Column("part", "category", "'full' for the whole section; for 'problems' also the parts 'problems', "
+               "'improvements' and 'rectification' (last year's problems and how they were fixed) where present",
+               "段落", _codes(schema.SECTION_PARTS), "part"),
+        Column("text", "string", "The text, heading excluded, lines joined with newlines", "正文"),
+    ),
+    primary_key=("report_id", "section", "part"),
+    notes=("A section whose heading was not found has no row.",),
+)
+
+CHECKS = TableSchema(
+    "checks", "Every identity evaluated on every report, and every value the parser inferred or could not "
+    "decide", "勾稽关系校验",
+    columns=(
+        _ID,
+        Column("check_no", "Int64", "Number of the check within its report (the parser's order; cross-year "
+               "checks last)", "序号"),
+        Column("rule", "category", "requests.balance, requests.row_total, requests.outcomes, "
+               "review_litigation.group_total, requests.cross_year; inferred, ambiguous (parser)", "规则",
+               labels="rule"),
+        Column("scope", "category", "Where the rule was evaluated: an applicant column, a row, a group",
+               "范围"),
+        Column("ok", "boolean", "true: holds; false: fails as printed; null: undecidable (a blank cell)",
+               "是否通过"),
+        Column("left", "Float64", "Left side of the identity", "左边"),
+        Column("right", "Float64", "Right side of the identity", "右边"),
+        Column("difference", "Float64", "left - right", "差额"),
+        Column("cells", "category", "The cells involved, comma-separated (requests.new[total], ...); for "
+               "requests.cross_year the other report's cell is prefixed with its report_id and a colon",
+               "涉及单元格"),
+        Column("detail", "category", "The check in words (a categorical: the same sentence recurs across "
+               "reports)", "说明"),
+        Column("candidates", "string", "For 'ambiguous': the readings that fit, as JSON; else null", "候选值"),
+    ),
+    primary_key=("report_id", "check_no"),
+)
+
+SCHEMAS: dict[str, TableSchema] = {t.name: t for t in (REPORTS, REQUESTS, PROACTIVE, REVIEW_LITIGATION,
+                                                         SECTIONS, CHECKS)}
+TABLE_NAMES: tuple[str, ...] = tuple(SCHEMAS)
+
+# --------------------------------------------------------------------------- labels
+
+def _rule_labels() -> list[schema.Label]:
+    out = [schema.Label(i.rule, i.zh, i.en) for i in (*schema.IDENTITIES, *schema.CORPUS_IDENTITIES)]
+    return out + list(schema.PARSER_RULE_LABELS)
+
+
+LABEL_KINDS: dict[str, Any] = {
+    "status": lambda: schema.CORPUS_STATUSES,
+    "section": lambda: schema.SECTIONS,
+    "part": lambda: schema.SECTION_PARTS,
+    "request_row": lambda: schema.REQUEST_ROWS,
+    "request_group": lambda: schema.REQUEST_GROUPS,
+    "outcome_group": lambda: schema.OUTCOME_GROUPS,
+    "applicant": lambda: schema.APPLICANTS,
+    "proactive_item": lambda: [*schema.PROACTIVE_ROWS[schema.TEMPLATE_2021],
+                               *schema.PROACTIVE_ROWS[schema.TEMPLATE_2019]],
+    "proactive_column": lambda: schema.PROACTIVE_COLUMNS,
+    "review_group": lambda: schema.REVIEW_GROUPS,
+    "review_outcome": lambda: schema.REVIEW_OUTCOMES,
+    "rule": _rule_labels,
+    "level": lambda: schema.GOVERNMENT_LEVELS,
+    "agency_kind": lambda: schema.AGENCY_KINDS,
+    "sector": lambda: schema.SECTORS,
+}
+
+
+def labels(kind: str, lang: str = "en") -> dict[str, str]:
+    """Code -> label for a kind of category, to map a column in a notebook.
+
+    Parameters
+    ----------
+    kind : str
+        A kind (``request_row``, ``outcome_group``, ``applicant``, ``status``
+        ...; see ``LABEL_KINDS``) or a column as ``"table.column"``
+        (``"requests.row"``).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    dict
+        Code -> label; a code without a label (a rule added later) maps to itself.
+
+    Examples
+    --------
+    >>> requests["row"].map(labels("requests.row", "zh"))  # doctest: +SKIP
+    """
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
+    if "." in kind and kind.split(".", 1)[0] in SCHEMAS:
+        table, col = kind.split(".", 1)
+        k = SCHEMAS[table].column(col).labels
+        if k is None:
+            raise KeyError(f"column {kind} has no labels")
+        kind = k
+    if kind not in LABEL_KINDS:
+        raise KeyError(f"unknown label kind {kind!r}; one of {', '.join(LABEL_KINDS)}")
+    out = _Labels()
+    for lab in LABEL_KINDS[kind]():
+        out.setdefault(lab.code, getattr(lab, lang))  # 2021 wording first where templates share a code
+    return out
+
+
+class _Labels(dict):
+    """A code -> label dict that gives an unknown code back unchanged (``Series.map`` uses ``__missing__``)."""
+
+    def __missing__(self, code: str) -> str:
+        return code
+
+
+def codebook() -> Any:
+    """Every label kind as one long frame (kind, code, zh, en): the codebook exports ship."""
+    import pandas as pd
+
+    rows = []
+    for kind in LABEL_KINDS:
+        zh, en = labels(kind, "zh"), labels(kind, "en")
+        rows += [(kind, code, zh[code], en[code]) for code in zh]
+    return pd.DataFrame(rows, columns=["kind", "code", "zh", "en"]).astype("string")
+
+
+# --------------------------------------------------------------------------- Report -> rows
+
+#: Columns of one report's own (content) row: ``reports`` without what depends on the file or the corpus.
+CONTENT_COLUMNS = tuple(c for c in REPORTS.names if c not in ("path", "duplicate_of", "bytes"))
+DATA_PARTS = ("requests", "proactive", "review_litigation", "sections", "checks")
+
+
+class Rows:
+    """Column lists for the content row and the data tables of many reports (what a worker returns)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, dict[str, list]] = {
+            "content": {c: [] for c in CONTENT_COLUMNS},
+            **{p: {c: [] for c in SCHEMAS[p].names} for p in DATA_PARTS},
+        }
+
+    def __len__(self) -> int:
+        return len(self.parts["content"]["report_id"])
+
+    def mark(self) -> dict[str, int]:
+        """Lengths now, to undo a report that failed half-way (``rollback``)."""
+        return {p: len(cols[next(iter(cols))]) for p, cols in self.parts.items()}
+
+    def rollback(self, mark: Mapping[str, int]) -> None:
+        for p, cols in self.parts.items():
+            for values in cols.values():
+                del values[mark[p]:]
+
+    def to_arrow(self) -> dict[str, Any]:
+        """Each part as an Arrow table in the declared types (category columns dictionary-encoded)."""
+        import pyarrow as pa
+
+        types = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64(), "boolean": pa.bool_(),
+                 "category": pa.string()}
+        out = {}
+        for part, cols in self.parts.items():
+            ts = SCHEMAS["reports" if part == "content" else part]
+            arrays, names = [], []
+            for name, values in cols.items():
+                col = ts.column(name)
+                arr = pa.array(values, type=types[col.dtype])
+                arrays.append(arr.dictionary_encode() if col.dtype == "category" else arr)
+                names.append(name)
+            out[part] = pa.Table.from_arrays(arrays, names=names)
+        return out
+
+
+def _count(v: Any, where: str, notes: list[str]) -> Optional[int]:
+    """A printed count as int; a non-integer count is kept out (null) and said, never rounded."""
+    if v is None or type(v) is int:
+        return v
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and not v.is_integer()):
+        notes.append(f"{where}: non-integer count {v!r} kept as null")
+        return None
+    return int(v)
+
+
+def _num(v: Any, where: str, notes: list[str]) -> Optional[float]:
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and math.isnan(v)):
+        notes.append(f"{where}: not a number {v!r}, kept as null")
+        return None
+    return float(v)
+
+
+def _region(agency: Optional[str], head: str) -> dict[str, Any]:
+    info = regions.derive_region(agency, head)
+    code = info.code
+    out = {"province": info.province, "province_code": code[:2] + "0000" if code and info.province else None,
+           "prefecture": info.city, "prefecture_code": code[:4] + "00" if code and info.city else None,
+           "county": info.county, "county_code": code if code and info.county else None,
+           "region_code": code, "region_source": info.source if code else None,
+           "region_historical": bool(getattr(info, "historical", False)) if code else None}
+    kind, sector = regions.agency_kind(agency) if agency else ("", None)
+    out["level"] = (regions.government_level(agency, info) if agency else "") or None
+    out["agency_kind"] = kind or None
+    out["sector"] = sector
+    out["agency_key"] = (regions.agency_key(agency, info) if agency else "") or None
+    return out
+
+
+def report_rows(rows: Rows, d: Mapping[str, Any], report_id: str, head: str = "") -> None:
+    """Append one parsed report (``Report.to_dict()``) to ``rows``.
+
+    Parameters
+    ----------
+    rows : Rows
+        The accumulator.
+    d : mapping
+        ``Report.to_dict()`` of the report.
+    report_id : str
+        sha256 of the file's bytes.
+    head : str
+        The report's first lines, from which the region is read when the
+        agency name names no place (as the parser does).
+    """
+    notes: list[str] = []
+    p = rows.parts
+    _requests(p["requests"], report_id, d.get("requests") or {}, notes)
+    _proactive(p["proactive"], report_id, d.get("proactive") or {}, (d.get("templates") or {}).get("proactive"),
+               notes)
+    _review(p["review_litigation"], report_id, d.get("review_litigation") or [], notes)
+    _sections(p["sections"], report_id, d.get("sections") or {})
+    checks = d.get("checks") or []
+    _checks(p["checks"], report_id, checks)
+
+    templates = d.get("templates") or {}
+    row = {
+        "report_id": report_id, "status": d.get("status"),
+        "messages": "\n".join([*(d.get("messages") or []), *notes]) or None,
+        "agency": d.get("agency"), "year": d.get("year"), "published": d.get("published"),
+        **_region(d.get("agency"), head),
+        "template_proactive": templates.get("proactive"), "template_requests": templates.get("requests"),
+        "template_review_litigation": templates.get("review_litigation"),
+        "n_checks": len(checks), "n_checks_failed": sum(c.get("ok") is False for c in checks),
+        "n_checks_undecidable": sum(c.get("ok") is None for c in checks),
+        "parser_version": d.get("parser_version"), "format": d.get("format"), "encoding": d.get("encoding"),
+    }
+    content = p["content"]
+    for c in CONTENT_COLUMNS:
+        content[c].append(row[c])
+
+
+def failed_rows(rows: Rows, report_id: str, message: str, parser_version: str) -> None:
+    """The content row of a file that could not be parsed at all (an error outside the parser's own guard)."""
+    row = dict.fromkeys(CONTENT_COLUMNS)
+    row.update(report_id=report_id, status="failed", messages=message, parser_version=parser_version,
+               n_checks=0, n_checks_failed=0, n_checks_undecidable=0)
+    for c in CONTENT_COLUMNS:
+        rows.parts["content"][c].append(row[c])
+
+
+def _requests(out: dict[str, list], rid: str, requests: Mapping[str, list], notes: list[str]) -> None:
+    for code in requests:
+        if code not in schema.REQUEST_ROW_BY_CODE:
+            notes.append(f"requests: unknown row {code!r} not tabulated")
+    for spec in schema.REQUEST_ROWS:
+        vec = requests.get(spec.code)
+        if vec is None:
+            continue
+        n = len(schema.APPLICANT_CODES)
+        vec = list(vec[:n]) + [None] * (n - len(vec))
+        out["report_id"].extend([rid] * n)
+        out["row"].extend([spec.code] * n)
+        out["group"].extend([spec.group] * n)
+        out["outcome_group"].extend([schema.OUTCOME_GROUP_OF.get(spec.code)] * n)
+        out["applicant"].extend(schema.APPLICANT_CODES)
+        out["value"].extend([v if v is None or type(v) is int else _count(v, f"requests.{spec.code}[{app}]", notes)
+                             for app, v in zip(schema.APPLICANT_CODES, vec)])
+
+
+def _proactive_cells(code: str, v: Any, spec: Optional[schema.RowSpec]) -> list[tuple[str, str, Any]]:
+    """(item, column, value) of one key of the parser's ``proactive`` dict."""
+    if code.endswith("_items") and spec is not None and spec.code == code[:-6]:
+        return [(spec.code, col, x) for col, x in zip(spec.columns[:2], v)]  # 2019: items_last_year, change
+    if isinstance(v, (list, tuple)):
+        return [(spec.code, col, x) for col, x in zip(spec.columns, v)]
+    col = spec.columns[0] if spec.width == 1 else "decisions"  # 2019 licensing: decisions under the common key
+    return [(spec.code, col, v)]
+
+
+def _proactive(out: dict[str, list], rid: str, proactive: Mapping[str, Any], template: Optional[str],
+               notes: list[str]) -> None:
+    specs = {r.code: r for r in schema.PROACTIVE_ROWS.get(template or "", ())}
+    cells: list[tuple[str, str, Any]] = []
+    for code, v in proactive.items():
+        spec = specs.get(code[:-6] if code.endswith("_items") else code)
+        if code == "fees" and template == schema.TEMPLATE_2019 and v is None:
+            continue  # NOTE: the parser keeps a null ``fees`` key for 2019 tables, which have no such cell
+        if spec is None:
+            notes.append(f"proactive: row {code!r} not in the {template} template, not tabulated")
+            continue
+        cells += _proactive_cells(code, v, spec)
+    for item, col, x in sorted(cells, key=lambda c: (_ITEM_ORDER[c[0]], _COLUMN_ORDER[c[1]])):  # key order
+        out["report_id"].append(rid)
+        out["item"].append(item)
+        out["column"].append(col)
+        out["value"].append(_num(x, f"proactive.{item}.{col}", notes))
+        out["template"].append(template)
+
+
+def _review(out: dict[str, list], rid: str, values: list, notes: list[str]) -> None:
+    if not values:
+        return
+    for k, code in enumerate(schema.REVIEW_CODES):
+        group, outcome = code.split(".")
+        out["report_id"].append(rid)
+        out["group"].append(group)
+        out["outcome"].append(outcome)
+        out["value"].append(_count(values[k] if k < len(values) else None, f"review_litigation.{code}", notes))
+
+
+def _sections(out: dict[str, list], rid: str, sections: Mapping[str, Optional[str]]) -> None:
+    def add(section: str, part: str, text: str) -> None:
+        out["report_id"].append(rid)
+        out["section"].append(section)
+        out["part"].append(part)
+        out["text"].append(text)
+
+    for code in schema.SECTION_CODES:
+        text = sections.get(code)
+        if text is None:
+            continue
+        add(code, "full", text)
+        if code == "problems":
+            for part, part_text in split_problems(text).items():
+                if part_text:
+                    add(code, part, part_text)
+
+
+def _checks(out: dict[str, list], rid: str, checks: list[Mapping[str, Any]]) -> None:
+    for k, c in enumerate(checks):
+        left, right = c.get("left"), c.get("right")
+        cands = c.get("candidates")
+        out["report_id"].append(rid)
+        out["check_no"].append(k)
+        out["rule"].append(c.get("rule"))
+        out["scope"].append(c.get("scope") or "")
+        out["ok"].append(c.get("ok"))
+        out["left"].append(None if left is None else float(left))
+        out["right"].append(None if right is None else float(right))
+        out["difference"].append(None if left is None or right is None else float(left - right))
+        out["cells"].append(", ".join(c.get("cells") or []))
+        out["detail"].append(c.get("detail"))
+        out["candidates"].append(None if cands is None else json.dumps(cands, ensure_ascii=False))
+
+
+# --------------------------------------------------------------------------- frames
+
+_NULLABLE = {"string": "string", "Int64": "Int64", "Float64": "Float64", "boolean": "boolean"}
+
+
+def _categorical(v: Any, col: Column, where: str):
+    """``v`` as a Categorical with the column's categories (declared, or the sorted observed values).
+
+    Works on the codes when ``v`` is already categorical (18 million request
+    rows are recoded, never turned back into strings).
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(v, pd.Series) and isinstance(v.dtype, pd.CategoricalDtype):
+        codes = np.asarray(v.cat.codes)
+        old = v.cat.categories.astype("string")
+        used = np.bincount(codes[codes >= 0], minlength=len(old)) > 0
+        observed = old[used].tolist()
+    else:
+        v = (v if isinstance(v, pd.Series) else pd.Series(pd.array(list(v), dtype="string"))).astype("string")
+        observed = list(v.dropna().unique())
+    cats = list(col.categories) if col.categories is not None else sorted(observed)
+    unknown = set(observed) - set(cats)
+    if unknown:
+        raise SchemaError(f"{where}: values outside the declared categories: {sorted(unknown)[:5]}")
+    index = pd.Index(cats, dtype="string")
+    if isinstance(v.dtype, pd.CategoricalDtype):
+        if len(old) == len(index) and old.equals(index):  # the same categories: keep the codes
+            if v.cat.categories.dtype == index.dtype:
+                return v.array
+            return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(index))
+        position = index.get_indexer(old)  # -1 for unused categories outside ``cats``
+        codes = np.asarray(v.cat.codes)
+        new = np.where(codes >= 0, position[codes] if len(old) else codes, -1)
+        return pd.Categorical.from_codes(new, dtype=pd.CategoricalDtype(index))
+    return pd.Categorical(v, categories=index)
+
+
+def coerce(columns: Mapping[str, Any], table: str) -> Any:
+    """A DataFrame in the declared dtypes, from column lists or from a frame with the declared columns.
+
+    Fixed categories are applied as declared, and a value outside them is an
+    error (pandas would turn it into NaN silently). Observed categories are
+    sorted, so their codes do not depend on row order.
+    """
+    import pandas as pd
+
+    ts = SCHEMAS[table]
+    data = {}
+    for col in ts.columns:
+        if col.name not in columns:
+            raise SchemaError(f"{table}: column {col.name!r} missing")
+        v = columns[col.name]
+        if col.dtype == "category":
+            data[col.name] = _categorical(v, col, f"{table}.{col.name}")
+        elif isinstance(v, pd.Series):
+            data[col.name] = v.astype(_NULLABLE[col.dtype]).array
+        else:
+            data[col.name] = pd.array(list(v), dtype=_NULLABLE[col.dtype])
+    return pd.DataFrame(data)
+
+
+def _key_arrays(df: Any, pk: list[str]) -> list:
+    """The key columns as arrays that compare in key order: category codes, integers, strings."""
+    import numpy as np
+    import pandas as pd
+
+    out = []
+    for c in pk:
+        s = df[c]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            out.append(np.asarray(s.cat.codes))
+        elif pd.api.types.is_integer_dtype(s.dtype):
+            out.append(s.to_numpy(dtype="int64", na_value=-1))
+        else:
+            out.append(s.to_numpy(dtype=object, na_value=""))
+    return out
+
+
+def _strictly_increasing(df: Any, pk: list[str]) -> bool:
+    """Rows in key order with no key twice: one vectorised pass over adjacent rows."""
+    import numpy as np
+
+    if len(df) < 2:
+        return True
+    increasing = np.zeros(len(df) - 1, dtype=bool)
+    equal = np.ones(len(df) - 1, dtype=bool)
+    for a in _key_arrays(df, pk):
+        increasing |= equal & (a[1:] > a[:-1])
+        equal &= a[1:] == a[:-1]
+    return bool(increasing.all())
+
+
+def sort_frame(df: Any, table: str) -> Any:
+    """Rows in primary-key order (categoricals by their category order), index 0..n-1.
+
+    The data tables arrive with each report's rows in key order (``report_rows``
+    emits them so), so a stable sort on the report id's codes usually suffices;
+    the full sort is the fallback.
+    """
+    import numpy as np
+
+    pk = list(SCHEMAS[table].primary_key)
+    df = df.reset_index(drop=True)
+    if _strictly_increasing(df, pk):
+        return df
+    first = _key_arrays(df, pk[:1])[0]
+    if first.dtype != object:
+        by_first = df.take(np.argsort(first, kind="stable")).reset_index(drop=True)
+        if _strictly_increasing(by_first, pk):
+            return by_first
+    return df.sort_values(pk, kind="stable", ignore_index=True)
+
+
+def validate(df: Any, table: str) -> None:
+    """Raise ``SchemaError`` unless ``df`` has exactly the declared columns, dtypes and a valid key.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    table : str
+        A name in ``SCHEMAS``.
+    """
+    import pandas as pd
+
+    ts = SCHEMAS[table]
+    got = list(df.columns)
+    if got != ts.names:
+        missing = [c for c in ts.names if c not in got]
+        extra = [c for c in got if c not in ts.names]
+        raise SchemaError(f"{table}: columns differ from the schema (missing {missing}, unexpected {extra}"
+                          f"{', order differs' if not missing and not extra else ''})")
+    for col in ts.columns:
+        dt = df[col.name].dtype
+        if col.dtype == "category":
+            if not isinstance(dt, pd.CategoricalDtype):
+                raise SchemaError(f"{table}.{col.name}: dtype {dt}, declared category")
+            cats = list(dt.categories)
+            if col.categories is not None and cats != list(col.categories):
+                raise SchemaError(f"{table}.{col.name}: categories differ from the declared ones")
+            if len(cats) and not pd.api.types.is_string_dtype(dt.categories.dtype):
+                raise SchemaError(f"{table}.{col.name}: categories are not strings")
+        elif col.dtype == "string":
+            if not (isinstance(dt, pd.StringDtype) and dt.na_value is pd.NA):
+                raise SchemaError(f"{table}.{col.name}: dtype {dt}, declared string")
+        elif str(dt) != col.dtype:
+            raise SchemaError(f"{table}.{col.name}: dtype {dt}, declared {col.dtype}")
+    pk = list(ts.primary_key)
+    if len(df):
+        if df[pk].isna().any().any():
+            raise SchemaError(f"{table}: null in the primary key {pk}")
+        if not _strictly_increasing(df, pk) and df.duplicated(pk).any():
+            raise SchemaError(f"{table}: duplicate primary key {pk}: "
+                              f"{df.loc[df.duplicated(pk, keep=False), pk].head(3).to_dict('records')}")
+
+
+# --------------------------------------------------------------------------- Parquet
+
+def _arrow_schema(table: str):
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64(), "boolean": pa.bool_(),
+             "category": pa.dictionary(pa.int32(), pa.string())}
+    ts = SCHEMAS[table]
+    fields = [pa.field(c.name, types[c.dtype], metadata={"description": c.en, "source_zh": c.zh})
+              for c in ts.columns]
+    meta = {"ogi.table": ts.name, "ogi.tables_version": TABLES_VERSION,
+            "ogi.primary_key": ",".join(ts.primary_key)}
+    return pa.schema(fields, metadata=meta)
+
+
+def to_arrow(df: Any, table: str):
+    """The frame as an Arrow table in the declared types, without pandas metadata (it is validated first)."""
+    import numpy as np
+    import pyarrow as pa
+
+    validate(df, table)
+    schema_ = _arrow_schema(table)
+    arrays = []
+    for col, f in zip(SCHEMAS[table].columns, schema_):
+        s = df[col.name]
+        if col.dtype == "category":
+            codes = np.asarray(s.cat.codes, dtype=np.int32)
+            indices = pa.array(codes, mask=codes < 0, type=pa.int32())
+            arrays.append(pa.DictionaryArray.from_arrays(indices, pa.array(list(s.cat.categories), pa.string())))
+        else:
+            arrays.append(pa.array(s.array, type=f.type, from_pandas=True))
+    return pa.Table.from_arrays(arrays, schema=schema_)
+
+
+def write_table(df: Any, table: str, path: str | Path) -> None:
+    """Validate ``df`` against its schema and write it to ``path`` as Parquet (zstd, no timestamps).
+
+    The caller sorts (``sort_frame``) and makes the write atomic (the corpus
+    writes to a temporary name and renames).
+    """
+    import pyarrow.parquet as pq
+
+    pq.write_table(to_arrow(df, table), str(path), compression="zstd", write_statistics=True)
+
+
+def from_arrow(t, table: str) -> Any:
+    """An Arrow table (from Parquet or the cache) as a frame in the declared dtypes; categories normalised."""
+    import pandas as pd
+    import pyarrow as pa
+
+    mapping = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
+               pa.string(): pd.StringDtype(na_value=pd.NA), pa.large_string(): pd.StringDtype(na_value=pd.NA)}
+    df = t.to_pandas(types_mapper=mapping.get, ignore_metadata=True)
+    for col in SCHEMAS[table].columns:
+        if col.dtype == "category" and col.name in df.columns:
+            df[col.name] = _categorical(df[col.name], col, f"{table}.{col.name}")
+    return df
+
+
+def read_table(path: str | Path, table: str) -> Any:
+    """Read one table's Parquet file and validate it against the declared schema.
+
+    Parameters
+    ----------
+    path : path-like
+    table : str
+        A name in ``SCHEMAS``.
+
+    Raises
+    ------
+    SchemaError
+        When a column is missing or extra, or a dtype differs from the schema.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(str(path))
+    ts = SCHEMAS[table]
+    if t.column_names != ts.names:
+        missing = [c for c in ts.names if c not in t.column_names]
+        extra = [c for c in t.column_names if c not in ts.names]
+        raise SchemaError(f"{path}: columns differ from the {table} schema (missing {missing}, unexpected {extra})")
+    expected = _arrow_schema(table)
+    for f in expected:
+        got = t.schema.field(f.name).type
+        ok = got == f.type or (pa.types.is_dictionary(f.type) and pa.types.is_dictionary(got)) or \
+            (f.type == pa.string() and got == pa.large_string())
+        if not ok:
+            raise SchemaError(f"{path}: {table}.{f.name} is {got}, declared {f.type}")
+    df = from_arrow(t, table)
+    validate(df, table)
+    return df
+
+
+# --------------------------------------------------------------------------- corpus-level rows
+
+def assemble(files: Any, content: Any, parts: Mapping[str, Any]) -> dict[str, Any]:
+    """The six tables from the files found, each content's row, and the data rows.
+
+    Parameters
+    ----------
+    files : pandas.DataFrame
+        One row per input file: ``path`` (sorted), ``report_id`` (null when
+        unreadable), ``bytes``, ``error`` (why it could not be read).
+    content : pandas.DataFrame
+        One row per distinct report_id (``CONTENT_COLUMNS``).
+    parts : mapping
+        ``requests``, ``proactive``, ``review_litigation``, ``sections``,
+        ``checks``: frames in the declared columns, for these report ids.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Every table, coerced, validated and sorted by its primary key.
+    """
+    import pandas as pd
+
+    files = files.sort_values("path", kind="stable", ignore_index=True)
+    ids = files["report_id"].astype("string")
+    known = ids.notna()
+    canonical = files.loc[known & ~ids.duplicated(), ["report_id", "path"]].astype("string")
+    canonical = dict(zip(canonical["report_id"], canonical["path"]))
+
+    cross = cross_year_checks(content, parts["requests"], parts["checks"])
+    checks = coerce(parts["checks"], "checks")
+    if len(cross):
+        checks = concat([checks, coerce(cross, "checks")], "checks")
+
+    content = content.drop_duplicates("report_id").reset_index(drop=True)
+    content = content.assign(report_id=content["report_id"].astype("string"), _has=True)
+    for c in ("n_checks", "n_checks_failed", "n_checks_undecidable"):
+        content = content.drop(columns=c)
+    content = content.merge(_check_counts(checks), on="report_id", how="left")
+    rep = pd.DataFrame({"path": files["path"].astype("string"), "report_id": ids,
+                        "bytes": files["bytes"].astype("Int64"), "error": files["error"].astype("string")})
+    rep = rep.merge(content, on="report_id", how="left", sort=False)
+    has = rep["_has"].fillna(False).astype(bool)
+    for c in ("n_checks", "n_checks_failed", "n_checks_undecidable"):
+        rep[c] = rep[c].astype("Int64").where(~has | rep[c].notna(), 0)
+    rep["status"] = rep["status"].astype("string")
+    rep["messages"] = rep["messages"].astype("string")
+    # unreadable, or listed with an id whose content did not come back (changed while read, worker lost)
+    bad = ~has
+    rep.loc[bad, "status"] = "failed"
+    rep.loc[bad, "messages"] = rep.loc[bad, "error"].fillna(
+        "the file changed while the build read it; build again")
+    first = rep["report_id"].map(canonical)
+    dup = has & (first != rep["path"]).fillna(False)
+    rep["duplicate_of"] = pd.array([None] * len(rep), dtype="string")
+    rep.loc[dup, "status"] = "duplicate"
+    rep.loc[dup, "duplicate_of"] = first[dup]
+    rep.loc[dup, "messages"] = "same content as " + first[dup] + ": its data are counted once, under that file"
+    out = {"reports": sort_frame(coerce(rep[REPORTS.names], "reports"), "reports")}
+    for name in DATA_PARTS:
+        df = checks if name == "checks" else parts[name]
+        out[name] = sort_frame(coerce(df, name), name)
+    for name, df in out.items():
+        validate(df, name)
+    return out
+
+
+def concat(frames: list, table: str) -> Any:
+    """Frames of one table (declared dtypes) as one, categories unioned and sorted where observed."""
+    import pandas as pd
+    from pandas.api.types import union_categoricals
+
+    ts = SCHEMAS[table]
+    data = {}
+    for col in ts.columns:
+        series = [f[col.name] for f in frames]
+        if col.dtype == "category":
+            u = union_categoricals([s.array for s in series], ignore_order=True)
+            data[col.name] = _categorical(pd.Series(u), col, f"{table}.{col.name}")
+        else:
+            data[col.name] = pd.concat(series, ignore_index=True).array
+    return pd.DataFrame(data)
+
+
+def _check_counts(checks: Any) -> Any:
+    """Per report id: checks, failed, undecidable (the reports table's n_checks columns)."""
+    import pandas as pd
+
+    ok = checks["ok"].astype("boolean")
+    g = pd.DataFrame({"report_id": checks["report_id"], "n_checks": 1,
+                      "n_checks_failed": ok.eq(False).fillna(False).astype(int),
+                      "n_checks_undecidable": ok.isna().astype(int)}).groupby(
+        "report_id", sort=False, observed=True).sum()
+    g.index = g.index.astype("string")
+    return g.reset_index()
+
+
+def cross_year_checks(content: Any, requests: Any, checks: Any) -> Any:
+    """``requests.cross_year``: last year's carried forward vs this year's carried over, same agency.
+
+    For every pair of reports with the same ``agency_key`` and consecutive
+    years, one row per applicant column, attached to the later report (its
+    check numbers continue after its own checks). The other report's id is in
+    ``cells`` and its path-independent year in ``detail``.
+    """
+    import pandas as pd
+
+    cols = SCHEMAS["checks"].names
+    empty = pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
+    if requests is None or not len(requests) or not len(content):
+        return empty
+    meta = content[["report_id", "agency_key", "year"]].reset_index(drop=True)
+    meta = meta.astype({"report_id": "string", "agency_key": "string"})
+    meta = meta[meta["agency_key"].notna() & meta["year"].notna()]
+    if not len(meta):
+        return empty
+    req = requests[requests["row"].isin(["carried_over", "carry_forward"])]
+    req = req.assign(report_id=req["report_id"].astype("string"), row=req["row"].astype("string"),
+                     applicant=req["applicant"].astype("string"))
+    this = meta.merge(req[req["row"] == "carried_over"], on="report_id")
+    last = meta.assign(year=meta["year"] + 1).merge(req[req["row"] == "carry_forward"], on="report_id")
+    pairs = this.merge(last, on=["agency_key", "year", "applicant"], suffixes=("", "_last"))
+    pairs = pairs[pairs["report_id"] != pairs["report_id_last"]]
+    if not len(pairs):
+        return empty
+    order = {a: k for k, a in enumerate(schema.APPLICANT_CODES)}
+    pairs = pairs.assign(_app=pairs["applicant"].map(order)).sort_values(
+        ["report_id", "report_id_last", "_app"], kind="stable")
+    start = {}
+    if checks is not None and len(checks):
+        start = checks.assign(report_id=checks["report_id"].astype("string")).groupby("report_id")[
+            "check_no"].max().to_dict()
+    rows = {c: [] for c in cols}
+    seq: dict[str, int] = {}
+    for r in pairs.itertuples(index=False):
+        rid, other, app = r.report_id, r.report_id_last, r.applicant
+        n = seq.get(rid, int(start.get(rid, -1)) + 1)
+        seq[rid] = n + 1
+        left = None if pd.isna(r.value_last) else float(r.value_last)
+        right = None if pd.isna(r.value) else float(r.value)
+        ok = None if left is None or right is None else abs(left - right) < 1e-9
+        what = f"carried forward in {int(r.year) - 1} vs carried over in {int(r.year)} ({app})"
+        if ok is None:
+            detail = f"{what}: not decidable, a cell involved is blank"
+        elif ok:
+            detail = f"{what}: {left:g} = {right:g}"
+        else:
+            detail = f"{what}: {left:g} ≠ {right:g} (difference {left - right:g})"
+        vals = {"report_id": rid, "check_no": n, "rule": "requests.cross_year", "scope": app, "ok": ok,
+                "left": left, "right": right, "difference": None if ok is None else left - right,
+                "cells": f"{other}:requests.carry_forward[{app}], requests.carried_over[{app}]",
+                "detail": detail + f"; last year's report {other}", "candidates": None}
+        for c in cols:
+            rows[c].append(vals[c])
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- docs/DATA.md
+
+def data_doc() -> str:
+    """docs/DATA.md, generated from the schemas (a test keeps the committed file equal to this)."""
+    out = [
+        "# The corpus tables",
+        "",
+        "<!-- Generated from the schemas in lib/ogi/tables.py by "
+        "`python -c \"import ogi.tables as t; t.write_data_doc()\"`; do not edit by hand. -->",
+        "",
+        "`ogi build` (or `make data`) writes these tables to `data/processed/` as Parquet; "
+        "`ogi.load()` returns them as pandas DataFrames, and `ogi export --format csv|stata|parquet` "
+        "writes copies for other tools, with `codebook` (every code with its Chinese and English label).",
+        "",
+        "Conventions:",
+        "",
+        "- NULL means blank or unreadable, never 0: counts are nullable integers (`Int64`), table 2 values "
+        "nullable floats (`Float64`, exact for every printed decimal of up to 15 significant digits).",
+        "- Codes are English identifiers; `ogi.tables.labels(kind, lang)` (`lang` = `\"zh\"` or `\"en\"`) "
+        "maps them to labels, e.g. `labels(\"requests.row\", \"zh\")`. The *labels* column below names the kind.",
+        "- `report_id` is the sha256 of a file's bytes; it joins the tables. `messages` is one string, one "
+        "message per line.",
+        "- Every table is sorted by its primary key and written deterministically: the same inputs give "
+        "byte-identical files.",
+        "",
+    ]
+    for ts in SCHEMAS.values():
+        out += [f"## `{ts.name}` — {ts.en}", "", f"Chinese: {ts.zh}. Primary key: "
+                f"{', '.join(f'`{k}`' for k in ts.primary_key)}.", ""]
+        out += [f"- {n}" for n in ts.notes]
+        if ts.notes:
+            out.append("")
+        out += ["| column | dtype | description | Chinese source label | labels |", "|---|---|---|---|---|"]
+        for c in ts.columns:
+            desc = c.en.replace("|", "\\|")
+            if c.categories is not None and not c.labels:
+                desc += " (" + ", ".join(f"`{x}`" for x in c.categories) + ")"
+            out.append(f"| `{c.name}` | {c.dtype} | {desc} | {c.zh} | {c.labels or ''} |")
+        out.append("")
+    out += ["## Comparable outcome groups (`requests.outcome_group`)", "",
+            "The official outcome rows of table 3 stay as printed; each also belongs to one group defined by "
+            "what happened to the request, as other FOI regimes count outcomes (`ogi.schema.OUTCOME_GROUPS`).",
+            ""]
+    for g in schema.OUTCOME_GROUPS:
+        out += [f"### `{g.code}` — {g.en} ({g.zh})", "", f"Rows: {', '.join(f'`{r}`' for r in g.rows)}.", "",
+                g.rationale, "", f"Elsewhere: {g.analogues}", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def write_data_doc(path: str | Path | None = None) -> Path:
+    """Regenerate docs/DATA.md: ``python -c "import ogi.tables as t; t.write_data_doc()"``."""
+    from . import paths
+
+    target = Path(path) if path is not None else paths.ROOT / "docs" / "DATA.md"
+    target.write_text(data_doc(), encoding="utf-8")
+    return target

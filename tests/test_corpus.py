@@ -1,0 +1,422 @@
+"""The corpus build: seeds through the tables, regions, incremental and atomic builds, determinism,
+bad files, the cross-year check, load() and export."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import ogi
+from ogi import corpus, schema, tables
+from conftest import RAW, TRUTH, seed_names
+
+
+def _copy_seeds(dest):
+    """The seeds in a folder of their own, with an mtime well in the past (the file index trusts only those)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for p in RAW.glob("*.txt"):
+        shutil.copy(p, dest / p.name)
+        os.utime(dest / p.name, (1_700_000_000, 1_700_000_000))
+    return dest
+
+
+def _table_bytes(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.parquet"))}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """data/raw built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("processed")
+    result = corpus.build(RAW, out, jobs=1, progress=False)
+    return result, ogi.load(RAW, out, rebuild="never")
+
+
+# --------------------------------------------------------------------------- the seeds, through the tables
+
+
+def _values_from_tables(c, path):
+    rep = c.reports.set_index("path").loc[path]
+    rid = rep["report_id"]
+    req = c.requests[c.requests.report_id == rid]
+    requests = {}
+    for row in schema.REQUEST_ROWS:
+        vals = req[req.row == row.code].set_index("applicant")["value"]
+        if len(vals):
+            requests[row.code] = [None if pd.isna(vals[a]) else int(vals[a]) for a in schema.APPLICANT_CODES]
+    pro = c.proactive[c.proactive.report_id == rid]
+    template = rep["template_proactive"]
+    proactive = {}
+    for spec in schema.PROACTIVE_ROWS[template]:
+        got = pro[pro["item"] == spec.code].set_index("column")["value"]
+        if len(got):
+            vals = [None if pd.isna(got[col]) else float(got[col]) for col in spec.columns]
+            proactive[spec.code] = vals if spec.width > 1 else vals[0]
+    rl = c.review_litigation[c.review_litigation.report_id == rid].set_index(["group", "outcome"])["value"]
+    review = [None if pd.isna(rl[tuple(code.split("."))]) else int(rl[tuple(code.split("."))])
+              for code in schema.REVIEW_CODES]
+    return rep, requests, proactive, review
+
+
+@pytest.mark.parametrize("name", seed_names())
+def test_seed_values_equal_truth_through_the_tables(built, name):
+    _, c = built
+    truth = json.loads((TRUTH / f"{name}.json").read_text(encoding="utf-8"))
+    rep, requests, proactive, review = _values_from_tables(c, f"{name}.txt")
+    assert rep["status"] == "ok"
+    assert rep["agency"] == truth["agency"] and rep["year"] == truth["year"]
+    assert requests == truth["requests"]
+    assert proactive == truth["proactive"]
+    assert review == truth["review_litigation"]
+    assert rep["province"] == truth["region"]["province"]
+    assert (None if pd.isna(rep["prefecture"]) else rep["prefecture"]) == truth["region"]["city"]
+
+
+REGIONS = {
+    "000_a24b6662cf75509f.txt": ("湖北省", "荆门市", "东宝区", "420802", "county", "department", "commerce"),
+    "001_ea69d8cda5ce10c7.txt": ("湖北省", "黄石市", None, "420200", "prefecture", "department", "industry_it"),
+    "002_e7e13b9f651bd8a5.txt": ("河北省", None, "定州市", "130682", "township", "township", None),
+    "003_070df74db560079b.txt": ("四川省", "达州市", "通川区", "511702", "county", "department", "industry_it"),
+    "004_b06d21084f014798.txt": ("重庆市", None, "黔江区", "500114", "county", "government", None),
+}
+
+
+@pytest.mark.parametrize("path", sorted(REGIONS))
+def test_region_and_level_of_the_seeds(built, path):
+    _, c = built
+    rep = c.reports.set_index("path").loc[path]
+    na = lambda v: None if pd.isna(v) else v  # noqa: E731
+    province, prefecture, county, code, level, kind, sector = REGIONS[path]
+    assert (rep["province"], na(rep["prefecture"]), na(rep["county"])) == (province, prefecture, county)
+    assert rep["region_code"] == code
+    assert rep["province_code"] == code[:2] + "0000"
+    assert na(rep["prefecture_code"]) == (code[:4] + "00" if prefecture else None)
+    assert na(rep["county_code"]) == (code if county else None)
+    assert (rep["level"], rep["agency_kind"], na(rep["sector"])) == (level, kind, sector)
+    assert rep["agency_key"].startswith(code + ":")
+    assert rep["region_source"] == "agency" and not rep["region_historical"]
+
+
+def test_summary_and_tables_of_the_seeds(built):
+    result, c = built
+    assert result.status == {"ok": 5} and result.failed_checks == {}
+    assert result.rows["reports"] == 5 and result.rows["requests"] == len(c.requests)
+    text = result.summary()
+    assert "files by status: ok 5" in text and "failed checks by rule: none" in text
+    assert set(c.keys()) == set(tables.TABLE_NAMES)
+    assert c["requests"] is c.requests
+    assert (c.reports["n_checks"] > 0).all() and (c.reports["n_checks_failed"] == 0).all()
+    # every data row belongs to a report, and each report's checks are counted
+    assert set(c.requests.report_id.astype(str)) <= set(c.reports.report_id)
+    counts = c.checks.groupby("report_id", observed=True).size()
+    counts.index = counts.index.astype(str)
+    assert c.reports.set_index("report_id")["n_checks"].to_dict() == counts.to_dict()
+    assert c.labels("requests.row", "zh")["carry_forward"] == "四、结转下年度继续办理"
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+def test_incremental_rebuild_parses_nothing(tmp_path, monkeypatch):
+    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
+    first = corpus.build(raw, out, jobs=1, progress=False)
+    assert (first.parsed, first.wrote) == (5, True)
+    before = _table_bytes(out)
+
+    calls = []
+    real = corpus._parse_one
+    monkeypatch.setattr(corpus, "_parse_one", lambda *a: calls.append(a) or real(*a))
+    second = corpus.build(raw, out, jobs=1, progress=False)
+    assert (second.hashed, second.parsed, second.wrote, calls) == (0, 0, False, [])
+    assert second.status == first.status and _table_bytes(out) == before
+
+    # a file touched but not changed: hashed again, not parsed, tables untouched
+    p = raw / "000_a24b6662cf75509f.txt"
+    os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns - 10_000_000_000))
+    third = corpus.build(raw, out, jobs=1, progress=False)
+    assert (third.hashed, third.parsed, third.wrote, calls) == (1, 0, False, [])
+
+    # a new file: only it is parsed
+    (raw / "new.txt").write_bytes(p.read_bytes() + "\n附：新增一行。\n".encode())
+    fourth = corpus.build(raw, out, jobs=1, progress=False)
+    assert (fourth.parsed, fourth.reused, fourth.wrote, len(calls)) == (1, 5, True, 1)
+    assert len(ogi.load(raw, out, rebuild="never").reports) == 6
+
+
+def test_changed_table_code_rederives_rows_without_parsing(tmp_path, monkeypatch):
+    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
+    corpus.build(raw, out, jobs=1, progress=False)
+    monkeypatch.setattr(tables, "TABLES_VERSION", "test-rederive")
+    calls = []
+    monkeypatch.setattr(corpus, "_parse_one", lambda *a: calls.append(a))
+    result = corpus.build(raw, out, jobs=1, progress=False)
+    assert (result.parsed, result.rederived, result.wrote, calls) == (0, 5, True, [])
+    c = ogi.load(raw, out, rebuild="never")
+    assert (c.reports.status == "ok").all() and len(c.requests) == 861
+
+
+def test_a_damaged_table_is_refused_and_rebuilt(tmp_path):
+    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
+    corpus.build(raw, out, jobs=1, progress=False)
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(out / "requests.parquet")
+    pq.write_table(t.drop_columns(["value"]), out / "requests.parquet")
+    with pytest.raises(tables.SchemaError):
+        ogi.load(raw, out, rebuild="never").requests
+    c = ogi.load(raw, out, verbose=False)  # auto: the table no longer matches BUILD.json
+    assert "value" in c.requests.columns
+
+
+# --------------------------------------------------------------------------- atomic writes
+
+
+def test_an_interrupted_build_leaves_the_previous_tables(tmp_path, monkeypatch):
+    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
+    corpus.build(raw, out, jobs=1, progress=False)
+    before, info = _table_bytes(out), (out / "BUILD.json").read_bytes()
+
+    (raw / "extra.txt").write_bytes((raw / "001_ea69d8cda5ce10c7.txt").read_bytes() + b"\n")
+    real, written = tables.write_table, []
+
+    def crash_after_first(df, name, path):
+        if written:
+            raise KeyboardInterrupt("simulated interruption")
+        written.append(name)
+        real(df, name, path)
+
+    monkeypatch.setattr(tables, "write_table", crash_after_first)
+    with pytest.raises(KeyboardInterrupt):
+        corpus.build(raw, out, jobs=1, progress=False)
+    assert _table_bytes(out) == before and (out / "BUILD.json").read_bytes() == info
+    assert not [p for p in out.iterdir() if ".tmp" in p.name]
+    assert len(ogi.load(raw, out, rebuild="never").reports) == 5  # the old set, complete and valid
+
+    monkeypatch.setattr(tables, "write_table", real)
+    result = corpus.build(raw, out, jobs=1, progress=False)
+    assert result.wrote and result.parsed == 0  # the parse of extra.txt was cached before the crash
+    assert len(ogi.load(raw, out, rebuild="never").reports) == 6
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_builds_are_byte_identical_whatever_the_order_and_jobs(tmp_path, monkeypatch):
+    raw = _copy_seeds(tmp_path / "raw")
+    (raw / "sub").mkdir()
+    shutil.copy(RAW / "003_070df74db560079b.txt", raw / "sub" / "copy.txt")
+    a = corpus.build(raw, tmp_path / "a", jobs=1, progress=False)
+
+    real = corpus._listdir
+    monkeypatch.setattr(corpus, "_listdir", lambda p: list(reversed(real(p))))
+    monkeypatch.setattr(corpus, "SERIAL_BELOW", 0)  # use the process pool even for six files
+    b = corpus.build(raw, tmp_path / "b", jobs=2, progress=False)
+    assert a.parsed == b.parsed == 5
+    assert _table_bytes(tmp_path / "a") == _table_bytes(tmp_path / "b")
+    assert (tmp_path / "a" / "BUILD.json").read_bytes() == (tmp_path / "b" / "BUILD.json").read_bytes()
+    assert len(_table_bytes(tmp_path / "a")) == len(tables.TABLE_NAMES)
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+def test_every_file_of_a_bad_corpus_has_a_row_with_a_status(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    seed = (RAW / "000_a24b6662cf75509f.txt").read_bytes()
+    (raw / "a_good.txt").write_bytes(seed)
+    (raw / "b_copy.txt").write_bytes(seed)
+    (raw / "sub" / "nested.txt").write_bytes((RAW / "001_ea69d8cda5ce10c7.txt").read_bytes())
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    notice = "关于发布2023年政府信息公开工作年度报告的通知\n请各单位按时报送。\n"
+    (raw / "notice.txt").write_text(notice, encoding="utf-8")
+    (raw / "denied.txt").write_bytes(seed + b"\n")
+    (raw / ".hidden.txt").write_bytes(seed)
+    (raw / "MANIFEST.tsv").write_text("file\tsha256\n", encoding="utf-8")
+    os.symlink("loop2", raw / "loop1")
+    os.symlink("loop1", raw / "loop2")
+    os.symlink("missing.txt", raw / "broken")
+    os.symlink("..", raw / "sub" / "up")  # a folder loop
+    os.mkfifo(raw / "pipe")
+    (raw / os.fsdecode(b"\xff-latin.txt")).write_bytes(seed + b"\n\n")
+
+    if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
+        real = corpus._sha256_file
+
+        def deny(path):
+            if path.endswith("denied.txt"):
+                raise PermissionError(13, "Permission denied")
+            return real(path)
+
+        monkeypatch.setattr(corpus, "_sha256_file", deny)
+    else:
+        (raw / "denied.txt").chmod(0)
+    try:
+        result = corpus.build(raw, tmp_path / "out", jobs=1, progress=False)
+    finally:
+        (raw / "denied.txt").chmod(0o644)
+    c = ogi.load(raw, tmp_path / "out", rebuild="never")
+    got = dict(zip(c.reports.path, c.reports.status))
+    assert got == {
+        "a_good.txt": "ok", "b_copy.txt": "duplicate", "sub/nested.txt": "ok", "empty.txt": "failed",
+        "image.png": "failed", "notice.txt": "not_a_report", "denied.txt": "failed", "loop1": "failed",
+        "loop2": "failed", "broken": "failed", "pipe": "failed", "\\xff-latin.txt": "ok",
+    }
+    msgs = dict(zip(c.reports.path, c.reports.messages))
+    assert "Permission denied" in msgs["denied.txt"]
+    assert msgs["loop1"] == "symbolic link loop" and "broken symbolic link" in msgs["broken"]
+    assert "not a regular file" in msgs["pipe"] and "empty" in msgs["empty.txt"]
+    dup = c.reports.set_index("path").loc["b_copy.txt"]
+    assert dup["duplicate_of"] == "a_good.txt" and dup["agency"] == "荆门市东宝区商务局"
+    rid = dup["report_id"]
+    assert (c.requests.report_id == rid).sum() == 25 * 7  # the duplicated content's data, once
+    assert result.n_files == len(got)
+    assert result.status["duplicate"] == 1 and result.status["failed"] == 7
+
+
+# --------------------------------------------------------------------------- cross-year check
+
+
+def _edit(text, year_from, year_to, carried_over_first=None):
+    text = text.replace(f"{year_from}年", f"{year_to}年")
+    if carried_over_first is not None:
+        lines = text.split("\n")
+        k = next(i for i, line in enumerate(lines) if line.startswith("二、上年结转"))
+        lines[k + 1] = f"{carried_over_first} |"
+        text = "\n".join(lines)
+    return text
+
+
+def test_cross_year_check_on_a_pair_of_reports_of_one_agency(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seed = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8")  # 2024: carry forward 1,0,0,0,0,0,1
+    (raw / "qianjiang_2024.txt").write_text(seed, encoding="utf-8")
+    # 2025 carries over 1 natural-person request (matches) but prints the total as 0 (does not)
+    (raw / "qianjiang_2025.txt").write_text(_edit(seed, 2024, 2025, carried_over_first=1), encoding="utf-8")
+    # the same agency two years earlier: 2022 and 2024 are not consecutive, no check
+    (raw / "qianjiang_2022.txt").write_text(_edit(seed, 2024, 2022), encoding="utf-8")
+    corpus.build(raw, tmp_path / "out", jobs=1, progress=False)
+    c = ogi.load(raw, tmp_path / "out", rebuild="never")
+
+    rep = c.reports.set_index("path")
+    assert rep.loc["qianjiang_2025.txt", "year"] == 2025
+    assert rep.loc["qianjiang_2025.txt", "agency_key"] == rep.loc["qianjiang_2024.txt", "agency_key"]
+    last, this = rep.loc["qianjiang_2024.txt", "report_id"], rep.loc["qianjiang_2025.txt", "report_id"]
+    cross = c.checks[c.checks.rule == "requests.cross_year"]
+    assert set(cross.report_id.astype(str)) == {this}
+    assert list(cross.scope.astype(str)) == list(schema.APPLICANT_CODES)
+    by = cross.set_index(cross.scope.astype(str))
+    assert (by.loc["natural_person", "left"], by.loc["natural_person", "right"]) == (1, 1)
+    assert bool(by.loc["natural_person", "ok"]) is True
+    assert bool(by.loc["total", "ok"]) is False and by.loc["total", "difference"] == 1
+    assert all(last in cells for cells in cross.cells)
+    # numbered after the report's own checks, and counted in reports
+    own = c.checks[(c.checks.report_id == this) & (c.checks.rule != "requests.cross_year")]
+    assert cross.check_no.min() == own.check_no.max() + 1
+    failed = c.checks[(c.checks.report_id == this) & c.checks.ok.eq(False).fillna(False)]
+    assert rep.loc["qianjiang_2025.txt", "n_checks_failed"] == len(failed)
+
+
+# --------------------------------------------------------------------------- load, CLI, export
+
+
+def test_load_builds_when_missing_and_uses_the_paths_module(tmp_path, monkeypatch):
+    from ogi import paths
+
+    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "processed"
+    monkeypatch.setattr(paths, "RAW", raw)
+    monkeypatch.setattr(paths, "PROCESSED", out)
+    c = ogi.load(verbose=False)
+    assert len(c.reports) == 5 and (out / "BUILD.json").exists()
+    assert "5 files" in repr(c)
+    with pytest.raises(FileNotFoundError):
+        ogi.load(tmp_path / "nothing", tmp_path / "nothing-out")
+
+
+def test_cli_build_prints_the_summary_and_export_csv_keeps_chinese(tmp_path):
+    out = tmp_path / "out"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "ogi.cli", *a], capture_output=True, text=True,  # noqa: E731
+                                    check=True).stdout
+    text = run("build", str(RAW), "--out", str(out), "--jobs", "1")
+    assert "files by status: ok 5" in text and "failed checks by rule: none" in text
+    assert run("build", str(RAW), "--out", str(out), "--quiet-if-fresh") == ""
+    run("export", "--format", "csv", "--raw", str(RAW), "--processed", str(out), "--out", str(tmp_path / "csv"))
+    raw_bytes = (tmp_path / "csv" / "reports.csv").read_bytes()
+    assert raw_bytes.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    reports = pd.read_csv(tmp_path / "csv" / "reports.csv", encoding="utf-8-sig")
+    assert "荆门市东宝区商务局" in set(reports.agency) and "重庆市黔江区" in set(reports.agency)
+    sections = pd.read_csv(tmp_path / "csv" / "sections.csv", encoding="utf-8-sig")
+    assert sections.text.str.contains("政府信息公开").any()
+    codebook = pd.read_csv(tmp_path / "csv" / "codebook.csv", encoding="utf-8-sig")
+    assert ((codebook.kind == "outcome_group") & (codebook.zh == "依法不予公开")).any()
+
+
+def test_export_stata_round_trips(built, tmp_path):
+    _, c = built
+    files = c.export("stata", tmp_path / "dta")
+    assert {f.name for f in files} == {f"{n}.dta" for n in [*tables.TABLE_NAMES, "codebook"]}
+    req = pd.read_stata(tmp_path / "dta" / "requests.dta")
+    assert len(req) == len(c.requests)
+    assert req["value"].sum() == c.requests["value"].sum()
+    assert req["value"].isna().sum() == c.requests["value"].isna().sum()  # blanks stay missing, not 0
+    assert set(req["row"].astype(str)) == set(c.requests["row"].astype(str))  # value labels carry the codes
+    rep = pd.read_stata(tmp_path / "dta" / "reports.dta")
+    assert list(rep["agency"]) == list(c.reports["agency"])
+    sec = pd.read_stata(tmp_path / "dta" / "sections.dta")
+    assert sorted(sec["text"]) == sorted(c.sections["text"])  # long texts intact (strL)
+    pro = pd.read_stata(tmp_path / "dta" / "proactive.dta")
+    assert 7926.3139 in set(pro["value"])
+    with pd.io.stata.StataReader(tmp_path / "dta" / "requests.dta") as reader:
+        assert reader.variable_labels()["value"].startswith("Number of requests")
+
+
+def test_export_parquet_copies_the_tables(built, tmp_path):
+    _, c = built
+    c.export("parquet", tmp_path / "pq")
+    for name in tables.TABLE_NAMES:
+        assert (tmp_path / "pq" / f"{name}.parquet").read_bytes() == (c.processed / f"{name}.parquet").read_bytes()
+    with pytest.raises(ValueError):
+        c.export("xlsx", tmp_path / "x")
+
+
+# --------------------------------------------------------------------------- robustness of the cache and workers
+
+
+def test_an_exception_on_one_file_fails_that_file_only(tmp_path, monkeypatch):
+    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
+    real = tables.report_rows
+    bad = "4f7dca21b350ffd608b362cb01027681aec22f5049c80eadef5d3efa9bd80eac"  # seed 004
+
+    def explode(rows, d, report_id, head=""):
+        if report_id == bad:
+            rows.parts["requests"]["report_id"].append(report_id)  # half-written rows must be rolled back
+            raise RuntimeError("boom")
+        return real(rows, d, report_id, head)
+
+    monkeypatch.setattr(tables, "report_rows", explode)
+    corpus.build(raw, out, jobs=1, progress=False)
+    c = ogi.load(raw, out, rebuild="never")
+    rep = c.reports.set_index("path")
+    assert rep.loc["004_b06d21084f014798.txt", "status"] == "failed"
+    assert "RuntimeError: boom" in rep.loc["004_b06d21084f014798.txt", "messages"]
+    assert (rep.drop(index="004_b06d21084f014798.txt")["status"] == "ok").all()
+    assert bad not in set(c.requests.report_id.astype(str))
+
+
+def test_cache_segments_are_merged_and_keep_serving(tmp_path, monkeypatch):
+    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
+    monkeypatch.setattr(corpus, "MAX_SEGMENTS", 1)
+    corpus.build(raw, out, jobs=1, progress=False)
+    (raw / "extra.txt").write_bytes((raw / "002_e7e13b9f651bd8a5.txt").read_bytes() + b"\n")
+    corpus.build(raw, out, jobs=1, progress=False)  # a second segment, then merged into one
+    segments = [p for p in (out / "cache" / "segments" / ogi.PARSER_VERSION).iterdir() if not p.name.startswith(".")]
+    assert len(segments) == 1
+    before = _table_bytes(out)
+    again = corpus.build(raw, out, jobs=1, progress=False, force=True)  # tables from the merged segment
+    assert again.parsed == 0 and _table_bytes(out) == before

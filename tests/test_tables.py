@@ -1,0 +1,200 @@
+"""The table schemas: declared, enforced on write and on read; a Report's tidy rows; labels."""
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import ogi
+from ogi import regions, schema, tables
+from ogi.tables import SchemaError
+from conftest import RAW
+
+
+def _rows(path):
+    rows = tables.Rows()
+    report = ogi.parse_file(path)
+    tables.report_rows(rows, report.to_dict(), "a" * 64)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def seed_frames():
+    """The data tables of seed 004 (decimal fees, a blank cell) as declared frames."""
+    rows = _rows(RAW / "004_b06d21084f014798.txt")
+    return {p: tables.coerce(rows.parts[p], p) for p in tables.DATA_PARTS}
+
+
+def test_every_schema_is_well_formed():
+    for name, ts in tables.SCHEMAS.items():
+        assert ts.name == name
+        assert len(set(ts.names)) == len(ts.names)
+        assert set(ts.primary_key) <= set(ts.names)
+        for c in ts.columns:
+            assert c.dtype in ("string", "Int64", "Float64", "boolean", "category"), c
+            assert c.en and c.zh, f"{name}.{c.name} needs an English description and a Chinese label"
+            if c.labels:
+                assert c.labels in tables.LABEL_KINDS
+
+
+def test_fixed_categories_have_labels_in_both_languages():
+    for name, ts in tables.SCHEMAS.items():
+        for c in ts.columns:
+            if c.labels and c.categories is not None:
+                zh, en = tables.labels(c.labels, "zh"), tables.labels(c.labels, "en")
+                assert set(c.categories) <= set(zh) and set(c.categories) <= set(en), f"{name}.{c.name}"
+
+
+def test_labels_in_both_languages():
+    assert tables.labels("requests.row", "zh")["granted"] == "（一）予以公开"
+    assert tables.labels("request_row", "en")["unavailable.not_held"] == "Unavailable: not held"
+    assert tables.labels("requests.outcome_group", "en")["legal_exemption"] == "Withheld under a legal exemption"
+    assert tables.labels("applicant", "zh")["natural_person"] == "自然人"
+    assert tables.labels("rule", "en")["requests.cross_year"].startswith("last year's carried forward")
+    rules = pd.Series(["requests.balance", "some.future_rule"]).map(tables.labels("rule", "zh"))
+    assert rules.tolist() == ["第一项加第二项之和，等于第三项加第四项之和", "some.future_rule"]
+    with pytest.raises(ValueError):
+        tables.labels("applicant", "fr")
+    with pytest.raises(KeyError):
+        tables.labels("nonsense")
+
+
+def test_label_codes_match_the_regions_module():
+    # regions.py defines the codes it returns; the schema gives them labels
+    assert set(regions.GOVERNMENT_LEVELS) == {lab.code for lab in schema.GOVERNMENT_LEVELS}
+    assert set(regions.AGENCY_KINDS) == {lab.code for lab in schema.AGENCY_KINDS}
+    assert set(regions.SECTORS) == {lab.code for lab in schema.SECTORS}
+
+
+def test_every_outcome_row_has_one_comparable_group():
+    outcome_rows = set(schema.OUTCOME_ROWS[schema.TEMPLATE_2021]) | set(schema.OUTCOME_ROWS[schema.TEMPLATE_2019])
+    assert set(schema.OUTCOME_GROUP_OF) == outcome_rows
+    rows = [r for g in schema.OUTCOME_GROUPS for r in g.rows]
+    assert len(rows) == len(set(rows))
+    for g in schema.OUTCOME_GROUPS:
+        assert g.zh and g.en and g.rationale and ("UK" in g.analogues and "US" in g.analogues)
+    assert schema.OUTCOME_GROUP_OF["unavailable.not_held"] == "not_held_or_needs_creation"
+    assert schema.OUTCOME_GROUP_OF["denied.process_info"] == "legal_exemption"
+    assert schema.OUTCOME_GROUP_OF["not_processed.excessive"] == "procedural_or_vexatious"
+
+
+def test_report_rows_of_a_seed(seed_frames):
+    req = seed_frames["requests"]
+    assert len(req) == 25 * 7  # 2021 template: 25 rows of 7 applicant columns
+    blank = req[(req.row == "unavailable.needs_creation") & (req.applicant == "total")]
+    assert blank.value.isna().all()  # the blank cell stays NULL, not 0
+    zero = req[(req.row == "carried_over") & (req.applicant == "total")]
+    assert zero.value.tolist() == [0]
+    assert set(req.loc[req.row == "denied.third_party", "outcome_group"]) == {"legal_exemption"}
+    assert req.loc[req.row == "new", "outcome_group"].isna().all()
+    fees = seed_frames["proactive"]
+    assert fees.loc[fees.item == "fees", "value"].tolist() == [7926.3139]
+    assert fees.loc[fees.item == "fees", "column"].tolist() == ["amount_10k_yuan"]
+    rl = seed_frames["review_litigation"]
+    assert len(rl) == 15 and rl.loc[(rl.group == "review") & (rl.outcome == "total"), "value"].tolist() == [3]
+    sec = seed_frames["sections"]
+    assert set(sec.loc[sec.section == "problems", "part"]) >= {"full", "problems", "improvements"}
+
+
+def test_proactive_rows_of_the_2019_template():
+    d = {"templates": {"proactive": "2019"}, "proactive": {
+        "regulations": [1, 2, 3], "licensing": 7, "licensing_items": [4, -1], "procurement": [2, 35.5],
+        "fees": None}, "checks": [], "sections": {}}
+    rows = tables.Rows()
+    tables.report_rows(rows, d, "b" * 64)
+    df = tables.coerce(rows.parts["proactive"], "proactive")
+    got = {(r.item, r.column): r.value for r in df.itertuples()}
+    assert got == {("regulations", "made"): 1, ("regulations", "published"): 2, ("regulations", "total_public"): 3,
+                   ("licensing", "decisions"): 7, ("licensing", "items_last_year"): 4,
+                   ("licensing", "items_change"): -1, ("procurement", "projects"): 2,
+                   ("procurement", "amount"): 35.5}
+    assert set(df.template) == {"2019"}
+
+
+def test_a_non_integer_count_is_null_and_said():
+    d = {"requests": {"new": [1.5, 0, 0, 0, 0, 0, 2]}, "checks": [], "sections": {}}
+    rows = tables.Rows()
+    tables.report_rows(rows, d, "c" * 64)
+    assert rows.parts["requests"]["value"][:2] == [None, 0]
+    assert "non-integer count 1.5" in rows.parts["content"]["messages"][0]
+
+
+def test_validate_refuses_wrong_dtype_missing_and_extra_columns(seed_frames):
+    df = seed_frames["requests"]
+    tables.validate(df, "requests")
+    with pytest.raises(SchemaError, match="value"):
+        tables.validate(df.assign(value=df["value"].astype("float64")), "requests")
+    with pytest.raises(SchemaError, match="missing"):
+        tables.validate(df.drop(columns=["group"]), "requests")
+    with pytest.raises(SchemaError, match="unexpected"):
+        tables.validate(df.assign(extra=1), "requests")
+    with pytest.raises(SchemaError, match="order"):
+        tables.validate(df[list(reversed(df.columns))], "requests")
+    with pytest.raises(SchemaError, match="primary key"):
+        tables.validate(pd.concat([df, df.head(1)], ignore_index=True), "requests")
+    with pytest.raises(SchemaError, match="category"):
+        tables.validate(df.assign(row=df["row"].astype("string")), "requests")
+
+
+def test_coerce_refuses_a_code_outside_the_template():
+    cols = {c: [None] for c in tables.SCHEMAS["requests"].names}
+    cols.update(report_id=["x"], row=["not_a_row"], applicant=["total"], group=["new"])
+    with pytest.raises(SchemaError, match="outside the declared categories"):
+        tables.coerce(cols, "requests")
+
+
+def test_write_refuses_and_read_refuses(tmp_path, seed_frames):
+    df = seed_frames["requests"]
+    with pytest.raises(SchemaError):
+        tables.write_table(df.assign(value=df["value"].astype("float64")), "requests", tmp_path / "bad.parquet")
+    assert not (tmp_path / "bad.parquet").exists()
+
+    good = tmp_path / "requests.parquet"
+    tables.write_table(tables.sort_frame(df, "requests"), "requests", good)
+    t = pq.read_table(good)
+    pq.write_table(t.drop_columns(["group"]), tmp_path / "missing.parquet")
+    with pytest.raises(SchemaError, match="missing"):
+        tables.read_table(tmp_path / "missing.parquet", "requests")
+    retyped = t.set_column(t.schema.get_field_index("value"), "value", pa.compute.cast(t["value"], pa.float64()))
+    pq.write_table(retyped, tmp_path / "retyped.parquet")
+    with pytest.raises(SchemaError, match="value"):
+        tables.read_table(tmp_path / "retyped.parquet", "requests")
+
+
+def test_round_trip_keeps_values_dtypes_and_decimals(tmp_path, seed_frames):
+    for name, df in seed_frames.items():
+        df = tables.sort_frame(df, name)
+        tables.write_table(df, name, tmp_path / f"{name}.parquet")
+        back = tables.read_table(tmp_path / f"{name}.parquet", name)
+        pd.testing.assert_frame_equal(back, df)
+    back = tables.read_table(tmp_path / "proactive.parquet", "proactive")
+    assert back.loc[back.item == "fees", "value"].iloc[0] == 7926.3139  # decimal-safe: reads back as printed
+
+
+def test_same_frame_same_bytes(tmp_path, seed_frames):
+    df = tables.sort_frame(seed_frames["checks"], "checks")
+    tables.write_table(df, "checks", tmp_path / "a.parquet")
+    tables.write_table(df.copy(), "checks", tmp_path / "b.parquet")
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
+    meta = pq.read_schema(tmp_path / "a.parquet")
+    assert b"pandas" not in (meta.metadata or {})  # no pandas version in the file
+    assert meta.field("ok").metadata[b"description"].startswith(b"true: holds")
+
+
+def test_empty_tables_keep_their_schema(tmp_path):
+    for name in tables.TABLE_NAMES:
+        df = tables.coerce({c: [] for c in tables.SCHEMAS[name].names}, name)
+        tables.write_table(df, name, tmp_path / f"{name}.parquet")
+        assert len(tables.read_table(tmp_path / f"{name}.parquet", name)) == 0
+
+
+def test_candidates_are_json():
+    d = {"checks": [{"rule": "ambiguous", "ok": False, "detail": "x", "scope": "requests.new", "left": None,
+                     "right": None, "cells": ["requests.new"], "candidates": [[1, 2], [12, None]]}],
+         "sections": {}}
+    rows = tables.Rows()
+    tables.report_rows(rows, d, "d" * 64)
+    assert json.loads(rows.parts["checks"]["candidates"][0]) == [[1, 2], [12, None]]
+    assert rows.parts["content"]["n_checks_failed"] == [1]
