@@ -50,8 +50,11 @@ class RowHit:
     ended: bool = False  # running text came after the cells: nothing more belongs to the row
 
 
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
+
+
 def _strip_enum(text: str) -> str:
-    return re.sub(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])", "", text)
+    return _ENUM.sub("", text)
 
 
 _KEY_INDEX: dict[int, tuple] = {}

@@ -62,6 +62,7 @@ def normalize(text: str) -> str:
 
 
 _WS = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 
 
@@ -103,7 +104,8 @@ def parse_number(text: str) -> tuple[Optional[Number], str]:
 
 
 def is_footer(line: str) -> bool:
-    return bool(_FOOTER.match(normalize(line)))
+    """A page footer or page number (``— 4 —``, ``第 3 页 共 9 页``) in a normalised line."""
+    return bool(_FOOTER.match(line))
 
 
 def split_cells(lines: list[str], start_line: int = 0, normalized: bool = False) -> list[tuple[str, int, bool]]:
@@ -179,6 +181,8 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
         return [Token(NUM, stripped, line, value=int(d), digits=stripped, raw=text)]
     if stripped.lower() in _BLANK_WORDS:
         return [Token(BLANK, "", line, raw=text)] if (from_separator or stripped) else []
+    if _DIGIT.search(stripped) is None:  # a label with no digits at all: nothing to cut
+        return [Token(LABEL, label_key(stripped), line, raw=text)]
     value, digits = parse_number(stripped)
     if value is not None:
         return [Token(NUM, digits, line, value=value, digits=digits, raw=text)]
