@@ -28,7 +28,7 @@ Number = Union[int, float]
 LABEL, NUM, BLANK = "label", "num", "blank"
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """One piece of table text.
 
