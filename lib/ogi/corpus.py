@@ -605,10 +605,33 @@ class BuildResult:
             out.append("  rows: " + ", ".join(f"{k} {v}" for k, v in self.rows.items()))
         if self.wrote and self.timings:
             out.append("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
+        out.extend(self._to_look_at())
         out.append(f"  where to look: {self.out / 'reports.parquet'} (status, messages per file), "
                    f"{self.out / 'checks.parquet'} (ok == false); columns in docs/DATA.md")
         out.append("  in Python: c = ogi.load(); c.reports.query(\"status != 'ok'\")[['path', 'status', 'messages']]")
         return "\n".join(out)
+
+
+    def _to_look_at(self, limit: int = 12) -> list[str]:
+        """The files a researcher should look at first: not ok, worst first, with their first message."""
+        if not any(k not in ("ok", "duplicate") for k in self.status):
+            return []
+        try:
+            import pyarrow.parquet as pq
+
+            t = pq.read_table(self.out / "reports.parquet", columns=["path", "status", "messages"]).to_pylist()
+        except Exception:  # the summary must never fail the build
+            return []
+        order = {"failed": 0, "partial": 1, "not_a_report": 2, "pre2019": 3}
+        rows = sorted((r for r in t if str(r["status"]) in order),
+                      key=lambda r: (order[str(r["status"])], str(r["path"])))
+        out = ["  to look at first:"]
+        for r in rows[:limit]:
+            first = (str(r["messages"] or "").split("\n") or [""])[0]
+            out.append(f"    {str(r['status']):<12} {r['path']}: {first[:110]}")
+        if len(rows) > limit:
+            out.append(f"    … and {len(rows) - limit} more")
+        return out
 
 
 def _read_build_info(out: Path) -> Optional[dict]:
