@@ -342,9 +342,25 @@ class Dashboard:
 
     @property
     def widget(self) -> w.VBox:
+        """The filters above the figure, for display; the figure's front-end state is synced first."""
         if self._widget is None:
             self._widget = w.VBox([self.panel.widget, self.figure])
+        self._sync_figure()
         return self._widget
+
+    def _sync_figure(self) -> None:
+        """Give a new front-end view the figure as it is now, not as it was built.
+
+        A FigureWidget's view is drawn from its synced ``_widget_data``, which plotly
+        refreshes only in the figure's own ``_repr_mimebundle_`` (when the figure is
+        displayed by itself); later changes travel as update messages to existing
+        views. Shown inside a VBox, the figure's repr is never called, so a view made
+        after the first ``refresh()`` (every dashboard's) started from a stale state:
+        in JupyterLab with plotly 7.1 the bars showed, and the category axes had lost
+        their labels (0, 1, 2 ... instead of 予以公开 ...). Calling the figure's repr
+        re-syncs the state, as plotly does for a figure displayed by itself.
+        """
+        self.figure._repr_mimebundle_()
 
     def __repr__(self) -> str:
         return (f"Dashboard({len(self.figure.data)} traces, filters: {', '.join(self.panel.controls)}; "
