@@ -158,24 +158,26 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
         t2_stop = _first(tokens, lambda t: t.line >= heading_line["requests"]) or len(tokens)
 
     templates: dict[str, Optional[str]] = {"proactive": None, "requests": None, "review_litigation": None}
-    found = []
+    found: dict[str, bool] = {}
+
+    def take(table: str, result) -> bool:
+        """Keep a table's checks, messages and template; say whether it was found."""
+        if result.found:
+            report.checks.extend(result.checks)
+            report.messages.extend(result.messages)
+            templates[table] = result.template
+            found[table] = result.complete
+        return result.found
+
     if t2_start is not None:
         t2 = parse_proactive(tokens, t2_start, t2_stop)
-        if t2.found:
+        if take("proactive", t2):
             report.proactive = t2.values
-            templates["proactive"] = t2.template
-            report.checks.extend(t2.checks)
-            report.messages.extend(t2.messages)
-            found.append(("proactive", t2.complete))
     t3_end = t3_start or 0
     if t3_start is not None:
         t3 = parse_requests(tokens, t3_start)
-        if t3.found:
+        if take("requests", t3):
             report.requests = t3.values
-            templates["requests"] = t3.template
-            report.checks.extend(t3.checks)
-            report.messages.extend(t3.messages)
-            found.append(("requests", t3.complete))
             t3_end = t3.end_token
             _second_copy(report, tokens, t3_end, t3.values)
     t4_start = _first(tokens, lab("行政复议", "行政法复议", "复议"), t3_end)
@@ -185,17 +187,14 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
                          or (t.kind == LABEL and re.search(r"存在.{0,4}问题|问题.{0,2}(?:及|和|与)改进|其他需要报告", t.text)
                              is not None), t4_start + 1) or len(tokens)
         t4 = parse_review(tokens, t4_start, t4_stop)
-        if t4.found:
+        if take("review_litigation", t4):
             report.review_litigation = t4.values["review_litigation"]
             t4_last_line = t4.last_line
-            report.checks.extend(t4.checks)
-            report.messages.extend(t4.messages)
-            found.append(("review_litigation", t4.complete))
     # Table 4 is the same in both templates: it follows the requests table's template.
     if report.review_litigation:
         templates["review_litigation"] = templates["requests"] or templates["proactive"]
     report.templates = templates
-    return dict(found), t4_last_line
+    return found, t4_last_line
 
 
 def _problems_without_heading(report: Report, norm: list[str], headings, t4_last_line: int) -> None:
