@@ -516,7 +516,7 @@ class FigureSpec:
 
 REGISTRY: dict[str, FigureSpec] = {}
 #: Modules whose import registers figures (``make figures`` imports them).
-FIGURE_MODULES = ("ogi.plots",)
+FIGURE_MODULES = ("ogi.plots", "ogi.text.dashboard")
 
 
 def register(name: str, *, langs: Sequence[str] = ("zh", "en"), width: int = WIDTH, height: int = HEIGHT,
