@@ -41,6 +41,9 @@ test-fast: $(STAMP) ## Library tests only, without notebooks or browser
 figures: $(STAMP) ## Regenerate every publication figure under figures/ (one headless Chromium for the run)
 	$(BIN)/python -m ogi.figures
 
+bench: $(STAMP) ## Benchmarks at 10k and 100k synthetic reports against the targets (BENCH_ARGS=--quick for a short run)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 clean: ## Remove derived data, figures and caches (never data/raw)
 	rm -rf $(PROCESSED)/* .cache figures/*.png figures/*.svg figures/*.pdf
 	@touch $(PROCESSED)/.gitkeep

@@ -37,7 +37,7 @@ import sys
 import time
 import zlib
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,16 +46,25 @@ from typing import Any, Iterable, Iterator, Mapping, Optional
 from . import paths, tables
 from .parse import PARSER_VERSION
 
-__all__ = ["BuildResult", "Corpus", "build", "export", "load", "scan"]
+__all__ = ["BuildResult", "Corpus", "build", "export", "load", "parse_partition", "scan"]
 
 BUILD_FILE = "BUILD.json"
 CACHE_DIR = "cache"
 #: Below this many reports to parse, parse in this process: a pool costs more than it saves.
 SERIAL_BELOW = 64
 #: Merge the cache segments when there are more than this many.
-MAX_SEGMENTS = 8
-#: Write a cache segment every this many reports parsed.
-FLUSH_EVERY = 20_000
+MAX_SEGMENTS = 16
+#: Write a cache segment every this many reports parsed (what the build holds in memory meanwhile).
+FLUSH_EVERY = 10_000
+#: Reports per batch when the tables are assembled and written (one Parquet row group each): the
+#: tables are streamed batch by batch, never whole in memory.
+BATCH_REPORTS = 4096
+#: Reports whose cross-year checks are made at once (pairs multiply where an agency has many reports a year).
+CROSS_REPORTS = 512
+#: Row groups of a cache segment's files (read back a batch at a time): at most this many rows ...
+SEGMENT_ROW_GROUP = 131_072
+#: ... and about this many bytes in memory (the cached payloads are kilobytes each).
+SEGMENT_GROUP_BYTES = 32 << 20
 #: Show a progress bar (on a terminal) from this many reports to parse.
 PROGRESS_FROM = 200
 #: Lines of a report's head given to ``regions.derive_region`` (the parser uses the same).
@@ -293,17 +302,60 @@ def _parse_one(rows: "tables.Rows", store: list, sha: str, rel: str, path: str) 
     actual = hashlib.sha256(data).hexdigest()
     if actual != sha:
         return actual
+    _parse_data(rows, store, sha, rel, data)
+    return sha
+
+
+def _parse_data(rows: "tables.Rows", store: list, sha: str, rel: str, data: bytes) -> None:
+    """Parse one file's bytes into ``rows`` (and the cache payload into ``store``): a pure function of the bytes."""
+    from .parse import parse_document
+    from .readers import read_bytes
+
     doc = read_bytes(rel, data)
     report = parse_document(doc)
     d = report.to_dict()
     head = "\n".join(doc.lines[:HEAD_LINES])
     tables.report_rows(rows, d, sha, head)
     store.append((sha, _payload(d, head)))
-    return sha
+
+
+def parse_partition(files: Iterable[tuple[str, bytes]]) -> dict[str, Any]:
+    """The map step of a build, as a pure function: (relative path, file bytes) pairs -> tidy rows.
+
+    What each worker of ``build`` computes, without the cache or the file
+    system, so that a cluster engine can map it over partitions of a corpus
+    (Dask, Spark: see the README). Files with the same bytes give one report.
+
+    Returns
+    -------
+    dict of str to pyarrow.Table
+        ``files`` (``path``, ``report_id``, ``bytes``, ``error``: one row per
+        file, duplicates included), ``content`` (one row per report: the
+        ``reports`` columns that depend on the bytes only), ``requests``,
+        ``proactive``, ``review_litigation``, ``sections``, ``checks`` (the
+        data tables' rows, in the declared columns), and ``store`` (report id,
+        compressed ``Report.to_dict()``). ``tables.assemble`` makes the six
+        tables of them.
+    """
+    import pyarrow as pa
+
+    items, listing = {}, []
+    for rel, data in files:
+        sha = hashlib.sha256(data).hexdigest()
+        items.setdefault(sha, (rel, data))
+        listing.append((rel, sha, len(data)))
+    parts = _work("bytes", [(sha, rel, data) for sha, (rel, data) in sorted(items.items())])
+    parts.pop("changed")
+    parts["files"] = pa.table({"path": pa.array([f[0] for f in listing], pa.string()),
+                               "report_id": pa.array([f[1] for f in listing], pa.string()),
+                               "bytes": pa.array([f[2] for f in listing], pa.int64()),
+                               "error": pa.nulls(len(listing), pa.string())})
+    return parts
 
 
 def _work(mode: str, items: list[tuple]) -> dict[str, Any]:
-    """Parse (``mode="parse"``: items of sha, rel, path) or derive rows again (``"rows"``: sha, payload).
+    """Parse (``mode="parse"``: items of sha, rel, path; ``"bytes"``: sha, rel, data) or derive rows again
+    (``"rows"``: sha, payload).
 
     Runs in a worker process. An exception on one file makes that file a
     ``failed`` row with the message, never a lost chunk. Returns the Arrow
@@ -319,6 +371,8 @@ def _work(mode: str, items: list[tuple]) -> dict[str, Any]:
             if mode == "parse":
                 if _parse_one(rows, store, *item) != sha:
                     changed.append(sha)
+            elif mode == "bytes":
+                _parse_data(rows, store, *item)
             else:
                 d, head = json.loads(zlib.decompress(item[1]))
                 tables.report_rows(rows, d, sha, head)
@@ -326,7 +380,7 @@ def _work(mode: str, items: list[tuple]) -> dict[str, Any]:
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build
             rows.rollback(mark)
             del store[n_store:]
-            where = f" ({item[1]})" if mode == "parse" else ""
+            where = f" ({item[1]})" if mode in ("parse", "bytes") else ""
             tables.failed_rows(rows, sha, f"internal error while reading{where}: {type(exc).__name__}: {exc}",
                                PARSER_VERSION)
             store.append((sha, None))
@@ -349,21 +403,35 @@ def _pool_context():
     return mp.get_context("spawn")
 
 
-def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sink) -> tuple[list[str], list]:
+def _run(mode: str, items, jobs: int, progress: Optional[bool], sink, total: Optional[int] = None
+         ) -> tuple[list[str], list]:
     """Run ``_work`` over ``items`` in chunks, in a process pool when worth it; each chunk's parts go to ``sink``.
+
+    ``items`` is a list, or an iterable of lists already in report-id order
+    (``total`` items in all: the cached payloads of a re-derivation, read a
+    batch at a time). At most a few chunks per worker are in flight, so the
+    build holds a bounded number of items and results, whatever the corpus size.
 
     Returns (ids whose file changed while read, failures of whole chunks as
     (items, message)): a worker that died takes its chunk with it; those
     files are reported failed for this build, not cached, and tried again.
     """
-    if not items:
-        return [], []
-    show = progress if progress is not None else (sys.stderr.isatty() and len(items) >= PROGRESS_FROM)
+    if isinstance(items, list):
+        if not items:
+            return [], []
+        # In report-id order: each chunk is then a run of ids, and a cache segment is written chunk after
+        # chunk without sorting its rows (``SegmentStore.add``).
+        batches = [sorted(items, key=lambda item: item[0])]
+        total = len(items)
+    else:
+        batches = items
+        total = total or 0
+    show = progress if progress is not None else (sys.stderr.isatty() and total >= PROGRESS_FROM)
     bar = None
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(items), unit="file", desc="parsing" if mode == "parse" else "deriving rows",
+        bar = tqdm(total=total, unit="file", desc="parsing" if mode == "parse" else "deriving rows",
                    file=sys.stderr)
     changed, lost = [], []
 
@@ -373,26 +441,44 @@ def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sin
         if bar is not None:
             bar.update(n)
 
+    def chunks(size: int) -> Iterator[list]:
+        for batch in batches:
+            for k in range(0, len(batch), size):
+                yield batch[k:k + size]
+
     try:
-        if jobs <= 1 or len(items) < SERIAL_BELOW:
-            for k in range(0, len(items), 256):
-                take(_work(mode, items[k:k + 256]), len(items[k:k + 256]))
+        if jobs <= 1 or total < SERIAL_BELOW:
+            for chunk in chunks(256):
+                take(_work(mode, chunk), len(chunk))
             return changed, lost
-        size = max(8, min(128, len(items) // (jobs * 8) or 1))
-        chunks = [items[k:k + size] for k in range(0, len(items), size)]
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        size = max(8, min(128, total // (jobs * 8) or 1))
+        todo = chunks(size)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
-            futures = {pool.submit(_work, mode, c): c for c in chunks}
-            for fut in as_completed(futures):
-                chunk = futures[fut]
-                try:
-                    parts = fut.result()
-                except Exception as exc:  # noqa: BLE001 - e.g. a worker killed by the OS
-                    lost.append((chunk, f"the worker reading this file stopped ({type(exc).__name__}: {exc}); "
-                                        "it will be tried again on the next build"))
-                    if bar is not None:
-                        bar.update(len(chunk))
-                    continue
-                take(parts, len(chunk))
+            futures: dict = {}
+
+            def submit() -> None:
+                chunk = next(todo, None)
+                if chunk:
+                    futures[pool.submit(_work, mode, chunk)] = chunk
+
+            for _ in range(4 * jobs):
+                submit()
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=lambda f: futures[f][0][0]):
+                    chunk = futures.pop(fut)
+                    submit()
+                    try:
+                        parts = fut.result()
+                    except Exception as exc:  # noqa: BLE001 - e.g. a worker killed by the OS
+                        lost.append((chunk, f"the worker reading this file stopped ({type(exc).__name__}: {exc}); "
+                                            "it will be tried again on the next build"))
+                        if bar is not None:
+                            bar.update(len(chunk))
+                        continue
+                    take(parts, len(chunk))
     finally:
         if bar is not None:
             bar.close()
@@ -448,29 +534,49 @@ class SegmentStore:
         return out
 
     def add(self, results: list[dict]) -> Optional[Path]:
-        """Write the workers' parts as one new segment; returns its folder (None when nothing to add)."""
+        """Write the workers' parts as one new segment; returns its folder (None when nothing to add).
+
+        Each result covers a run of report ids in order (``_run`` sorts its
+        items), so the results in order of their first id are the segment's
+        rows in order: written group by group, without one concatenated copy.
+        """
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         if not results:
             return None
-        parts = {p: pa.concat_tables([r[p] for r in results], promote_options="permissive") for p in _PARTS}
-        ids = sorted(set(parts["content"]["report_id"].to_pylist()))
-        if not ids:
+        firsts = []
+        for r in results:
+            ids_r = _column_values(r["content"]["report_id"])
+            firsts.append((ids_r[0] if ids_r else None, ids_r))
+        ordered = [r for (_, ids_r), r in sorted(zip(firsts, results), key=lambda x: (x[0][0] is None, x[0][0] or ""))
+                   if ids_r]
+        runs = [ids_r for _, ids_r in sorted(firsts, key=lambda x: (x[0] is None, x[0] or "")) if ids_r]
+        flat = [i for run in runs for i in run]
+        if not flat:
             return None
-        rank = {rid: k for k, rid in enumerate(ids)}
-        parts = {p: _sorted_by_report(t, rank) for p, t in parts.items()}
+        if all(a < b for a, b in zip(flat, flat[1:])):
+            pieces = {p: [r[p] for r in ordered] for p in _PARTS}
+        else:  # not in id order (a caller other than ``_run``): sort the rows
+            parts = {p: pa.concat_tables([r[p] for r in results], promote_options="permissive") for p in _PARTS}
+            flat = sorted(set(_column_values(parts["content"]["report_id"])))
+            rank = {rid: k for k, rid in enumerate(flat)}
+            pieces = {p: [_sorted_by_report(t, rank)] for p, t in parts.items()}
+        return self._write_segment(flat, {p: iter(v) for p, v in pieces.items()})
+
+    def _write_segment(self, ids: list[str], parts: Mapping[str, Iterable], schemas=None) -> Path:
+        """A segment from each part's tables (in report-id order), in row groups of ``SEGMENT_ROW_GROUP``."""
         name = hashlib.sha256(("\n".join(ids) + self.key).encode()).hexdigest()[:16]
         seg = self.root / name
         tmp = self.root / f".{name}.tmp{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        for p, t in parts.items():
-            pq.write_table(t.combine_chunks(), str(tmp / f"{p}.parquet"), compression="zstd")
+        for p in _PARTS:
+            _write_in_groups(parts[p], tmp / f"{p}.parquet", (schemas or {}).get(p))
         meta = {"parser_version": PARSER_VERSION, "rows_key": self.key, "ids": ids}
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         shutil.rmtree(seg, ignore_errors=True)
         os.replace(tmp, seg)
+        self.segments = [(s_, m) for s_, m in self.segments if s_ != seg]
         self.segments.append((seg, meta))
         return seg
 
@@ -508,9 +614,11 @@ class SegmentStore:
         return t.to_pandas() if part == "store" else tables.from_arrow(t, "reports" if part == "content" else part)
 
     def compact(self, live: set[str]) -> None:
-        """Drop segments of older rows keys, and merge the current ones when there are many or mostly dead rows."""
-        import pyarrow as pa
+        """Drop segments of older rows keys, and merge the current ones when there are many or mostly dead rows.
 
+        The merge streams each part batch by batch (``stream``), so it holds
+        one batch in memory, not the cache.
+        """
         current = [(s, m) for s, m in self.segments if m.get("rows_key") == self.key]
         for seg, meta in self.segments:
             if meta.get("rows_key") != self.key:
@@ -520,17 +628,197 @@ class SegmentStore:
         kept = self.ids() & live
         if len(current) <= MAX_SEGMENTS and n_rows <= 2 * max(len(kept), 1):
             return
-        merged = {}
-        for p in _PARTS:
-            chunks = self._tables(p, kept)
-            if not chunks:
-                return
-            merged[p] = pa.concat_tables(chunks, promote_options="permissive")
-        new = self.add([merged])
+        ids = sorted(kept)
+        if not ids:
+            return
+        import pyarrow.parquet as pq
+
+        bounds = _bounds(ids)
+        parts = {p: (_sort_by_report_id(t) for t in self.stream(p, kept, bounds) if t is not None) for p in _PARTS}
+        schemas = {p: pq.read_schema(str(current[0][0] / f"{p}.parquet")) for p in _PARTS}
+        new = self._write_segment(ids, parts, schemas)
         for seg, _ in current:
             if seg != new:
                 shutil.rmtree(seg, ignore_errors=True)
         self.segments = [(s, m) for s, m in self.segments if s.exists()]
+
+    def stream(self, part: str, ids: set[str], bounds: list[str], current: bool = True) -> Iterator:
+        """One part's rows for ``ids``, in batches: for each range of report ids ``[bounds[k], bounds[k+1])``
+        one Arrow table (or None when no row falls in it), each id from the first segment holding it.
+
+        Segments are sorted by report id, so a range is a run of rows in each;
+        each segment file is read once, front to back, a row group at a time.
+        Rows of different segments are not interleaved: sort by report id
+        (``tables.arrow_batch`` does).
+        """
+        import bisect
+
+        import pyarrow as pa
+
+        sources, taken = [], set()
+        for seg, meta in self.segments:
+            if (meta.get("rows_key") == self.key) != current:
+                continue
+            seg_ids = meta["ids"]
+            mine = (set(seg_ids) & ids) - taken
+            if not mine:
+                continue
+            taken |= mine
+            sources.append(_SegmentCursor(seg / f"{part}.parquet", seg_ids, mine, self._cat_cols(part)))
+        try:
+            for k, lo in enumerate(bounds):
+                hi = bounds[k + 1] if k + 1 < len(bounds) else None
+                got = []
+                for src in sources:
+                    a = bisect.bisect_left(src.ids, lo)
+                    b = bisect.bisect_left(src.ids, hi) if hi is not None else len(src.ids)
+                    t = src.take(a, b)
+                    if t is not None and t.num_rows:
+                        got.append(t)
+                if not got:
+                    yield None
+                else:
+                    yield got[0] if len(got) == 1 else pa.concat_tables(got, promote_options="permissive")
+        finally:
+            for src in sources:
+                src.close()
+
+    @staticmethod
+    def _cat_cols(part: str) -> list[str]:
+        if part == "store":
+            return []
+        table = "reports" if part == "content" else part
+        return [c.name for c in tables.SCHEMAS[table].columns if c.dtype == "category"]
+
+
+class _SegmentCursor:
+    """Reads one segment file front to back: ``take(a, b)`` gives the rows of its ids ``a..b-1`` (taken ones)."""
+
+    def __init__(self, path: Path, ids: list[str], mine: set[str], cat_cols: list[str]) -> None:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        self.ids = ids
+        self.taken = np.fromiter((i in mine for i in ids), dtype=bool, count=len(ids))
+        self.all_taken = bool(self.taken.all())
+        col = pq.read_table(str(path), columns=["report_id"])["report_id"]
+        id_array = pa.array(ids, pa.string())
+        pos = []
+        for ch in col.chunks:
+            if pa.types.is_dictionary(ch.type):
+                where = np.asarray(pc.index_in(ch.dictionary.cast(pa.string()), value_set=id_array).fill_null(-1))
+                pos.append(where[np.asarray(ch.indices)])
+            else:
+                pos.append(np.asarray(pc.index_in(ch.cast(pa.string()), value_set=id_array).fill_null(-1)))
+        pos = np.concatenate(pos) if pos else np.zeros(0, np.int64)
+        if len(pos) and ((pos < 0).any() or (np.diff(pos) < 0).any()):
+            raise RuntimeError(f"cache segment {path.parent.name}: {path.name} is not in report-id order")
+        self.counts = np.bincount(pos, minlength=len(ids)) if len(ids) else np.zeros(0, np.int64)
+        self.offsets = np.concatenate([[0], np.cumsum(self.counts)])
+        file = pq.ParquetFile(str(path), read_dictionary=cat_cols or None)
+        self._file = file
+        self._batches = file.iter_batches(batch_size=8192, use_threads=False)
+        self._buffer: list = []  # record batches not yet consumed
+        self._buffered = 0
+        self.position = 0  # rows consumed
+
+    def take(self, a: int, b: int):
+        import numpy as np
+        import pyarrow as pa
+
+        r0, r1 = int(self.offsets[a]), int(self.offsets[b])
+        if r0 != self.position:
+            raise RuntimeError("segment cursor read out of order")
+        if r1 == r0:
+            return None
+        while self._buffered < r1 - r0:
+            batch = next(self._batches)
+            self._buffer.append(batch)
+            self._buffered += batch.num_rows
+        t = pa.Table.from_batches(self._buffer)
+        out, rest = t.slice(0, r1 - r0), t.slice(r1 - r0)
+        self._buffer = rest.to_batches()
+        self._buffered = rest.num_rows
+        self.position = r1
+        if not self.all_taken and not self.taken[a:b].all():
+            out = out.filter(pa.array(np.repeat(self.taken[a:b], self.counts[a:b])))
+        return out
+
+    def close(self) -> None:
+        self._buffer = []
+        self._file = None
+
+
+def _column_values(col) -> list:
+    """A (chunked, maybe dictionary-encoded) column as a Python list."""
+    import pyarrow as pa
+
+    if isinstance(col, pa.ChunkedArray):
+        return [v for ch in col.chunks for v in _column_values(ch)]
+    if pa.types.is_dictionary(col.type):
+        return col.dictionary.take(col.indices).to_pylist()
+    return col.to_pylist()
+
+
+def _bounds(ids: list[str]) -> list[str]:
+    """Batch boundaries over sorted ids: batch k holds ids from bounds[k] (the first, "") to bounds[k+1]."""
+    return [""] + ids[BATCH_REPORTS::BATCH_REPORTS]
+
+
+def _sort_by_report_id(t):
+    """Rows in report-id order, each report's rows kept in their order (a stable sort)."""
+    import numpy as np
+    import pyarrow as pa
+
+    ids = np.asarray(_column_values(t["report_id"]), dtype=object)
+    if len(ids) < 2 or (ids[1:] >= ids[:-1]).all():
+        return t
+    return t.take(pa.array(np.argsort(ids, kind="stable")))
+
+
+def _write_in_groups(tables_: Iterable, path: Path, schema_=None) -> None:
+    """Arrow tables (one schema, in order) to one Parquet file, in row groups of about ``SEGMENT_ROW_GROUP``.
+
+    ``schema_`` is the schema to give an empty file when no table comes (default: the first table's).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer, group, n, size = None, [], 0, 0
+
+    def flush():
+        nonlocal writer, schema_, group, n, size
+        if not group:
+            return
+        t = pa.concat_tables(group, promote_options="permissive").combine_chunks()
+        if writer is None:
+            schema_ = t.schema
+            writer = pq.ParquetWriter(str(path), schema_, compression="zstd")
+        elif t.schema != schema_:
+            t = t.cast(schema_)
+        writer.write_table(t, row_group_size=max(t.num_rows, 1))
+        group, n, size = [], 0, 0
+
+    try:
+        for t in tables_:
+            if t is None or t.num_rows == 0:
+                if writer is None and schema_ is None and t is not None:
+                    schema_ = t.schema
+                continue
+            group.append(t)
+            n += t.num_rows
+            size += t.nbytes
+            if n >= SEGMENT_ROW_GROUP or size >= SEGMENT_GROUP_BYTES:
+                flush()
+        flush()
+        if writer is None:
+            empty = schema_.empty_table() if schema_ is not None else pa.table({"report_id": pa.array([], pa.string())})
+            pq.write_table(empty, str(path), compression="zstd")
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def _sorted_by_report(t, rank: Mapping[str, int]):
@@ -750,12 +1038,23 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
 
         changed, lost = [], []
         if rederive:
-            stored = store.read("store", set(rederive), current=False)
-            items = [(r.report_id, r.payload) for r in stored.itertuples(index=False) if r.payload is not None]
-            again = set(rederive) - {i[0] for i in items}  # cached as failed, without a payload: parse again
+            # the cached payloads, a batch at a time (never all in memory)
+            with_payload: set[str] = set()
+
+            def payloads() -> Iterator[list]:
+                for t in store.stream("store", set(rederive), _bounds(sorted(rederive)), current=False):
+                    if t is None:
+                        continue
+                    t = _sort_by_report_id(t)
+                    batch = [(rid, data) for rid, data in zip(t["report_id"].to_pylist(), t["payload"].to_pylist())
+                             if data is not None]
+                    with_payload.update(rid for rid, _ in batch)
+                    yield batch
+
+            ch, lo = _run("rows", payloads(), jobs, progress, sink, total=len(rederive))
+            again = set(rederive) - with_payload  # cached as failed, without a payload: parse again
             to_parse += [(s, live[s].rel, live[s].path) for s in sorted(again)]
-            ch, lo = _run("rows", items, jobs, progress, sink)
-            changed, lost, result.rederived = changed + ch, lost + lo, len(items)
+            changed, lost, result.rederived = changed + ch, lost + lo, len(with_payload)
         ch, lo = _run("parse", to_parse, jobs, progress, sink)
         changed, lost, result.parsed = changed + ch, lost + lo, len(to_parse)
         store.add(pending)
@@ -766,13 +1065,11 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
         for chunk, message in lost:
             for item in chunk:
                 transient[item[0]] = message
-        frames = _assemble(files, set(live), store, transient, changed)
-        t3 = time.perf_counter()
-        timings["assemble"] = t3 - t2
-        info = _write(out, frames, fp if not (transient or changed) else "incomplete:" + fp, key,
-                      cache_dir / "tables.state.json")
+        info = _assemble_and_write(out, files, set(live), store, transient, changed,
+                                   fp if not (transient or changed) else "incomplete:" + fp, key,
+                                   cache_dir / "tables.state.json")
         t4 = time.perf_counter()
-        timings["write"] = t4 - t3
+        timings["assemble and write"] = t4 - t2
         store.compact(set(live))
         index.save([f for f in files if f.sha256 not in transient and f.sha256 not in changed])
         timings["compact"] = time.perf_counter() - t4
@@ -783,40 +1080,136 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
         return result
 
 
-def _assemble(files: list[FileEntry], live: set[str], store: SegmentStore, transient: Mapping[str, str],
-              changed: list[str]) -> dict[str, Any]:
+def _files_frame(files: list[FileEntry], transient: Mapping[str, str], changed: set[str]):
     import pandas as pd
 
-    changed_set = set(changed)
-    fdf = pd.DataFrame({
+    return pd.DataFrame({
         "path": [f.rel for f in files],
         "report_id": [f.sha256 for f in files],
         "bytes": pd.array([f.size for f in files], dtype="Int64"),
         "error": [f.error or (transient.get(f.sha256) if f.sha256 else None) or
-                  ("the file changed while the build read it; build again" if f.sha256 in changed_set else None)
+                  ("the file changed while the build read it; build again" if f.sha256 in changed else None)
                   for f in files],
     })
+
+
+def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store: SegmentStore,
+                        transient: Mapping[str, str], changed: list[str], fp: str, key: str,
+                        state_path: Path) -> dict:
+    """Assemble the six tables from the cache and write them, streamed table by table, batch by batch.
+
+    The same steps as ``tables.assemble`` without any table whole in memory:
+    each data table is read from the cache segments a range of report ids
+    at a time (``SegmentStore.stream``), sorted, typed and validated
+    (``tables.arrow_batch``) and written as one Parquet row group. Table 3
+    comes first, keeping its carried-over and carried-forward rows for the
+    cross-year check; the checks then get each batch's cross-year rows and
+    are counted per report for ``reports``, which comes last.
+
+    All tables go to temporary files, then are renamed over the old ones,
+    then ``BUILD.json``: all or nothing.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from . import regions
+
+    changed_set = set(changed)
+    fdf = _files_frame(files, transient, changed_set)
     ok_ids = live - set(transient) - changed_set
     content = store.read("content", ok_ids)
     if content is None:
         content = tables.coerce({c: [] for c in tables.CONTENT_COLUMNS + ("path", "duplicate_of", "bytes")},
                                 "reports")[list(tables.CONTENT_COLUMNS)]
-    ids = set(content["report_id"].astype("string"))
-    parts = {}
-    for p in tables.DATA_PARTS:
-        df = store.read(p, ids)
-        parts[p] = df if df is not None else tables.coerce({c: [] for c in tables.SCHEMAS[p].names}, p)
-    return tables.assemble(fdf, content, parts)
-
-
-def _write(out: Path, frames: Mapping[str, Any], fp: str, key: str, state_path: Path) -> dict:
-    """Write every table to a temporary file, then rename them all, then BUILD.json: all or nothing."""
-    from . import regions
-
+    ids = sorted(set(content["report_id"].astype("string")))
+    idset, bounds = set(ids), _bounds(ids)
     tmp = {name: out / f".{name}.parquet.tmp{os.getpid()}" for name in tables.TABLE_NAMES}
+    n_rows: dict[str, int] = {}
+
+    def batches(part: str, extra=None, each=None):
+        n = 0
+        for k, t in enumerate(store.stream(part, idset, bounds)):
+            b = tables.arrow_batch(t, part) if t is not None else None
+            if extra is not None:
+                b = extra(k, b)
+            if b is None or not b.num_rows:
+                continue
+            if each is not None:
+                each(b)
+            n += b.num_rows
+            yield b
+        n_rows[part] = n
+
+    carried: list = []
+    counts: list = []
+    failed_rules: Counter = Counter()
+
+    def keep_carried(b) -> None:
+        rows = b.column("row").combine_chunks()
+        wanted = [k for k, c in enumerate(rows.dictionary.to_pylist()) if c in ("carried_over", "carry_forward")]
+        mask = pa.array(_np_isin(rows.indices, wanted))
+        carried.append(b.select(["report_id", "row", "applicant", "value"]).filter(mask))
+
     try:
-        for name in tables.TABLE_NAMES:
-            tables.write_table(frames[name], name, tmp[name])
+        tables.write_table(batches("requests", each=keep_carried), "requests", tmp["requests"])
+        req = _to_frame(carried, ("report_id", "row", "applicant", "value"))
+        del carried[:]
+        this, last = tables.cross_year_inputs(content, req)
+        del req
+        # this year's side, in report-id order, cut by batch (row ranges, no copies kept)
+        this = this.sort_values("report_id", kind="stable", ignore_index=True)
+        cuts = np.searchsorted(this["report_id"].astype(str).to_numpy(dtype=object),
+                               np.asarray(bounds + ["\U0010ffff"], dtype=object), side="left")
+
+        def with_cross(k: int, own):
+            mine = this.iloc[cuts[k]:cuts[k + 1]]
+            if not len(mine):
+                return own
+            start = None
+            if own is not None:  # each report's largest own check number
+                rid = own.column("report_id").combine_chunks()
+                top = np.full(len(rid.dictionary), -1, dtype=np.int64)
+                np.maximum.at(top, np.asarray(rid.indices), own.column("check_no").to_numpy())
+                start = pd.Series(top, index=rid.dictionary.to_pylist())
+            other = last[last["agency_key"].isin(mine["agency_key"].unique())]
+            # a few hundred reports at a time: an agency with many reports a year makes many pairs
+            ids_m = mine["report_id"].astype(str).to_numpy(dtype=object)
+            edges = np.flatnonzero(np.r_[True, ids_m[1:] != ids_m[:-1]])[::CROSS_REPORTS].tolist() + [len(mine)]
+            pieces = []
+            for a, b in zip(edges, edges[1:]):
+                cross = tables.cross_year_rows(mine.iloc[a:b], other, start)
+                if len(cross):
+                    pieces.append(tables.arrow_batch(pa.Table.from_pandas(cross, preserve_index=False), "checks"))
+            if not pieces:
+                return own
+            return tables.arrow_batch(pa.concat_tables(([own] if own is not None else []) + pieces), "checks")
+
+        def count(b) -> None:
+            rid = b.column("report_id").combine_chunks()
+            ok = b.column("ok").combine_chunks()
+            idx = _np_array(rid.indices)
+            failed = _np_array(ok.fill_null(True)) == False  # noqa: E712
+            undecidable = _np_array(ok.is_null())
+            n = len(rid.dictionary)
+            counts.append(pd.DataFrame({
+                "report_id": rid.dictionary.to_pylist(),
+                "n_checks": _np_bincount(idx, None, n), "n_checks_failed": _np_bincount(idx, failed, n),
+                "n_checks_undecidable": _np_bincount(idx, undecidable, n)}))
+            rule = b.column("rule").combine_chunks()
+            names = rule.dictionary.to_pylist()
+            for code, c in zip(*_np_unique(_np_array(rule.indices)[failed])):
+                failed_rules[names[code]] += int(c)
+
+        tables.write_table(batches("checks", extra=with_cross, each=count), "checks", tmp["checks"])
+        for part in ("proactive", "review_litigation", "sections"):
+            tables.write_table(batches(part), part, tmp[part])
+        counts_df = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame(
+            {"report_id": [], "n_checks": [], "n_checks_failed": [], "n_checks_undecidable": []})
+        counts_df = counts_df[counts_df["n_checks"] > 0].groupby("report_id", sort=False).sum().reset_index()
+        reports = tables.reports_frame(fdf, content, counts_df)
+        tables.write_table(reports, "reports", tmp["reports"])
+        n_rows["reports"] = len(reports)
         digests = {name: (_sha256_file(str(tmp[name])), tmp[name].stat().st_size) for name in tables.TABLE_NAMES}
         for name in tables.TABLE_NAMES:
             os.replace(tmp[name], out / f"{name}.parquet")
@@ -824,8 +1217,6 @@ def _write(out: Path, frames: Mapping[str, Any], fp: str, key: str, state_path: 
         for p in tmp.values():
             if p.exists():
                 p.unlink()
-    reports, checks = frames["reports"], frames["checks"]
-    failed = checks[checks["ok"].eq(False).fillna(False)]
     info = {
         "fingerprint": fp,
         "parser_version": PARSER_VERSION,
@@ -834,8 +1225,8 @@ def _write(out: Path, frames: Mapping[str, Any], fp: str, key: str, state_path: 
         "regions_data": regions.data_version(),
         "files": int(len(reports)),
         "status": {str(k): int(v) for k, v in sorted(Counter(reports["status"].astype("string")).items())},
-        "failed_checks": {str(k): int(v) for k, v in sorted(Counter(failed["rule"].astype("string")).items())},
-        "rows": {name: int(len(frames[name])) for name in tables.TABLE_NAMES},
+        "failed_checks": {str(k): int(v) for k, v in sorted(failed_rules.items())},
+        "rows": {name: int(n_rows.get(name, 0)) for name in tables.TABLE_NAMES},
         "tables": {name: {"file": f"{name}.parquet", "sha256": d, "bytes": n}
                    for name, (d, n) in digests.items()},
     }
@@ -846,6 +1237,41 @@ def _write(out: Path, frames: Mapping[str, Any], fp: str, key: str, state_path: 
         state[name] = [st.st_size, st.st_mtime_ns, t["sha256"]]
     _atomic_write_text(state_path, json.dumps(state))
     return info
+
+
+def _np_array(a):
+    import numpy as np
+
+    return np.asarray(a.to_numpy(zero_copy_only=False))
+
+
+def _np_isin(indices, wanted):
+    import numpy as np
+
+    return np.isin(np.asarray(indices.to_numpy(zero_copy_only=False)), np.asarray(wanted, dtype=np.int64))
+
+
+def _np_bincount(idx, weights, n):
+    import numpy as np
+
+    return np.bincount(idx, weights=None if weights is None else weights.astype(np.int64), minlength=n).astype(np.int64)
+
+
+def _np_unique(a):
+    import numpy as np
+
+    return np.unique(a, return_counts=True)
+
+
+def _to_frame(chunks: list, columns: tuple[str, ...]):
+    """Arrow tables (dictionary columns unified) as one pandas frame, integers nullable."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if not chunks:
+        return pd.DataFrame({c: [] for c in columns})
+    t = pa.concat_tables(chunks).unify_dictionaries()
+    return t.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
 
 
 # --------------------------------------------------------------------------- load

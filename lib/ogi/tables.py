@@ -39,9 +39,9 @@ from .parse.sections import split_problems
 TABLES_VERSION = "1"
 
 __all__ = [
-    "SCHEMAS", "TABLE_NAMES", "TABLES_VERSION", "Column", "Rows", "SchemaError", "TableSchema", "assemble",
-    "codebook", "coerce", "concat", "data_doc", "labels", "read_table", "report_rows", "validate",
-    "write_data_doc", "write_table",
+    "SCHEMAS", "TABLE_NAMES", "TABLES_VERSION", "Column", "Rows", "SchemaError", "TableSchema", "arrow_batch",
+    "assemble", "codebook", "coerce", "concat", "cross_year_inputs", "cross_year_rows", "data_doc", "labels",
+    "read_table", "report_rows", "reports_frame", "validate", "write_data_doc", "write_table",
 ]
 
 
@@ -788,12 +788,169 @@ def to_arrow(df: Any, table: str):
 def write_table(df: Any, table: str, path: str | Path) -> None:
     """Validate ``df`` against its schema and write it to ``path`` as Parquet (zstd, no timestamps).
 
-    The caller sorts (``sort_frame``) and makes the write atomic (the corpus
-    writes to a temporary name and renames).
+    ``df`` is a DataFrame, or an iterable of Arrow tables (``arrow_batch``
+    output, in primary-key order) written one row group each: the corpus
+    streams its large tables this way, so that no table is ever whole in
+    memory. The key order is checked across batches too. The caller sorts
+    (``sort_frame``) and makes the write atomic (the corpus writes to a
+    temporary name and renames).
     """
     import pyarrow.parquet as pq
 
-    pq.write_table(to_arrow(df, table), str(path), compression="zstd", write_statistics=True)
+    if _is_frame(df):
+        pq.write_table(to_arrow(df, table), str(path), compression="zstd", write_statistics=True)
+        return
+    schema_ = _arrow_schema(table)
+    last = None
+    with pq.ParquetWriter(str(path), schema_, compression="zstd", write_statistics=True) as writer:
+        wrote = False
+        for batch in df:
+            if batch.num_rows == 0:
+                continue
+            if batch.schema != schema_:
+                batch = batch.cast(schema_)  # the same types; carries the schema's metadata
+            first = _pk_values(batch, table, 0)
+            if last is not None and not last < first:
+                raise SchemaError(f"{table}: rows out of primary-key order between batches ({last} then {first})")
+            last = _pk_values(batch, table, batch.num_rows - 1)
+            writer.write_table(batch, row_group_size=batch.num_rows)
+            wrote = True
+        if not wrote:
+            writer.write_table(schema_.empty_table())
+
+
+def _is_frame(df: Any) -> bool:
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(df, pd.DataFrame)
+
+
+def _pk_values(batch, table: str, i: int) -> tuple:
+    """Row ``i``'s key as comparable values: category *positions* for fixed categories, else the values."""
+    ts = SCHEMAS[table]
+    out = []
+    for name in ts.primary_key:
+        col = ts.column(name)
+        v = batch.column(name)[i].as_py()
+        out.append(col.categories.index(v) if col.categories is not None else v)
+    return tuple(out)
+
+
+def arrow_batch(t: Any, table: str) -> Any:
+    """Rows of one table as an Arrow table in the declared schema, sorted and validated, for ``write_table``.
+
+    ``t`` holds the declared columns; category columns as strings or
+    dictionaries (any dictionaries, e.g. one per cache segment). Rows of one
+    report must be contiguous-or-not but in key order among themselves (as
+    ``report_rows`` emits them); rows are stably sorted by ``report_id``.
+    Category columns get the declared categories, or the batch's sorted
+    observed values (a Parquet row group has its own dictionary anyway;
+    ``read_table`` gives every table its sorted categories back).
+
+    Raises
+    ------
+    SchemaError
+        On a value outside the declared categories, a null or repeated key.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ts = SCHEMAS[table]
+    schema_ = _arrow_schema(table)
+    missing = [c for c in ts.names if c not in t.column_names]
+    if missing:
+        raise SchemaError(f"{table}: column(s) {missing} missing")
+    arrays = []
+    for col, f in zip(ts.columns, schema_):
+        arr = t.column(col.name)
+        if col.dtype == "category":
+            arrays.append(_dictionary(arr, col, f"{table}.{col.name}"))
+        else:
+            arrays.append(arr.cast(f.type) if arr.type != f.type else arr)
+    out = pa.Table.from_arrays(arrays, schema=schema_)
+    pk = list(ts.primary_key)
+    keys = _arrow_key_arrays(out, pk, ts)
+    if any(k is None for k in keys):
+        raise SchemaError(f"{table}: null in the primary key {pk}")
+    if not _increasing(keys):
+        order = np.argsort(keys[0], kind="stable")
+        out = out.take(pa.array(order))
+        keys = [k[order] for k in keys]
+        if not _increasing(keys):
+            df = sort_frame(from_arrow(out, table), table)  # rows of a report out of order: the full sort
+            validate(df, table)
+            return to_arrow(df, table)
+    return out
+
+
+def _increasing(keys: list) -> bool:
+    import numpy as np
+
+    if len(keys[0]) < 2:
+        return True
+    increasing = np.zeros(len(keys[0]) - 1, dtype=bool)
+    equal = np.ones(len(keys[0]) - 1, dtype=bool)
+    for a in keys:
+        increasing |= equal & (a[1:] > a[:-1])
+        equal &= a[1:] == a[:-1]
+    return bool(increasing.all())
+
+
+def _arrow_key_arrays(t: Any, pk: list[str], ts: TableSchema) -> list:
+    """Key columns as numpy arrays comparing in key order (dictionary indices; values); None if a null."""
+    import numpy as np
+    import pyarrow as pa
+
+    out = []
+    for name in pk:
+        arr = t.column(name).combine_chunks() if isinstance(t.column(name), pa.ChunkedArray) else t.column(name)
+        if arr.null_count:
+            out.append(None)
+            continue
+        if pa.types.is_dictionary(arr.type):
+            out.append(np.asarray(arr.indices))
+        elif pa.types.is_integer(arr.type):
+            out.append(arr.to_numpy())
+        else:
+            out.append(np.asarray(arr.to_pylist(), dtype=object))
+    return out
+
+
+def _dictionary(arr: Any, col: Column, where: str):
+    """``arr`` (strings, or dictionaries) as one DictionaryArray over the declared or sorted observed values."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    dicts, idx, used = [], [], []
+    for ch in chunks:
+        if not pa.types.is_dictionary(ch.type):
+            ch = ch.cast(pa.string()).dictionary_encode()
+        d = ch.dictionary.cast(pa.string())
+        i = ch.indices
+        u = np.unique(np.asarray(i.drop_null())) if len(d) else np.zeros(0, np.int64)
+        dicts.append(d)
+        idx.append(i)
+        used.append(d.take(pa.array(u, pa.int64())))  # the values rows use (a dictionary may hold more)
+    if col.categories is not None:
+        cats = pa.array(col.categories, pa.string())
+        for u in used:
+            bad = pc.filter(u, pc.invert(pc.is_in(u, value_set=cats)))
+            if len(bad):
+                raise SchemaError(f"{where}: values outside the declared categories: {sorted(bad.to_pylist())[:5]}")
+    else:
+        cats = pc.unique(pa.concat_arrays(used)) if used else pa.array([], pa.string())
+        cats = cats.take(pc.array_sort_indices(cats))
+    parts = []
+    for d, i in zip(dicts, idx):
+        pos = pc.index_in(d, value_set=cats).cast(pa.int32())
+        parts.append(pc.take(pos, i) if len(d) else pa.nulls(len(i), pa.int32()))
+    indices = pa.concat_arrays(parts) if parts else pa.array([], pa.int32())
+    return pa.DictionaryArray.from_arrays(indices, cats)
 
 
 def from_arrow(t, table: str) -> Any:
@@ -848,7 +1005,10 @@ def read_table(path: str | Path, table: str) -> Any:
 # --------------------------------------------------------------------------- corpus-level rows
 
 def assemble(files: Any, content: Any, parts: Mapping[str, Any]) -> dict[str, Any]:
-    """The six tables from the files found, each content's row, and the data rows.
+    """The six tables from the files found, each content's row, and the data rows (all in memory).
+
+    The corpus build streams the same steps table by table (``ogi.corpus``);
+    this in-memory version is the reference for small corpora and tests.
 
     Parameters
     ----------
@@ -866,6 +1026,47 @@ def assemble(files: Any, content: Any, parts: Mapping[str, Any]) -> dict[str, An
     dict of str to pandas.DataFrame
         Every table, coerced, validated and sorted by its primary key.
     """
+    parts = _once_per_report(content, parts)
+    cross = cross_year_checks(content, parts["requests"], parts["checks"])
+    checks = coerce(parts["checks"], "checks")
+    if len(cross):
+        checks = concat([checks, coerce(cross, "checks")], "checks")
+    out = {"reports": reports_frame(files, content, _check_counts(checks))}
+    for name in DATA_PARTS:
+        df = checks if name == "checks" else parts[name]
+        out[name] = sort_frame(coerce(df, name), name)
+    for name, df in out.items():
+        validate(df, name)
+    return out
+
+
+def _once_per_report(content: Any, parts: Mapping[str, Any]) -> dict[str, Any]:
+    """The data rows with each report once: a report whose bytes were in two partitions of a cluster's map
+    step (``corpus.parse_partition``) has two identical copies of its rows; keep one."""
+    ids = content["report_id"].astype("string")
+    twice = set(ids[ids.duplicated()])
+    if not twice:
+        return dict(parts)
+    out = {}
+    for name, df in parts.items():
+        again = df["report_id"].astype("string").isin(twice) & df.duplicated(list(SCHEMAS[name].primary_key))
+        out[name] = df[~again.to_numpy(dtype=bool)].reset_index(drop=True)
+    return out
+
+
+def reports_frame(files: Any, content: Any, counts: Any) -> Any:
+    """The ``reports`` table: one row per file, its content's row, duplicates and unreadable files marked.
+
+    Parameters
+    ----------
+    files : pandas.DataFrame
+        ``path``, ``report_id``, ``bytes``, ``error`` (see ``assemble``).
+    content : pandas.DataFrame
+        One row per report id (``CONTENT_COLUMNS``).
+    counts : pandas.DataFrame
+        ``report_id``, ``n_checks``, ``n_checks_failed``, ``n_checks_undecidable``
+        over the whole checks table (cross-year checks included).
+    """
     import pandas as pd
 
     files = files.sort_values("path", kind="stable", ignore_index=True)
@@ -874,16 +1075,12 @@ def assemble(files: Any, content: Any, parts: Mapping[str, Any]) -> dict[str, An
     canonical = files.loc[known & ~ids.duplicated(), ["report_id", "path"]].astype("string")
     canonical = dict(zip(canonical["report_id"], canonical["path"]))
 
-    cross = cross_year_checks(content, parts["requests"], parts["checks"])
-    checks = coerce(parts["checks"], "checks")
-    if len(cross):
-        checks = concat([checks, coerce(cross, "checks")], "checks")
-
     content = content.drop_duplicates("report_id").reset_index(drop=True)
     content = content.assign(report_id=content["report_id"].astype("string"), _has=True)
     for c in ("n_checks", "n_checks_failed", "n_checks_undecidable"):
         content = content.drop(columns=c)
-    content = content.merge(_check_counts(checks), on="report_id", how="left")
+    counts = counts.assign(report_id=counts["report_id"].astype("string"))
+    content = content.merge(counts, on="report_id", how="left")
     rep = pd.DataFrame({"path": files["path"].astype("string"), "report_id": ids,
                         "bytes": files["bytes"].astype("Int64"), "error": files["error"].astype("string")})
     rep = rep.merge(content, on="report_id", how="left", sort=False)
@@ -903,12 +1100,8 @@ def assemble(files: Any, content: Any, parts: Mapping[str, Any]) -> dict[str, An
     rep.loc[dup, "status"] = "duplicate"
     rep.loc[dup, "duplicate_of"] = first[dup]
     rep.loc[dup, "messages"] = "same content as " + first[dup] + ": its data are counted once, under that file"
-    out = {"reports": sort_frame(coerce(rep[REPORTS.names], "reports"), "reports")}
-    for name in DATA_PARTS:
-        df = checks if name == "checks" else parts[name]
-        out[name] = sort_frame(coerce(df, name), name)
-    for name, df in out.items():
-        validate(df, name)
+    out = sort_frame(coerce(rep[REPORTS.names], "reports"), "reports")
+    validate(out, "reports")
     return out
 
 
@@ -950,56 +1143,104 @@ def cross_year_checks(content: Any, requests: Any, checks: Any) -> Any:
     check numbers continue after its own checks). The other report's id is in
     ``cells`` and its path-independent year in ``detail``.
     """
+    start = None
+    if checks is not None and len(checks):
+        start = checks.assign(report_id=checks["report_id"].astype("string")).groupby("report_id")[
+            "check_no"].max()
+    this, last = cross_year_inputs(content, requests)
+    return cross_year_rows(this, last, start)
+
+
+def cross_year_inputs(content: Any, requests: Any) -> tuple[Any, Any]:
+    """The two sides of the cross-year join: (this year's carried over, last year's carried forward).
+
+    ``requests`` needs only its ``carried_over`` and ``carry_forward`` rows. Each
+    side has ``report_id``, ``agency_key``, ``year`` (last year's shifted by one),
+    ``applicant`` and ``value``.
+    """
     import pandas as pd
 
-    cols = SCHEMAS["checks"].names
+    cols = ["report_id", "agency_key", "year", "applicant", "value"]
     empty = pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
-    if requests is None or not len(requests) or not len(content):
-        return empty
+    if requests is None or not len(requests) or content is None or not len(content):
+        return empty, empty
     meta = content[["report_id", "agency_key", "year"]].reset_index(drop=True)
     meta = meta.astype({"report_id": "string", "agency_key": "string"})
     meta = meta[meta["agency_key"].notna() & meta["year"].notna()]
     if not len(meta):
-        return empty
+        return empty, empty
     req = requests[requests["row"].isin(["carried_over", "carry_forward"])]
     req = req.assign(report_id=req["report_id"].astype("string"), row=req["row"].astype("string"),
                      applicant=req["applicant"].astype("string"))
-    this = meta.merge(req[req["row"] == "carried_over"], on="report_id")
-    last = meta.assign(year=meta["year"] + 1).merge(req[req["row"] == "carry_forward"], on="report_id")
+    this = meta.merge(req[req["row"] == "carried_over"], on="report_id")[cols]
+    last = meta.assign(year=meta["year"] + 1).merge(req[req["row"] == "carry_forward"], on="report_id")[cols]
+    return this, last
+
+
+def _g(values: Any) -> Any:
+    """``f"{x:g}"`` of each float, formatted once per distinct value (Python's own formatting, exactly)."""
+    import pandas as pd
+
+    uniq = pd.unique(values)
+    return pd.Series(values).map({v: format(v, "g") for v in uniq}).to_numpy(dtype=object)
+
+
+def cross_year_rows(this: Any, last: Any, start: Any = None) -> Any:
+    """The ``requests.cross_year`` check rows for the reports in ``this`` (see ``cross_year_checks``).
+
+    ``start``: a Series report_id -> the report's largest own ``check_no``
+    (the cross-year checks are numbered after it); missing means none.
+    Vectorised: a corpus where an agency has many reports a year makes
+    millions of pairs.
+    """
+    import numpy as np
+    import pandas as pd
+
+    cols = SCHEMAS["checks"].names
+    empty = pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
+    if this is None or not len(this) or last is None or not len(last):
+        return empty
     pairs = this.merge(last, on=["agency_key", "year", "applicant"], suffixes=("", "_last"))
     pairs = pairs[pairs["report_id"] != pairs["report_id_last"]]
     if not len(pairs):
         return empty
     order = {a: k for k, a in enumerate(schema.APPLICANT_CODES)}
     pairs = pairs.assign(_app=pairs["applicant"].map(order)).sort_values(
-        ["report_id", "report_id_last", "_app"], kind="stable")
-    start = {}
-    if checks is not None and len(checks):
-        start = checks.assign(report_id=checks["report_id"].astype("string")).groupby("report_id")[
-            "check_no"].max().to_dict()
-    rows = {c: [] for c in cols}
-    seq: dict[str, int] = {}
-    for r in pairs.itertuples(index=False):
-        rid, other, app = r.report_id, r.report_id_last, r.applicant
-        n = seq.get(rid, int(start.get(rid, -1)) + 1)
-        seq[rid] = n + 1
-        left = None if pd.isna(r.value_last) else float(r.value_last)
-        right = None if pd.isna(r.value) else float(r.value)
-        ok = None if left is None or right is None else abs(left - right) < 1e-9
-        what = f"carried forward in {int(r.year) - 1} vs carried over in {int(r.year)} ({app})"
-        if ok is None:
-            detail = f"{what}: not decidable, a cell involved is blank"
-        elif ok:
-            detail = f"{what}: {left:g} = {right:g}"
-        else:
-            detail = f"{what}: {left:g} ≠ {right:g} (difference {left - right:g})"
-        vals = {"report_id": rid, "check_no": n, "rule": "requests.cross_year", "scope": app, "ok": ok,
-                "left": left, "right": right, "difference": None if ok is None else left - right,
-                "cells": f"{other}:requests.carry_forward[{app}], requests.carried_over[{app}]",
-                "detail": detail + f"; last year's report {other}", "candidates": None}
-        for c in cols:
-            rows[c].append(vals[c])
-    return pd.DataFrame(rows)
+        ["report_id", "report_id_last", "_app"], kind="stable", ignore_index=True)
+    rid = pairs["report_id"].astype("string")
+    first = (start.reindex(rid.to_numpy()).to_numpy(dtype="float64", na_value=np.nan)
+             if start is not None and len(start) else np.full(len(pairs), np.nan))
+    first = np.where(np.isnan(first), -1, first).astype(np.int64) + 1
+    check_no = first + pairs.groupby("report_id", sort=False).cumcount().to_numpy()
+    left = pd.array(pairs["value_last"], dtype="Float64")
+    right = pd.array(pairs["value"], dtype="Float64")
+    lf = left.to_numpy(dtype="float64", na_value=np.nan)
+    rf = right.to_numpy(dtype="float64", na_value=np.nan)
+    decidable = ~(np.isnan(lf) | np.isnan(rf))
+    diff = lf - rf
+    same = decidable & (np.abs(np.where(decidable, diff, 0.0)) < 1e-9)
+    ok = pd.array(np.where(decidable, same, False), dtype="boolean")
+    ok[~decidable] = pd.NA
+    app = pairs["applicant"].astype(str).to_numpy(dtype=object)
+    other = pairs["report_id_last"].astype(str).to_numpy(dtype=object)
+    year = pairs["year"].astype("int64").to_numpy()
+    ys = {y: str(y) for y in np.unique(np.concatenate([year, year - 1]))}
+    what = ("carried forward in " + pd.Series(year - 1).map(ys).to_numpy(dtype=object) + " vs carried over in "
+            + pd.Series(year).map(ys).to_numpy(dtype=object) + " (" + app + ")")
+    lg = np.where(decidable, _g(np.where(decidable, lf, 0.0)), "")
+    rg = np.where(decidable, _g(np.where(decidable, rf, 0.0)), "")
+    dg = np.where(decidable, _g(np.where(decidable, diff, 0.0)), "")
+    tail = np.where(~decidable, ": not decidable, a cell involved is blank",
+                    np.where(same, ": " + lg + " = " + rg, ": " + lg + " ≠ " + rg + " (difference " + dg + ")"))
+    detail = what + tail.astype(object) + "; last year's report " + other
+    cells = other + ":requests.carry_forward[" + app + "], requests.carried_over[" + app + "]"
+    difference = pd.array(np.where(decidable, diff, np.nan), dtype="Float64")
+    difference[~decidable] = pd.NA
+    return pd.DataFrame({
+        "report_id": rid.to_numpy(dtype=object), "check_no": check_no, "rule": "requests.cross_year",
+        "scope": app, "ok": ok, "left": left, "right": right, "difference": difference,
+        "cells": cells, "detail": detail, "candidates": pd.array([None] * len(pairs), dtype="string"),
+    })[cols]
 
 
 # --------------------------------------------------------------------------- docs/DATA.md
