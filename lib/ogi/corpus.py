@@ -58,7 +58,7 @@ MAX_SEGMENTS = 16
 FLUSH_EVERY = 10_000
 #: Reports per batch when the tables are assembled and written (one Parquet row group each): the
 #: tables are streamed batch by batch, never whole in memory.
-BATCH_REPORTS = 4096
+BATCH_REPORTS = 1024
 #: Reports whose cross-year checks are made at once (pairs multiply where an agency has many reports a year).
 CROSS_REPORTS = 512
 #: Row groups of a cache segment's files (read back a batch at a time): at most this many rows ...
