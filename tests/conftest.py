@@ -19,3 +19,19 @@ def seed(request):
     """(path, truth) for each seed report."""
     name = request.param
     return RAW / f"{name}.txt", json.loads((TRUTH / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def figure_widgets_made(monkeypatch):
+    """A list that grows by one each time a plotly FigureWidget is created (dashboards build exactly one)."""
+    import plotly.graph_objects as go
+
+    made = []
+    real = go.FigureWidget.__init__
+
+    def counting(self, *a, **k):
+        made.append(1)
+        real(self, *a, **k)
+
+    monkeypatch.setattr(go.FigureWidget, "__init__", counting)
+    return made

@@ -24,15 +24,8 @@ def tiny():
 
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_each_dashboard_is_one_figure_updated_in_place(name, lang, tiny, monkeypatch):
-    made = []
-    real = go.FigureWidget.__init__
-
-    def counting(self, *a, **k):
-        made.append(1)
-        real(self, *a, **k)
-
-    monkeypatch.setattr(go.FigureWidget, "__init__", counting)
+def test_each_dashboard_is_one_figure_updated_in_place(name, lang, tiny, figure_widgets_made):
+    made = figure_widgets_made
     dash = dashboards.DASHBOARDS[name](tiny, lang)
     assert isinstance(dash, Dashboard) and isinstance(dash.figure, go.FigureWidget) and len(made) == 1
     assert dash.figure.layout.meta == f"ogi-dashboard:{name}"

@@ -215,15 +215,8 @@ def test_outputs_are_deterministic(text):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_dashboard_is_one_figure_updated_in_place(text, lang, monkeypatch):
-    made = []
-    real = go.FigureWidget.__init__
-
-    def counting(self, *a, **k):
-        made.append(1)
-        real(self, *a, **k)
-
-    monkeypatch.setattr(go.FigureWidget, "__init__", counting)
+def test_dashboard_is_one_figure_updated_in_place(text, lang, figure_widgets_made):
+    made = figure_widgets_made
     dash = dash_mod.themes_dashboard(text, lang)
     assert isinstance(dash, Dashboard) and len(made) == 1 and dash.figure.layout.meta == dash_mod.META
     assert set(dash.panel.controls) == {"year", "province", "level", "agency_kind", "part"}
