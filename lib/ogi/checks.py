@@ -8,6 +8,7 @@ undecidable (``ok=None``), not failed.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Optional, Sequence
 
 from . import schema
@@ -32,23 +33,37 @@ def _check(rule: str, scope: str, left, right, cells: list[str], what: str) -> C
     return Check(rule, ok, detail, scope, left, right, cells)
 
 
+# Cell names such as ``requests.new[natural_person]``, spelled once rather than per report.
+@cache
+def _row_cells(code: str) -> tuple[str, ...]:
+    return tuple(f"requests.{code}[{c}]" for c in _APPLICANTS)
+
+
+@cache
+def _column_cells(rows: tuple[str, ...], col: str) -> tuple[str, ...]:
+    return tuple(f"requests.{r}[{col}]" for r in rows)
+
+
+_BALANCE_ROWS = ("new", "carried_over", "total", "carry_forward")
+
+
 def request_checks(requests: dict[str, list], template: Optional[str]) -> list[Check]:
     checks: list[Check] = []
     if not requests:
         return checks
     # new + carried_over = total + carry_forward, per applicant column
-    if all(r in requests for r in ("new", "carried_over", "total", "carry_forward")):
+    if all(r in requests for r in _BALANCE_ROWS):
         for c, col in enumerate(_APPLICANTS):
             left = _sum([requests["new"][c], requests["carried_over"][c]])
             right = _sum([requests["total"][c], requests["carry_forward"][c]])
             checks.append(_check("requests.balance", col, left, right,
-                                 [f"requests.{r}[{col}]" for r in ("new", "carried_over", "total", "carry_forward")],
+                                 list(_column_cells(_BALANCE_ROWS, col)),
                                  f"new + carried over vs total + carried forward ({col})"))
     # the six applicant columns sum to the total column, per row
     for code, vec in requests.items():
         left = _sum(vec[:6])
         checks.append(_check("requests.row_total", code, left, vec[6],
-                             [f"requests.{code}[{col}]" for col in _APPLICANTS],
+                             list(_row_cells(code)),
                              f"sum of applicants vs total ({code})"))
     # outcome rows sum to (七) total, per column
     outcomes = schema.OUTCOME_ROWS.get(template or schema.TEMPLATE_2021, ())
@@ -56,7 +71,7 @@ def request_checks(requests: dict[str, list], template: Optional[str]) -> list[C
     if "total" in requests and present:
         for c, col in enumerate(_APPLICANTS):
             left = _sum([requests[o][c] for o in present])
-            cells = [f"requests.{o}[{col}]" for o in present] + [f"requests.total[{col}]"]
+            cells = list(_column_cells((*present, "total"), col))
             ch = _check("requests.outcomes", col, left, requests["total"][c], cells,
                         f"sum of outcomes vs total handled ({col})")
             if len(present) < len(outcomes) and ch.ok is not None:
@@ -78,31 +93,45 @@ def review_checks(values: list) -> list[Check]:
     return checks
 
 
+def _implausible(v, limit: float) -> Optional[str]:
+    """Why a count is not a count (None if it is one)."""
+    if v is None:
+        return None
+    if v < 0:
+        return "negative"
+    if v != int(v):
+        return "not a whole number"
+    return "implausibly large" if v >= limit else None
+
+
 def plausibility_checks(report: Report) -> list[Check]:
     """Counts must be whole, not negative, and not absurdly large; one failing Check per bad cell.
 
     A count printed as ``-3`` or ``1.5`` or ``123456789012`` is kept as printed
     (nothing is repaired) and reported here, so the report is not ``ok``.
+    Cell names are only spelled out for the (rare) bad cells: this runs on every report.
     """
-    cells: list[tuple[str, float, float]] = []
+    out: list[Check] = []
+
+    def bad(cell: str, v, why: str) -> None:
+        out.append(Check("values.plausible", False, f"{cell} = {v:g}: {why} for a count", cell, v, None, [cell]))
+
     for code, vec in report.requests.items():
         for col, v in zip(_APPLICANTS, vec):
-            cells.append((f"requests.{code}[{col}]", v, 1e7))
+            why = _implausible(v, 1e7)
+            if why:
+                bad(f"requests.{code}[{col}]", v, why)
     for code, v in zip(schema.REVIEW_CODES, report.review_litigation):
-        cells.append((f"review_litigation.{code}", v, 1e7))
+        why = _implausible(v, 1e7)
+        if why:
+            bad(f"review_litigation.{code}", v, why)
     for code, v in report.proactive.items():
         if code in schema.PROACTIVE_NON_COUNTS:
             continue
         for x in (v if isinstance(v, list) else [v]):
-            cells.append((f"proactive.{code}", x, 1e9))
-    out = []
-    for cell, v, limit in cells:
-        if v is None:
-            continue
-        if v < 0 or v != int(v) or v >= limit:
-            why = "negative" if v < 0 else ("not a whole number" if v != int(v) else "implausibly large")
-            out.append(Check("values.plausible", False, f"{cell} = {v:g}: {why} for a count", cell, v, None,
-                             [cell]))
+            why = _implausible(x, 1e9)
+            if why:
+                bad(f"proactive.{code}", x, why)
     return out
 
 

@@ -87,9 +87,11 @@ def _parse(doc: Document) -> Report:
         norm = [normalize(line) for line in lines]
     headings = find_headings(norm)
     report.sections = split_sections(norm, headings)
-    report.year, _ = metadata.find_year(lines)
-    report.agency, _ = metadata.find_agency(lines)
-    report.published, _ = metadata.find_published(lines)
+    # The metadata readers normalise what they read; NFKC is idempotent, so they are given
+    # the lines normalised once above (normalising is most of their cost otherwise).
+    report.year, _ = metadata.find_year(norm)
+    report.agency, _ = metadata.find_agency(norm)
+    report.published, _ = metadata.find_published(norm)
     report.region = _region(report.agency, lines)
 
     if metadata.looks_pre2019(report.year, text):

@@ -55,6 +55,10 @@ def _spaced(pattern: str) -> str:
 _HEADING = {code: re.compile(rf"(?:^|(?<=[\s:：。;；]))\s*(?P<num>{_NUM})\s*(?P<phrase>{_spaced(pat)})")
             for code, pat in PHRASES.items()}
 _BARE = {code: re.compile(rf"^\s*(?P<phrase>{_spaced(pat)})\s*$") for code, pat in PHRASES.items()}
+#: A character every phrase of the section contains (stray spaces cannot split one):
+#: a line with none of them cannot hold the heading, and skips the regex search.
+_MUST = {"overview": "况述", "proactive": "主", "requests": "公", "review_litigation": "复",
+         "problems": "题", "other": "项"}
 
 
 @dataclass
@@ -83,9 +87,10 @@ def find_headings(lines: list[str]) -> list[Heading]:
 
 def _search(code: str, norm: list[str], pos: tuple[int, int]) -> Optional[Heading]:
     line0, col0 = pos
+    must = _MUST[code]
     for i in range(line0, len(norm)):
         line = norm[i]
-        if "|" in line:
+        if "|" in line or not any(c in line for c in must):
             continue
         offset = col0 if i == line0 else 0
         m = _HEADING[code].search(line, offset)

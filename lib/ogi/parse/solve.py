@@ -11,6 +11,7 @@ identities or reports the row as ambiguous, with the candidates.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import product
 from typing import Callable, Optional, Sequence
 
@@ -64,13 +65,19 @@ def compositions(digits: str, k: int, limit: int = MAX_CANDIDATES * 4):
     return out
 
 
-def sum_blocks(digits: str, blocks: Sequence[int], limit: int = MAX_CANDIDATES):
+def sum_blocks(digits: str, blocks: Sequence[int], limit: int = MAX_CANDIDATES) -> list[tuple[int, ...]]:
     """Cut ``digits`` into consecutive blocks whose last number is the sum of the others.
 
     ``blocks=(7,)`` is a table-3 row (six applicants and their total);
     ``(5, 5, 5)`` is table 4. The total must equal the printed digits exactly,
-    which prunes the search to a handful of readings.
+    which prunes the search to a handful of readings. Memoised: runs such as
+    ``0000000`` (a row of zeros) come back in most reports.
     """
+    return list(_sum_blocks(digits, tuple(blocks), limit))
+
+
+@lru_cache(maxsize=8192)
+def _sum_blocks(digits: str, blocks: tuple[int, ...], limit: int) -> tuple[tuple[int, ...], ...]:
     out: list[tuple[int, ...]] = []
     if not digits.isdigit():
         return out  # counts are whole numbers
@@ -107,7 +114,7 @@ def sum_blocks(digits: str, blocks: Sequence[int], limit: int = MAX_CANDIDATES):
         addends(start, m - 1, [])
 
     rec(0, 0, [])
-    return out
+    return tuple(out)
 
 
 def row_sum_ok(blocks: Sequence[int]) -> Constraint:

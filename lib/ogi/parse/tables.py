@@ -73,8 +73,25 @@ def _key_index(rows: tuple[schema.RowSpec, ...]) -> tuple[re.Pattern, dict[str, 
     return entry[1], entry[2]
 
 
-def _matches(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> list[tuple[int, int]]:
-    """Rows (index, position in label) whose key occurs in ``label``, at or after ``pointer``."""
+_MATCHES: dict[tuple[int, str, int], tuple[tuple[int, int], ...]] = {}
+
+
+def _matches(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> tuple[tuple[int, int], ...]:
+    """Rows (index, position in label) whose key occurs in ``label``, at or after ``pointer``.
+
+    A pure function of its arguments, memoised: the same labels come back in report after report.
+    """
+    _key_index(rows)  # registers ``rows`` by identity, so the id in the key cannot be reused
+    key = (id(rows), label, pointer)
+    hit = _MATCHES.get(key)
+    if hit is None:
+        if len(_MATCHES) > 100_000:
+            _MATCHES.clear()
+        hit = _MATCHES[key] = tuple(_match_rows(rows, label, pointer))
+    return hit
+
+
+def _match_rows(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> list[tuple[int, int]]:
     pattern, keymap = _key_index(rows)
     found: dict[int, tuple[int, int]] = {}
     for m in pattern.finditer(label):

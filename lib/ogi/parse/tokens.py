@@ -61,14 +61,26 @@ def normalize(text: str) -> str:
     return text.replace("\u2212", "-").replace("\u00a0", " ")
 
 
-_WS = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
-_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+_QUOTES = "\"'“”‘’「」『』"
+# What ``label_key`` drops: every character ``str.isspace`` (= regex ``\s``) knows, and quotes.
+# (All Unicode whitespace lies below U+3001.)
+_LABEL_DROP = {c: None for c in range(0x3001) if chr(c).isspace()} | {ord(c): None for c in _QUOTES}
+_LABEL_KEYS: dict[str, str] = {}
 
 
 def label_key(text: str) -> str:
-    """Label text for matching (input already normalised): no whitespace, no quotes."""
-    return _QUOTES.sub("", _WS.sub("", text))
+    """Label text for matching (input already normalised): no whitespace, no quotes.
+
+    Labels repeat from report to report (the template's row names), so keys are memoised.
+    """
+    key = _LABEL_KEYS.get(text)
+    if key is None:
+        key = text.translate(_LABEL_DROP)
+        if len(_LABEL_KEYS) > 50_000:
+            _LABEL_KEYS.clear()
+        _LABEL_KEYS[text] = key
+    return key
 
 
 # A cell that means "nothing printed here": keep it a blank (null), never 0.
@@ -177,8 +189,7 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
     """One cell → tokens (a cell may hold a label and numbers run together)."""
     stripped = text.strip()
     if stripped.isdigit() and stripped.isascii():  # the common case: a plain count
-        d = stripped.lstrip("0") or "0"
-        return [Token(NUM, stripped, line, value=int(d), digits=stripped, raw=text)]
+        return [Token(NUM, stripped, line, int(stripped), stripped, -1, text)]
     if stripped.lower() in _BLANK_WORDS:
         return [Token(BLANK, "", line, raw=text)] if (from_separator or stripped) else []
     if _DIGIT.search(stripped) is None:  # a label with no digits at all: nothing to cut
@@ -229,8 +240,13 @@ def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False) ->
     """Lines → tokens (line numbers counted from ``start_line``)."""
     counter = [0]
     tokens: list[Token] = []
+    append = tokens.append
     last_line = -1
     for text, line, sep in split_cells(lines, start_line, normalized):
+        if text.isdigit() and text.isascii():  # a plain count (cells come stripped): no call, no regex
+            append(Token(NUM, text, line, int(text), text, -1, text, line != last_line))
+            last_line = line
+            continue
         cell_tokens = tokenize_cell(text, line, sep, counter)
         if cell_tokens and line != last_line:
             cell_tokens[0].first_on_line = True

@@ -1,0 +1,80 @@
+"""The parser's speed shortcuts give exactly what the plain code gives.
+
+Each shortcut (a memo, a character prefilter, a translate table) is checked
+against the definition it replaces, on generated input, so a later edit of a
+pattern cannot make a shortcut silently skip or change a match.
+"""
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ogi import schema
+from ogi.parse import sections, tables, tokens
+from ogi.parse.solve import sum_blocks
+
+_CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80)
+_MIXED = st.text(st.one_of(_CHINESE, st.sampled_from(list(" \t\u3000\u00a0\u2003\"'“”‘’「」『』abc123|,.、（）()"))),
+                 max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MIXED)
+def test_label_key_is_whitespace_and_quotes_removed(text):
+    expected = re.sub(r"[\"'“”‘’「」『』]", "", re.sub(r"\s+", "", text))
+    assert tokens.label_key(text) == expected
+    assert tokens.label_key(text) == expected  # memoised answer too
+
+
+def test_label_drop_table_is_regex_whitespace():
+    space = re.compile(r"\s")
+    dropped = {c for c in tokens._LABEL_DROP if chr(c) not in tokens._QUOTES}
+    assert dropped == {c for c in range(0x110000) if space.match(chr(c))}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_every_heading_phrase_holds_a_must_character(data):
+    """``_search`` skips lines without one of ``_MUST[code]``: no heading may lack them."""
+    for code, pattern in sections.PHRASES.items():
+        phrase = data.draw(st.from_regex(sections._spaced(pattern), fullmatch=True), label=code)
+        assert any(c in phrase for c in sections._MUST[code]), (code, phrase)
+
+
+def test_heading_prefilter_changes_nothing():
+    lines = ["一、总体情况", "二、主动 公开政府信息情况", "(一)主动公开情况", "三、收到和处理政府信息公开申请情况",
+             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项", "正文"]
+    found = sections.find_headings(lines)
+    assert [h.code for h in found] == list(schema.SECTION_CODES)
+    assert [h.line for h in found] == [0, 1, 3, 4, 5, 6]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([schema.REQUEST_ROWS, *schema.PROACTIVE_ROWS.values()]), st.data())
+def test_row_matches_memo_equals_the_search(rows, data):
+    keys = [k for r in rows for k in r.keys]
+    label = "".join(data.draw(st.lists(st.one_of(st.sampled_from(keys), st.text(_CHINESE, max_size=3)), max_size=4)))
+    pointer = data.draw(st.integers(0, len(rows)))
+    expected = tuple(tables._match_rows(rows, label, pointer))
+    assert tables._matches(rows, label, pointer) == expected
+    assert tables._matches(rows, label, pointer) == expected
+
+
+def test_plain_counts_take_the_fast_path_with_the_same_tokens():
+    toks = tokens.tokenize(["| 007 | 12 | x3 |", "5"])
+    assert [(t.kind, t.value, t.text, t.first_on_line) for t in toks] == [
+        ("num", 7, "007", True), ("num", 12, "12", False), ("label", None, "x", False),
+        ("num", 3, "3", False), ("num", 5, "5", True)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("0123456789", min_size=1, max_size=12), st.sampled_from([(7,), (5, 5, 5), (3,), (2, 2)]))
+def test_solver_memos_return_fresh_equal_answers(digits, blocks):
+    first = sum_blocks(digits, blocks)
+    again = sum_blocks(digits, blocks)
+    assert first == again
+    if blocks == (7,):
+        assert all(sum(c[:-1]) == c[-1] and "".join(map(str, c)) == digits for c in first)
+    first.append(("mutated",))  # a caller may change its list: the memo must not see it
+    assert sum_blocks(digits, blocks) == again
