@@ -43,6 +43,8 @@ def test_every_heading_phrase_holds_a_must_character(data):
 
 
 def test_heading_prefilter_changes_nothing():
+    assert all(1 <= len(chars) <= 2 for chars in sections._MUST.values())  # the search tests [0] and [-1]
+    assert set(sections._MUST) == set(sections.PHRASES)
     lines = ["一、总体情况", "二、主动 公开政府信息情况", "(一)主动公开情况", "三、收到和处理政府信息公开申请情况",
              "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项", "正文"]
     found = sections.find_headings(lines)
@@ -78,3 +80,21 @@ def test_solver_memos_return_fresh_equal_answers(digits, blocks):
         assert all(sum(c[:-1]) == c[-1] and "".join(map(str, c)) == digits for c in first)
     first.append(("mutated",))  # a caller may change its list: the memo must not see it
     assert sum_blocks(digits, blocks) == again
+
+
+_CELL = st.lists(st.one_of(st.sampled_from(["1.属于国家秘密", "本年新收", " ", "  ", "3100004", "12", "0", "-3", "1,234",
+                                            "22(其中修订16件)", "2024年", "数据1", "", "—", "7926.3139", "件"]),
+                           st.text("0123456789 .", max_size=6)), max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_CELL, st.booleans()), max_size=8))
+def test_memoised_cells_equal_fresh_cells_with_the_same_space_groups(cells):
+    def fields(toks):
+        return [(t.kind, t.text, t.line, t.value, t.digits, t.group, t.raw) for t in toks]
+
+    fresh, memo = [0], [0]
+    for line, (text, sep) in enumerate(cells * 2):  # twice: the second time from the memo
+        text = text.strip()
+        assert fields(tokens._cell_tokens(text, line, sep, memo)) == fields(tokens.tokenize_cell(text, line, sep, fresh))
+        assert memo == fresh

@@ -118,13 +118,15 @@ def plausibility_checks(report: Report) -> list[Check]:
 
     for code, vec in report.requests.items():
         for col, v in zip(_APPLICANTS, vec):
+            if v is not None and not (type(v) is int and 0 <= v < 1e7):  # the common case, without a call
+                why = _implausible(v, 1e7)
+                if why:
+                    bad(f"requests.{code}[{col}]", v, why)
+    for code, v in zip(schema.REVIEW_CODES, report.review_litigation):
+        if v is not None and not (type(v) is int and 0 <= v < 1e7):
             why = _implausible(v, 1e7)
             if why:
-                bad(f"requests.{code}[{col}]", v, why)
-    for code, v in zip(schema.REVIEW_CODES, report.review_litigation):
-        why = _implausible(v, 1e7)
-        if why:
-            bad(f"review_litigation.{code}", v, why)
+                bad(f"review_litigation.{code}", v, why)
     for code, v in report.proactive.items():
         if code in schema.PROACTIVE_NON_COUNTS:
             continue

@@ -57,6 +57,7 @@ _HEADING = {code: re.compile(rf"(?:^|(?<=[\s:：。;；]))\s*(?P<num>{_NUM})\s*(
 _BARE = {code: re.compile(rf"^\s*(?P<phrase>{_spaced(pat)})\s*$") for code, pat in PHRASES.items()}
 #: A character every phrase of the section contains (stray spaces cannot split one):
 #: a line with none of them cannot hold the heading, and skips the regex search.
+#: (One or two characters each: the search tests the first and the last.)
 _MUST = {"overview": "况述", "proactive": "主", "requests": "公", "review_litigation": "复",
          "problems": "题", "other": "项"}
 
@@ -90,7 +91,7 @@ def _search(code: str, norm: list[str], pos: tuple[int, int]) -> Optional[Headin
     must = _MUST[code]
     for i in range(line0, len(norm)):
         line = norm[i]
-        if "|" in line or not any(c in line for c in must):
+        if "|" in line or (must[0] not in line and must[-1] not in line):
             continue
         offset = col0 if i == line0 else 0
         m = _HEADING[code].search(line, offset)

@@ -81,7 +81,8 @@ def _matches(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> tupl
 
     A pure function of its arguments, memoised: the same labels come back in report after report.
     """
-    _key_index(rows)  # registers ``rows`` by identity, so the id in the key cannot be reused
+    # ``_match_rows`` registers ``rows`` in ``_KEY_INDEX`` (kept alive there) before its first
+    # entry here, so an id in a key always names the same rows.
     key = (id(rows), label, pointer)
     hit = _MATCHES.get(key)
     if hit is None:
@@ -249,10 +250,13 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
         if not vals:
             continue
         options, how = resolve_row(h.tokens, w, blocks.get(h.code))
-        extra = [t for t in vals[w:] if t.kind == NUM]
-        if how == "printed" and extra:
-            result.messages.append(f"{table} row {h.code}: {len(extra)} number(s) after its {w} cells ignored "
-                                   f"({', '.join(t.digits for t in extra[:5])})")
+        if how == "printed":
+            extra = [t for t in vals[w:] if t.kind == NUM]
+            if extra:
+                result.messages.append(f"{table} row {h.code}: {len(extra)} number(s) after its {w} cells ignored "
+                                       f"({', '.join(t.digits for t in extra[:5])})")
+            cands[h.code] = options
+            continue
         if how == "short":
             got = " ".join(t.digits if t.kind == NUM else "_" for t in vals)
             result.messages.append(f"{table} row {h.code}: expected {w} cells, could not read them from '{got}'")

@@ -150,7 +150,7 @@ def split_cells(lines: list[str], start_line: int = 0, normalized: bool = False)
             continue
         parts = line.split("|")
         if line.startswith("|"):
-            has_content = any(p.strip() for p in parts[1:])
+            has_content = bool(line[1:].replace("|", "").strip())  # text in any part after the first
             # A pipe in the first column closes the previous line's cell, or opens a
             # markdown row; " | 0 | 0 |" (space first) is a row whose first cell is blank.
             if prev_open or (has_content and unstripped.startswith("|")):
@@ -236,6 +236,36 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
     return tokens
 
 
+#: Cell text → its tokens as (kind, text, value, digits, local group, raw); see ``_cell_tokens``.
+_CELL_SPECS: dict[tuple[str, bool], tuple[tuple, ...]] = {}
+
+
+def _cell_tokens(text: str, line: int, from_separator: bool, group_counter: list[int]) -> list[Token]:
+    """``tokenize_cell``, memoised on the cell's text: row labels (``1.属于国家秘密``) and header
+    words repeat in every report, and cutting a cell with digits in it costs regex work.
+
+    Space groups are numbered per cell in the memo and renumbered from the counter here.
+    """
+    spec = _CELL_SPECS.get((text, from_separator))
+    if spec is None:
+        local = [0]
+        spec = tuple((t.kind, t.text, t.value, t.digits, t.group, t.raw)
+                     for t in tokenize_cell(text, 0, from_separator, local))
+        if len(_CELL_SPECS) > 50_000:
+            _CELL_SPECS.clear()
+        _CELL_SPECS[(text, from_separator)] = spec
+    base = group_counter[0]
+    out = []
+    top = 0
+    for kind, tx, value, digits, group, raw in spec:
+        if group >= 0:
+            top = max(top, group)
+            group += base
+        out.append(Token(kind, tx, line, value, digits, group, raw))
+    group_counter[0] = base + top
+    return out
+
+
 def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False) -> list[Token]:
     """Lines → tokens (line numbers counted from ``start_line``)."""
     counter = [0]
@@ -247,12 +277,16 @@ def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False) ->
             append(Token(NUM, text, line, int(text), text, -1, text, line != last_line))
             last_line = line
             continue
-        cell_tokens = tokenize_cell(text, line, sep, counter)
+        cell_tokens = _cell_tokens(text, line, sep, counter)
         if cell_tokens and line != last_line:
             cell_tokens[0].first_on_line = True
             last_line = line
         tokens.extend(cell_tokens)
     return tokens
+
+
+_INTRO = re.compile(r"[,，][^,，]*[:：]\s*$")
+_LONG_DIGITS = re.compile(r"\d{3,}")
 
 
 def table_text(line: str) -> str:
@@ -265,7 +299,7 @@ def table_text(line: str) -> str:
     """
     if "|" in line:
         return line
-    if re.search(r"[,，][^,，]*[:：]\s*$", line) and not re.search(r"\d{3,}", line):
+    if _INTRO.search(line) and not _LONG_DIGITS.search(line):
         return ""  # an introductory sentence: "2024年，我局…情况如下："
     if "。" not in line:
         return line
