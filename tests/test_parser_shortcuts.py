@@ -98,3 +98,8 @@ def test_memoised_cells_equal_fresh_cells_with_the_same_space_groups(cells):
         text = text.strip()
         assert fields(tokens._cell_tokens(text, line, sep, memo)) == fields(tokens.tokenize_cell(text, line, sep, fresh))
         assert memo == fresh
+
+
+def test_a_decimal_too_long_for_a_float_is_not_read_as_infinity():
+    assert tokens.parse_number("9" * 400 + ".5") == (None, "")
+    assert tokens.parse_number("9" * 400) == (int("9" * 400), "9" * 400)  # ints stay exact

@@ -35,7 +35,6 @@ import shutil
 import stat
 import sys
 import time
-import zlib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -43,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
-from . import paths, tables
+from . import paths, payload, tables
 from .parse import PARSER_VERSION
 
 __all__ = ["BuildResult", "Corpus", "build", "export", "load", "parse_partition", "scan"]
@@ -288,8 +287,8 @@ def fingerprint(files: list[FileEntry], key: str) -> str:
 
 
 def _payload(d: Mapping[str, Any], head: str) -> bytes:
-    """What the cache keeps of a parsed report to derive its rows again: ``[to_dict(), head]``, compressed."""
-    return zlib.compress(json.dumps([d, head], ensure_ascii=False).encode("utf-8"), 1)
+    """What the cache keeps of a parsed report to derive its rows again: ``[to_dict(), head]`` (``ogi.payload``)."""
+    return payload.dumps([d, head])
 
 
 def _parse_one(rows: "tables.Rows", store: list, sha: str, rel: str, path: str) -> Optional[str]:
@@ -374,7 +373,7 @@ def _work(mode: str, items: list[tuple]) -> dict[str, Any]:
             elif mode == "bytes":
                 _parse_data(rows, store, *item)
             else:
-                d, head = json.loads(zlib.decompress(item[1]))
+                d, head = payload.loads(item[1])
                 tables.report_rows(rows, d, sha, head)
                 store.append(item)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build
@@ -494,7 +493,7 @@ class SegmentStore:
     A segment is a folder of Parquet files, one per part: the content rows,
     the data rows (sorted by report id, so a single segment needs no sort),
     and ``store`` with each report's ``Report.to_dict()`` and head lines
-    (zlib-compressed JSON, to derive the rows again without parsing). Its
+    (``ogi.payload``: LZ4-compressed JSON, to derive the rows again without parsing). Its
     ``meta.json`` lists the report ids and the rows key they were derived
     with. A segment is written in a hidden folder and renamed into place, so
     a half-written one is never read; leftovers are removed.

@@ -18,6 +18,7 @@ Tokens know nothing of the template; ``ogi.parse.labels`` does.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -111,7 +112,9 @@ def parse_number(text: str) -> tuple[Optional[Number], str]:
         return None, ""
     s = m.group(1).replace(",", "")
     if "." in s:
-        return float(s), s
+        f = float(s)
+        # hundreds of digits overflow to inf, which no table prints: not read as a number
+        return (f, s) if math.isfinite(f) else (None, "")
     return int(s), s
 
 
