@@ -42,6 +42,15 @@ def test_every_heading_phrase_holds_a_must_character(data):
         assert any(c in phrase for c in sections._MUST[code]), (code, phrase)
 
 
+def test_split_sections_cuts_at_the_headings():
+    lines = ["一、总体情况 概述正文", "  中间一行  ", "", "末行前文 二、主动公开政府信息情况 主动正文", "结尾"]
+    found = sections.find_headings(lines)
+    assert [h.code for h in found] == ["overview", "proactive"]
+    out = sections.split_sections(lines, found)
+    assert out["overview"] == "概述正文\n中间一行\n\n末行前文"
+    assert out["proactive"] == "主动正文\n结尾"
+
+
 def test_heading_prefilter_changes_nothing():
     assert all(1 <= len(chars) <= 2 for chars in sections._MUST.values())  # the search tests [0] and [-1]
     assert set(sections._MUST) == set(sections.PHRASES)
@@ -61,6 +70,8 @@ def test_row_matches_memo_equals_the_search(rows, data):
     expected = tuple(tables._match_rows(rows, label, pointer))
     assert tables._matches(rows, label, pointer) == expected
     assert tables._matches(rows, label, pointer) == expected
+    assert tables._fuzzy(rows, label, pointer) == tables._closest_row(rows, label, pointer)
+    assert tables._fuzzy(rows, label, pointer) == tables._closest_row(rows, label, pointer)
 
 
 def test_plain_counts_take_the_fast_path_with_the_same_tokens():

@@ -18,9 +18,13 @@ _APPLICANTS = schema.APPLICANT_CODES
 
 
 def _sum(values: Sequence[Optional[float]]) -> Optional[float]:
-    if any(v is None for v in values):
-        return None
-    return sum(values)
+    """The sum, or None if a cell is blank (a loop: this runs ~35 times per report)."""
+    total = 0
+    for v in values:
+        if v is None:
+            return None
+        total += v
+    return total
 
 
 def _check(rule: str, scope: str, left, right, cells: list[str], what: str) -> Check:

@@ -148,7 +148,10 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
     Returns ``{table: complete}`` and the line of table 4's last cell (-1 if none).
     """
     t4_last_line = -1
-    lab = lambda *keys: (lambda t: t.kind == LABEL and any(k in t.text for k in keys))  # noqa: E731
+    def lab(*keys: str):
+        """A label token holding one of ``keys``."""
+        pattern = re.compile("|".join(keys))
+        return lambda t: t.kind == LABEL and pattern.search(t.text) is not None
     heading_line = {h.code: h.line for h in headings}
 
     t3_start = _first(tokens, lab("申请人情况", "本年新收", "勾稽关系"))

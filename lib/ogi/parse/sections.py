@@ -110,15 +110,18 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
     out: dict[str, Optional[str]] = {code: None for code in schema.SECTION_CODES}
     for k, h in enumerate(headings):
         nxt = headings[k + 1] if k + 1 < len(headings) else None
-        parts: list[str] = []
         end_line = nxt.line if nxt else len(norm) - 1
-        for i in range(h.line, end_line + 1):
-            line = norm[i]
-            a = h.end if i == h.line else 0
-            b = nxt.start if (nxt and i == nxt.line) else len(line)
-            if a < b or (i != h.line and i != end_line):
-                parts.append(line[a:b])
-        text = "\n".join(p.strip() for p in parts).strip()
+        # the heading's line after the heading, every line between, the next heading's line before it
+        first = norm[h.line]
+        stop = nxt.start if (nxt and nxt.line == h.line) else len(first)
+        parts = [first[h.end:stop]] if h.end < stop else []
+        parts.extend(norm[h.line + 1:end_line])
+        if end_line > h.line:
+            last = norm[end_line]
+            stop = nxt.start if (nxt and nxt.line == end_line) else len(last)
+            if stop > 0:
+                parts.append(last[:stop])
+        text = "\n".join([p.strip() for p in parts]).strip()
         out[h.code] = text
     return out
 

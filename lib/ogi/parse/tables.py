@@ -125,8 +125,21 @@ def _match_rows(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> l
     return out
 
 
+_FUZZY: dict[tuple[int, str, int], Optional[int]] = {}
+
+
 def _fuzzy(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
-    """A typo'd or OCR-damaged label close to one of the next expected rows."""
+    """A typo'd or OCR-damaged label close to one of the next expected rows (memoised, like ``_matches``)."""
+    _key_index(rows)  # keeps ``rows`` alive, so its id in the key names it alone
+    key = (id(rows), label, pointer)
+    if key not in _FUZZY:
+        if len(_FUZZY) > 50_000:
+            _FUZZY.clear()
+        _FUZZY[key] = _closest_row(rows, label, pointer)
+    return _FUZZY[key]
+
+
+def _closest_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
     core = _strip_enum(label)
     if len(core) < 4 or any(g in core for g in _GROUP_LABELS):
         return None
@@ -146,15 +159,18 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
     Returns the hits and the index of the token after the table.
     """
     hits: list[RowHit] = []
+    cur: Optional[RowHit] = None  # hits[-1]
     pointer = 0
     last_used = start  # the table ends after the last token a row took
     i = start
+    n = len(tokens)
     last_row = len(rows) - 1
-    while i < len(tokens):
+    last_width = rows[last_row].width
+    while i < n:
         tok = tokens[i]
         if tok.kind == LABEL:
             found = _matches(rows, tok.text, pointer)
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            nxt = tokens[i + 1] if i + 1 < n else None
             if nxt is not None and nxt.kind == LABEL:
                 # a label broken over two lines (PDF): "5.要求行政机关确认或重新出" / "具已获取信息",
                 # or "(六)其他处理 1.申请人无正当理由逾期不补" / "正、行政机关…"
@@ -170,21 +186,20 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
             if found:
                 for idx, _pos in found:
                     hits.append(RowHit(rows[idx].code, idx, i, label=tok.text))
+                cur = hits[-1]
                 pointer = found[-1][0] + 1
                 last_used = i
-            elif hits and hits[-1].tokens and len(tok.text) >= _LONG_LABEL:
+            elif cur is not None and cur.tokens and len(tok.text) >= _LONG_LABEL:
                 # running text after a row's cells ends it (before its cells, it continues the label)
-                if hits[-1].index == last_row:
+                if cur.index == last_row:
                     break
-                hits[-1].ended = True
-        elif hits and not hits[-1].ended:
+                cur.ended = True
+        elif cur is not None and not cur.ended:
             last_used = i
-            hits[-1].tokens.append(tok)
+            cur.tokens.append(tok)
         # The table ends once its last row has its cells.
-        if stop_when_full and hits and hits[-1].index == last_row:
-            h = hits[-1]
-            if h.ended or (len(h.tokens) >= rows[last_row].width and i + 1 < len(tokens)
-                           and tokens[i + 1].kind == LABEL):
+        if stop_when_full and cur is not None and cur.index == last_row:
+            if cur.ended or (len(cur.tokens) >= last_width and i + 1 < n and tokens[i + 1].kind == LABEL):
                 i += 1
                 break
         i += 1

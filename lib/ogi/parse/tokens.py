@@ -145,7 +145,11 @@ def split_cells(lines: list[str], start_line: int = 0, normalized: bool = False)
         line = unstripped.strip()
         if not line:
             continue
-        if (line[0] in "-—–_第|:p" or line[0].isdigit()) and (is_footer(line) or _MD_SEPARATOR.match(line)):
+        c = line[0]
+        if c == "|" or c == ":":  # only a markdown separator row can start so (and it has dashes)
+            if "--" in line and _MD_SEPARATOR.match(line):
+                continue
+        elif (c in "-—–_第pP" or c.isdigit()) and (is_footer(line) or _MD_SEPARATOR.match(line)):
             continue
         if "|" not in line:
             cells.append((line, i, False))
