@@ -98,19 +98,28 @@ _CELL = st.lists(st.one_of(st.sampled_from(["1.属于国家秘密", "本年新�
                            st.text("0123456789 .", max_size=6)), max_size=6).map("".join)
 
 
+def _plain_tokenize(lines, start_line=0):
+    """The tokenizer's definition: ``tokenize_cell`` over ``split_cells``, without memos."""
+    counter, out, last = [0], [], -1
+    for text, line, sep in tokens.split_cells(lines, start_line, True):
+        cell = tokens.tokenize_cell(text, line, sep, counter)
+        if cell and line != last:
+            cell[0].first_on_line = True
+            last = line
+        out.extend(cell)
+    return out
+
+
+_LINE = st.lists(st.one_of(_CELL, st.sampled_from(["|", " | ", "||", "#", "## ", "— 3 —", "第 2 页", "|---|:--:|",
+                                                   "Page 4", "  "])), max_size=6).map("".join)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(_CELL, st.booleans()), max_size=8))
-def test_memoised_cells_equal_fresh_cells_with_the_same_space_groups(cells):
+@given(st.lists(_LINE, max_size=8), st.integers(0, 50))
+def test_memoised_tokenizer_equals_its_definition(lines, start):
     def fields(toks):
-        return [(t.kind, t.text, t.line, t.value, t.digits, t.group, t.raw) for t in toks]
+        return [(t.kind, t.text, t.line, t.value, t.digits, t.group, t.raw, t.first_on_line) for t in toks]
 
-    fresh, memo = [0], [0]
-    for line, (text, sep) in enumerate(cells * 2):  # twice: the second time from the memo
-        text = text.strip()
-        assert fields(tokens._cell_tokens(text, line, sep, memo)) == fields(tokens.tokenize_cell(text, line, sep, fresh))
-        assert memo == fresh
-
-
-def test_a_decimal_too_long_for_a_float_is_not_read_as_infinity():
-    assert tokens.parse_number("9" * 400 + ".5") == (None, "")
-    assert tokens.parse_number("9" * 400) == (int("9" * 400), "9" * 400)  # ints stay exact
+    expected = fields(_plain_tokenize(lines, start))
+    assert fields(tokens.tokenize(lines, start, normalized=True)) == expected
+    assert fields(tokens.tokenize(lines, start, normalized=True)) == expected  # from the memos

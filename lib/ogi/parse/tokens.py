@@ -138,39 +138,40 @@ def split_cells(lines: list[str], start_line: int = 0, normalized: bool = False)
     cells: list[tuple[str, int, bool]] = []
     prev_open = False  # previous non-empty line had text not closed by '|'
     for offset, raw in enumerate(lines):
-        i = start_line + offset
-        unstripped = raw if normalized else normalize(raw)
-        if unstripped.startswith("#"):
-            unstripped = _MD_HEADING.sub("", unstripped)
-        line = unstripped.strip()
-        if not line:
-            continue
-        c = line[0]
-        if c == "|" or c == ":":  # only a markdown separator row can start so (and it has dashes)
-            if "--" in line and _MD_SEPARATOR.match(line):
-                continue
-        elif (c in "-—–_第pP" or c.isdigit()) and (is_footer(line) or _MD_SEPARATOR.match(line)):
-            continue
-        if "|" not in line:
-            cells.append((line, i, False))
-            prev_open = True
-            continue
-        parts = line.split("|")
-        if line.startswith("|"):
-            has_content = bool(line[1:].replace("|", "").strip())  # text in any part after the first
-            # A pipe in the first column closes the previous line's cell, or opens a
-            # markdown row; " | 0 | 0 |" (space first) is a row whose first cell is blank.
-            if prev_open or (has_content and unstripped.startswith("|")):
-                parts = parts[1:]
-        last = parts.pop()
-        for p in parts:
-            cells.append((p.strip(), i, True))
-        if last.strip():
-            cells.append((last.strip(), i, False))
-            prev_open = True
-        else:
-            prev_open = False
+        line_cells, prev_open = _line_cells(raw, prev_open, normalized)
+        cells.extend((text, start_line + offset, sep) for text, sep in line_cells)
     return cells
+
+
+def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tuple[str, bool], ...], bool]:
+    """One line's cells ``(text, from_separator)``, and whether the line leaves a cell open
+    (``prev_open`` for the next line; unchanged by a line that gives no cells)."""
+    unstripped = raw if normalized else normalize(raw)
+    if unstripped.startswith("#"):
+        unstripped = _MD_HEADING.sub("", unstripped)
+    line = unstripped.strip()
+    if not line:
+        return (), prev_open
+    c = line[0]
+    if c == "|" or c == ":":  # only a markdown separator row can start so (and it has dashes)
+        if "--" in line and _MD_SEPARATOR.match(line):
+            return (), prev_open
+    elif (c in "-—–_第pP" or c.isdigit()) and (is_footer(line) or _MD_SEPARATOR.match(line)):
+        return (), prev_open
+    if "|" not in line:
+        return ((line, False),), True
+    parts = line.split("|")
+    if line.startswith("|"):
+        has_content = bool(line[1:].replace("|", "").strip())  # text in any part after the first
+        # A pipe in the first column closes the previous line's cell, or opens a
+        # markdown row; " | 0 | 0 |" (space first) is a row whose first cell is blank.
+        if prev_open or (has_content and unstripped.startswith("|")):
+            parts = parts[1:]
+    last = parts.pop().strip()
+    cells = [(p.strip(), True) for p in parts]
+    if last:
+        cells.append((last, False))
+    return tuple(cells), bool(last)
 
 
 _DATE_AFTER = re.compile(r"\s*[年月日号时]")
@@ -243,52 +244,71 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
     return tokens
 
 
-#: Cell text → its tokens as (kind, text, value, digits, local group, raw); see ``_cell_tokens``.
-_CELL_SPECS: dict[tuple[str, bool], tuple[tuple, ...]] = {}
+# Memos of the tokenizer. Table rows repeat from report to report (row labels, header
+# words, rows of zeros), so a line is cut and its cells typed once per worker. A token is
+# kept as (kind, text, value, digits, group, raw): its line is set when it is made, and
+# space groups, numbered from 1 within the memo entry, are renumbered from the running count.
+_Spec = tuple[tuple[str, str, Optional[Number], str, int, str], ...]
+_CELL_SPECS: dict[tuple[str, bool], tuple[_Spec, int]] = {}
+_LINE_SPECS: dict[tuple[str, bool, bool], tuple[_Spec, int, bool]] = {}
+_MEMO_LIMIT = 50_000
 
 
-def _cell_tokens(text: str, line: int, from_separator: bool, group_counter: list[int]) -> list[Token]:
-    """``tokenize_cell``, memoised on the cell's text: row labels (``1.属于国家秘密``) and header
-    words repeat in every report, and cutting a cell with digits in it costs regex work.
-
-    Space groups are numbered per cell in the memo and renumbered from the counter here.
-    """
-    spec = _CELL_SPECS.get((text, from_separator))
-    if spec is None:
+def _cell_spec(text: str, from_separator: bool) -> tuple[_Spec, int]:
+    """``tokenize_cell`` of one cell as a memo entry, and the number of space groups in it."""
+    key = (text, from_separator)
+    hit = _CELL_SPECS.get(key)
+    if hit is None:
         local = [0]
         spec = tuple((t.kind, t.text, t.value, t.digits, t.group, t.raw)
                      for t in tokenize_cell(text, 0, from_separator, local))
-        if len(_CELL_SPECS) > 50_000:
+        if len(_CELL_SPECS) > _MEMO_LIMIT:
             _CELL_SPECS.clear()
-        _CELL_SPECS[(text, from_separator)] = spec
-    base = group_counter[0]
-    out = []
-    top = 0
-    for kind, tx, value, digits, group, raw in spec:
-        if group >= 0:
-            top = max(top, group)
-            group += base
-        out.append(Token(kind, tx, line, value, digits, group, raw))
-    group_counter[0] = base + top
-    return out
+        hit = _CELL_SPECS[key] = (spec, local[0])
+    return hit
+
+
+def _line_spec(raw: str, prev_open: bool, normalized: bool) -> tuple[_Spec, int, bool]:
+    """The tokens of one line as a memo entry, its number of space groups, and ``prev_open`` after it."""
+    key = (raw, prev_open, normalized)
+    hit = _LINE_SPECS.get(key)
+    if hit is None:
+        cells, open_after = _line_cells(raw, prev_open, normalized)
+        spec: list = []
+        groups = 0
+        for text, sep in cells:
+            if text.isdigit() and text.isascii():  # a plain count: the common cell
+                spec.append((NUM, text, int(text), text, -1, text))
+                continue
+            cell, n = _cell_spec(text, sep)
+            spec.extend(t if t[4] < 0 else (*t[:4], t[4] + groups, t[5]) for t in cell)
+            groups += n
+        if len(_LINE_SPECS) > _MEMO_LIMIT:
+            _LINE_SPECS.clear()
+        hit = _LINE_SPECS[key] = (tuple(spec), groups, open_after)
+    return hit
 
 
 def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False) -> list[Token]:
-    """Lines → tokens (line numbers counted from ``start_line``)."""
-    counter = [0]
+    """Lines → tokens (line numbers counted from ``start_line``).
+
+    The same as ``tokenize_cell`` over ``split_cells``, with ``first_on_line`` set on
+    each line's first token and space groups numbered through the whole stream.
+    """
     tokens: list[Token] = []
     append = tokens.append
-    last_line = -1
-    for text, line, sep in split_cells(lines, start_line, normalized):
-        if text.isdigit() and text.isascii():  # a plain count (cells come stripped): no call, no regex
-            append(Token(NUM, text, line, int(text), text, -1, text, line != last_line))
-            last_line = line
+    groups = 0
+    prev_open = False
+    for offset, raw in enumerate(lines):
+        spec, n, prev_open = _line_spec(raw, prev_open, normalized)
+        if not spec:
             continue
-        cell_tokens = _cell_tokens(text, line, sep, counter)
-        if cell_tokens and line != last_line:
-            cell_tokens[0].first_on_line = True
-            last_line = line
-        tokens.extend(cell_tokens)
+        line = start_line + offset
+        first = True
+        for kind, text, value, digits, group, raw_text in spec:
+            append(Token(kind, text, line, value, digits, group + groups if group >= 0 else -1, raw_text, first))
+            first = False
+        groups += n
     return tokens
 
 
