@@ -82,7 +82,7 @@ class Report:
             "agency": self.agency,
             "year": self.year,
             "published": self.published,
-            "region": asdict(self.region),
+            "region": {"province": self.region.province, "city": self.region.city, "county": self.region.county},
             "templates": dict(self.templates),
             "proactive": {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in self.proactive.items()},
             "requests": {k: list(v) for k, v in self.requests.items()},

@@ -578,20 +578,23 @@ def _sections(out: dict[str, list], rid: str, sections: Mapping[str, Optional[st
 
 
 def _checks(out: dict[str, list], rid: str, checks: list[Mapping[str, Any]]) -> None:
-    for k, c in enumerate(checks):
-        left, right = c.get("left"), c.get("right")
-        cands = c.get("candidates")
-        out["report_id"].append(rid)
-        out["check_no"].append(k)
-        out["rule"].append(c.get("rule"))
-        out["scope"].append(c.get("scope") or "")
-        out["ok"].append(c.get("ok"))
-        out["left"].append(None if left is None else float(left))
-        out["right"].append(None if right is None else float(right))
-        out["difference"].append(None if left is None or right is None else float(left - right))
-        out["cells"].append(", ".join(c.get("cells") or []))
-        out["detail"].append(c.get("detail"))
-        out["candidates"].append(None if cands is None else json.dumps(cands, ensure_ascii=False))
+    if not checks:
+        return
+    n = len(checks)
+    out["report_id"].extend([rid] * n)
+    out["check_no"].extend(range(n))
+    left = [c.get("left") for c in checks]
+    right = [c.get("right") for c in checks]
+    out["rule"].extend([c.get("rule") for c in checks])
+    out["scope"].extend([c.get("scope") or "" for c in checks])
+    out["ok"].extend([c.get("ok") for c in checks])
+    out["left"].extend([None if x is None else float(x) for x in left])
+    out["right"].extend([None if y is None else float(y) for y in right])
+    out["difference"].extend([None if x is None or y is None else float(x - y) for x, y in zip(left, right)])
+    out["cells"].extend([", ".join(c.get("cells") or []) for c in checks])
+    out["detail"].extend([c.get("detail") for c in checks])
+    out["candidates"].extend([None if c.get("candidates") is None else json.dumps(c["candidates"], ensure_ascii=False)
+                              for c in checks])
 
 
 # --------------------------------------------------------------------------- frames
