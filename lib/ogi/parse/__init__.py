@@ -82,7 +82,7 @@ def _parse(doc: Document) -> Report:
         report.messages.append("no Chinese text: not an annual OGI report")
         return report
 
-    norm = normalize("\n".join(lines)).split("\n")  # one NFKC pass; it never adds or removes line breaks
+    norm = normalize(text).split("\n")  # one NFKC pass; it never adds or removes line breaks
     if len(norm) != len(lines):  # pragma: no cover - defensive: keep line numbers aligned
         norm = [normalize(line) for line in lines]
     headings = find_headings(norm)

@@ -251,7 +251,8 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
 _Spec = tuple[tuple[str, str, Optional[Number], str, int, str], ...]
 _CELL_SPECS: dict[tuple[str, bool], tuple[_Spec, int]] = {}
 _LINE_SPECS: dict[tuple[str, bool, bool], tuple[_Spec, int, bool]] = {}
-_MEMO_LIMIT = 50_000
+#: Entries kept before a memo is emptied (and refilled by the rows that recur): a few tens of MB at most.
+_MEMO_LIMIT = 20_000
 
 
 def _cell_spec(text: str, from_separator: bool) -> tuple[_Spec, int]:
