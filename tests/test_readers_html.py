@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
+import re
+import sys
 import threading
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from ogi.readers import read_bytes
+from ogi.readers import document, read_bytes
+from ogi.readers import html as html_reader
 from ogi.readers.html import clean_text, join_cell_text, read_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
@@ -165,6 +172,15 @@ def test_hidden_cells_and_hidden_attribute_dropped():
                 '<p hidden>隐藏段落</p><p>正文</p>')
     doc = read_html("h.html", html)
     assert doc.lines == ["规章 | 1 |", "正文"]
+
+
+@pytest.mark.parametrize("style", ["display&#58;&#110;one", "visibility:HIDDEN", "Mso-Hide: ALL",
+                                   "display:&nbsp;none"])
+def test_hiding_styles_in_any_spelling(style):
+    # Character references and upper case must not slip past the byte check that
+    # lets most pages skip looking for hidden elements.
+    doc = read_html("h.html", page(f'<p style="{style}">隐藏段落</p><p>正文</p>'))
+    assert doc.lines == ["正文"]
 
 
 def test_all_hidden_page_is_read_with_a_message():
@@ -323,3 +339,91 @@ def test_dispatcher_sniffs_html_saved_as_txt():
     doc = read_bytes("x.txt", page("<table><tr><td>规章</td><td>0</td></tr></table>"))
     assert doc.format == "html"
     assert doc.lines == ["规章 | 0 |"]
+
+
+# ---------------------------------------------------------------- fast paths agree with the general walk
+#
+# The reader skips work where it cannot change the result: a cell whose text
+# sits in one text node is not walked, a page whose bytes cannot hide anything
+# is not searched for hidden elements, and clean_text takes a shortcut for
+# text without line breaks. Here each shortcut is held to the general path.
+
+_TAGS = ["p", "div", "span", "b", "font", "o:p", "td", "th", "tr", "table", "tbody", "caption", "br", "script",
+         "style", "select", "h3", "li", "center", "TD", "P", "DIV", "blocKquote", "img", "x-y"]
+_ATTRS = ["", "", "", ' style="text-align:center"', ' style="display:none"', ' style="DISPLAY : NONE"', " hidden",
+          ' style="display&#58;none"', ' style="mso-hide:all"', ' colspan="3"', ' colspan="x2y"', ' rowspan="2"',
+          ' style="font-size:14px"', ' style="visibility:hidden"']
+_TEXTS = ["", "一", "本年度办理\n结果", " 12 ", "0", "&nbsp;", "\u3000", "\u200b", "a b", "\r\n", "|", "（七）总计",
+          "x\n y", "长" * 501, "&#12288;", "\n\n", "\xa0", "３"]
+_text = st.sampled_from(_TEXTS)
+_markup = st.recursive(
+    _text,
+    lambda inner: st.builds(lambda tag, attrs, head, kids, tail: f"<{tag}{attrs}>{head}{''.join(kids)}</{tag}>{tail}",
+                            st.sampled_from(_TAGS), st.sampled_from(_ATTRS), _text, st.lists(inner, max_size=4),
+                            _text),
+    max_leaves=30)
+_cell_markup = st.one_of(_text, _markup, _text.map("<p><span>{}</span></p>".format),
+                         st.builds("<{0}>{1}</{0}>{2}".format, st.sampled_from(_TAGS), _text, _text))
+_cell_attrs = st.one_of(st.just(""), st.sampled_from(_ATTRS))
+_table = st.builds(
+    lambda attrs, rows: f"<table{attrs}>" + "".join(rows) + "</table>",
+    _cell_attrs,
+    st.lists(st.lists(st.tuples(st.sampled_from(["td", "th"]), _cell_attrs, _cell_markup)
+                      .map(lambda c: f"<{c[0]}{c[1]}>{c[2]}</{c[0]}>"), min_size=1, max_size=5)
+             .map(lambda cells: "<tr>" + "".join(cells) + "</tr>"), min_size=1, max_size=5))
+_pages = st.lists(st.one_of(_markup, _table, _table), min_size=1, max_size=4).map("".join)
+
+
+@contextlib.contextmanager
+def _general_path():
+    """Every cell walked, every element checked for hidden-ness."""
+    with mock.patch.object(html_reader, "_lone_text", lambda cell, check_hidden: None), \
+            mock.patch.object(html_reader, "_may_hide", lambda source: True), \
+            mock.patch.object(html_reader, "_hides_anything", lambda root: True):
+        yield
+
+
+def _fields(doc):
+    return doc.lines, doc.messages, doc.encoding, doc.error
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_pages)
+def test_fast_paths_give_the_general_walks_document(body):
+    data = page(body)
+    fast = read_html("p.html", data)
+    with _general_path():
+        general = read_html("p.html", data)
+    assert _fields(fast) == _fields(general)
+
+
+def test_fast_paths_give_the_general_walks_document_on_the_fixture_page():
+    with _general_path():
+        general = read_html("cms_wordpaste.html", CMS_PAGE)
+    assert _fields(read_html("cms_wordpaste.html", CMS_PAGE)) == _fields(general)
+
+
+def test_spaces_are_what_the_whitespace_pattern_matches():
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert set(document._SPACES) == set("".join(document._WS_RUN.findall(everything)))
+
+
+def _clean_text_by_runs(text: str) -> str:
+    """clean_text without its shortcuts: one decision per whitespace run."""
+    def repl(m: re.Match) -> str:
+        run, start, end = m.group(0), m.start(), m.end()
+        if ("\n" in run or "\r" in run) and 0 < start and end < len(text) \
+                and document.is_cjk(text[start - 1]) and document.is_cjk(text[end]):
+            return ""
+        return " "
+    return document._WS_RUN.sub(repl, text).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(document._SPACES), st.sampled_from(" \n"),
+                                  st.sampled_from("a1|（一）本年度结果\ufffd\x00")), max_size=30))
+@example("a  b")
+@example("本年度\n  结果 ")
+@example("\u200b1\u2028二\r三\ufeff")
+def test_clean_text_shortcuts_agree_with_the_run_by_run_rule(text):
+    assert clean_text(text) == _clean_text_by_runs(text)

@@ -51,7 +51,7 @@ def sha256_bytes(data: bytes) -> str:
 
 def render_row(cells: list[str]) -> str:
     """One table row as a line: cells joined by ``CELL_SEP``, closed by a separator."""
-    return CELL_SEP.join(c.replace("|", "｜").strip() for c in cells) + " |"
+    return CELL_SEP.join([c.replace("|", "｜").strip() for c in cells]) + " |"
 
 
 # Cell text rules shared by the structured readers (HTML, Word, PDF).
@@ -65,6 +65,9 @@ _CJK_RANGES = (
     ("\u2014", "\u2026"),  # dashes and ellipsis
 )
 _WS_RUN = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+# Every character _WS_RUN matches (a test holds the two equal).
+_SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+           "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff")
 
 
 def is_cjk(ch: str) -> bool:
@@ -79,6 +82,13 @@ def clean_text(text: str) -> str:
     Word and CMS editors wrap Chinese text anywhere (``本年度办理\\n结果``),
     and Chinese has no spaces between words.
     """
+    # The runs at either end always go, and a run without a line break is
+    # always one space: most cells and lines need no decision per run.
+    text = text.strip(_SPACES)
+    if "\n" not in text and "\r" not in text:
+        # printable text holds no whitespace but the plain space
+        return text if " " not in text and text.isprintable() else _WS_RUN.sub(" ", text)
+
     def repl(m: re.Match) -> str:
         run, start, end = m.group(0), m.start(), m.end()
         if ("\n" in run or "\r" in run) and 0 < start and end < len(text) \

@@ -11,13 +11,18 @@ UTF-8 with networking off; the DOCTYPE (and any internal DTD subset) is cut
 out before parsing and a resolver refuses every external load, so nothing is
 fetched and no entity is expanded. The tree is walked iteratively
 (``etree.iterwalk``), so deep nesting cannot raise ``RecursionError``.
+
+Speed: the walk is skipped where it cannot change the result — cells whose
+text sits in one text node (most of them), and the hidden-element check on
+pages whose bytes cannot hide anything; tests hold both shortcuts to the
+general walk.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import re
-from collections.abc import Iterator
 
 from lxml import etree
 
@@ -166,13 +171,14 @@ def _too_deep(parser: etree.HTMLParser) -> bool:
     return any("depth" in e.message.lower() for e in parser.error_log)
 
 
-def parse_html(text: str) -> tuple[etree._Element | None, list[str]]:
+def parse_html(text: str) -> tuple[etree._Element | None, list[str], bool]:
     """Parse decoded HTML; flatten wrapper tags if the page is nested too deeply.
 
     libxml2 stops at 256 levels without ``huge_tree`` and then returns nothing
     at all, so deeper pages are re-parsed with their inline and ``<div>`` tags
     removed (``<div>`` boundaries kept as ``<br>``), and as bare text if even
-    that is too deep.
+    that is too deep. Also says whether the bytes parsed could hide an element
+    (``_may_hide``).
     """
     text = _PROLOGUE.sub("", text)
     attempts = (
@@ -186,153 +192,288 @@ def parse_html(text: str) -> tuple[etree._Element | None, list[str]]:
         if note:
             messages.append(note)
         parser = _parser()
+        source = simplify(text).encode("utf-8", errors="replace")
         try:
-            root = etree.fromstring(simplify(text).encode("utf-8", errors="replace"), parser)
+            root = etree.fromstring(source, parser)
         except etree.XMLSyntaxError:
             root = None
         if not _too_deep(parser):
-            return root, messages
-    return None, messages
+            return root, messages, _may_hide(source)
+    return None, messages, False
 
 
 # ---------------------------------------------------------------- walking
 
+# How an element shapes the text stream. Order matters: kinds from _BR up
+# start a new line where they open, kinds from _BLOCKY up also where they close.
+_INLINE, _SKIP, _BR, _BLOCKY, _TABLE = range(5)
+# Kind and lower-case name per raw tag, memoised: el.tag.lower() and set
+# lookups for every element of every page were a large share of the walk.
+# Bounded, since a hostile page can invent any number of tag names.
+_KINDS: dict[object, int] = {}
+_NAMES: dict[object, str] = {}
+_MEMO_SIZE = 4096
+
+
+def _name(tag) -> str:
+    """Lower-case tag name; ``""`` for comments and other non-elements."""
+    name = _NAMES.get(tag)
+    if name is None:
+        name = tag.lower() if isinstance(tag, str) else ""
+        if len(_NAMES) < _MEMO_SIZE:
+            _NAMES[tag] = name
+    return name
+
+
+def _kind(tag) -> int:
+    kind = _KINDS.get(tag)
+    if kind is None:
+        name = _name(tag)
+        kind = (_SKIP if not name or name in _DROP else _TABLE if name == "table"
+                else _BLOCKY if name in _BLOCK else _BR if name == "br" else _INLINE)
+        if len(_KINDS) < _MEMO_SIZE:
+            _KINDS[tag] = kind
+    return kind
+
 
 def _tag(el) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
+    return _name(el.tag)
+
+
+@functools.lru_cache(maxsize=1024)
+def _style_hides(style: str) -> bool:
+    return bool(_HIDDEN_STYLE.search(style))
 
 
 def _hidden(el) -> bool:
-    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+    return el.get("hidden") is not None or _style_hides(el.get("style") or "")
 
 
-def _tokens(root, keep_hidden: bool) -> Iterator[object]:
-    """Text of ``root`` as a stream of strings, ``_BREAK`` markers and data-table elements.
+def _may_hide(source: bytes) -> bool:
+    """Whether the bytes given to libxml2 could make an element hidden at all.
+
+    A ``hidden`` attribute or a style that ``_HIDDEN_STYLE`` matches needs
+    "dden", "none" or "all" in ASCII letters of any case (no other letters
+    fold to these in a case-blind match, no named entity spells them), unless
+    a character reference such as ``&#110;`` spells them. Most pages have
+    none of these: a byte search instead of ``_hides_anything``'s tree walk.
+    """
+    lower = source.lower()  # bytes: ASCII only
+    return b"&#" in source or b"dden" in lower or b"none" in lower or b"all" in lower
+
+
+def _hides_anything(root) -> bool:
+    """Whether any element of the page is hidden, so that the walk can skip the check.
+
+    Two XPath queries over the whole tree cost far less than reading two
+    attributes of every element in Python.
+    """
+    return bool(root.xpath("boolean(//@hidden)")) or any(
+        _style_hides(s) for s in set(root.xpath("//@style", smart_strings=False)))
+
+
+def _flatten(root, check_hidden: bool, brk) -> tuple[list, int]:
+    """Text of ``root`` as one list: strings, ``brk`` at every line break or block
+    boundary, and ``(table, rows)`` for each data table (for the caller to render).
+    Also the number of data tables.
 
     Dropped elements keep their tail (the text after them belongs to the
-    parent). A data table is yielded whole, for the caller to render.
+    parent); ``root`` itself is never dropped and its tail is not its text.
+    ``check_hidden`` False means hidden elements are read like any other.
     """
+    out: list = []
+    add = out.append
+    tables = 0
     walker = etree.iterwalk(root, events=("start", "end"))
+    next(walker)  # root's own start: never skipped
+    if _kind(root.tag) >= _BR:
+        add(brk)
+    if root.text:
+        add(root.text)
+    kinds = _KINDS
     for event, el in walker:
-        tag = _tag(el)
+        tag = el.tag
+        kind = kinds.get(tag)
+        if kind is None:
+            kind = _kind(tag)
         if event == "start":
-            if el is not root and (not tag or tag in _DROP or (not keep_hidden and _hidden(el))):
+            if kind == _SKIP or (check_hidden and _hidden(el)):
                 walker.skip_subtree()
-            elif tag == "table" and el is not root and not _is_layout(el):
-                yield el
-                walker.skip_subtree()
-            else:
-                if tag in _BLOCK or tag == "br":
-                    yield _BREAK
-                if el.text:
-                    yield el.text
+                continue
+            if kind == _TABLE:
+                rows = _data_rows(el)
+                if rows is not None:
+                    add((el, rows))
+                    tables += 1
+                    walker.skip_subtree()
+                    continue
+            if kind >= _BR:
+                add(brk)
+            if el.text:
+                add(el.text)
         else:
-            if tag in _BLOCK:
-                yield _BREAK
-            if el is not root and el.tail:
-                yield el.tail
+            if kind >= _BLOCKY:
+                add(brk)
+            if el.tail:
+                add(el.tail)
+    if root.tail:  # root's end event added it like any element's tail
+        out.pop()
+    return out, tables
 
 
-def _rows(table) -> Iterator[list]:
+def _cells(tr) -> list:
+    names = _NAMES
+    return [c for c in tr if (names.get(c.tag) or _name(c.tag)) in ("td", "th")]
+
+
+def _rows(table) -> list[list]:
     """The rows of a table (not of tables nested in it), each as its list of cells."""
+    rows = []
     for child in table:
         tag = _tag(child)
         if tag == "tr":
-            yield [c for c in child if _tag(c) in ("td", "th")]
+            rows.append(_cells(child))
         elif tag in ("thead", "tbody", "tfoot"):
             for tr in child:
                 if _tag(tr) == "tr":
-                    yield [c for c in tr if _tag(c) in ("td", "th")]
+                    rows.append(_cells(tr))
         elif tag in ("td", "th"):  # a cell outside any <tr>: broken markup, one row of its own
-            yield [child]
+            rows.append([child])
+    return rows
 
 
-def _is_layout(table) -> bool:
-    """A table used to place the page, not to hold report numbers.
+def _data_rows(table) -> list[list] | None:
+    """The rows of a data table; None for a table used to place the page.
 
-    Real cases: the whole article inside one ``<td>`` (one column); a
+    Real cases of layout: the whole article inside one ``<td>`` (one column); a
     sidebar and the article side by side (two or three columns, one cell far
     longer than any label). Report tables have four columns or more, so a
     long note cell never turns them into layout. Layout tables are read as
     flowing text; data tables inside them still render as rows.
     """
-    rows = list(_rows(table))
-    columns = max((len(r) for r in rows), default=0)
+    rows = _rows(table)
+    columns = max(map(len, rows), default=0)
     if columns <= 1:
-        return True
-    return columns <= LAYOUT_MAX_COLUMNS and any(
-        sum(len(t) for t in cell.itertext()) > LAYOUT_CELL_CHARS for row in rows for cell in row)
+        return None
+    if columns <= LAYOUT_MAX_COLUMNS and any(
+            sum(len(t) for t in cell.itertext()) > LAYOUT_CELL_CHARS for row in rows for cell in row):
+        return None
+    return rows
+
+
+_NON_DIGIT = re.compile(r"\D")
 
 
 def _colspan(cell) -> int:
-    digits = re.sub(r"\D", "", cell.get("colspan") or "")[:4]
+    span = cell.get("colspan")
+    if span is None:
+        return 1
+    digits = _NON_DIGIT.sub("", span)[:4]
     return max(1, min(MAX_COLSPAN, int(digits or 1)))
 
 
-def _cell(cell, keep_hidden: bool) -> tuple[str, list[str]]:
-    """A cell's text, and the lines of any table nested in it (rendered after the row)."""
-    pieces, nested, current = [], [], []
-    for tok in _tokens(cell, keep_hidden):
-        if tok is _BREAK:
-            pieces.append("".join(current))
-            current = []
-        elif isinstance(tok, str):
-            current.append(tok)
-        else:
-            nested.extend(_table_lines(tok, keep_hidden))
-    pieces.append("".join(current))
-    return join_cell_text(pieces), nested
+def _lone_text(cell, check_hidden: bool) -> str | None:
+    """The one text of a cell built as a chain of only children, as in
+    ``<td><p><span>12</span></p></td>``; None when the general walk is needed.
+
+    Most cells look like that, and for them the walk is wasted: every line
+    break it would add falls before or after the one text that is not blank,
+    where ``clean_text`` drops it anyway.
+    """
+    if not len(cell):
+        return cell.text or ""
+    found = None
+    el = cell
+    while True:
+        text = el.text
+        if text and not text.isspace():
+            if found is not None:
+                return None
+            found = text
+        children = len(el)
+        if children != 1:
+            return (found or "") if children == 0 else None
+        el = el[0]
+        kind = _kind(el.tag)
+        if kind == _SKIP or kind == _TABLE or (check_hidden and _hidden(el)):
+            return None
+        text = el.tail
+        if text and not text.isspace():
+            if found is not None:
+                return None
+            found = text
 
 
-def _table_lines(table, keep_hidden: bool) -> list[str]:
-    """A data table as lines: its caption, then one ``render_row`` line per row."""
+def _walked_cell(cell, check_hidden: bool) -> tuple[str, list[str]]:
+    """A cell's text by the general walk, and the lines of any table nested in it."""
+    parts, tables = _flatten(cell, check_hidden, "\n")
+    if not tables:
+        return clean_text("".join(parts)), []
+    nested: list[str] = []
+    for part in parts:
+        if isinstance(part, tuple):
+            nested.extend(_table_lines(*part, check_hidden))
+    return clean_text("".join(p for p in parts if isinstance(p, str))), nested
+
+
+def _table_lines(table, rows: list[list], check_hidden: bool) -> list[str]:
+    """A data table as lines: its caption, then one ``render_row`` line per row.
+
+    A table nested in a cell is rendered after that cell's row.
+    """
     lines: list[str] = []
-    caption = table.find("caption")
+    caption = next(table.iterchildren("caption"), None)  # table.find("caption"), minus ElementPath
     if caption is not None:
-        text, _ = _cell(caption, keep_hidden)
+        text = _lone_text(caption, check_hidden)
+        text = clean_text(text) if text is not None else _walked_cell(caption, check_hidden)[0]
         if text:
             lines.append(text)
-    for row in _rows(table):
+    for row in rows:
         cells, after = [], []
         for cell in row:
-            if not keep_hidden and _hidden(cell):
+            if check_hidden and _hidden(cell):
                 continue
-            text, nested = _cell(cell, keep_hidden)
-            cells.extend([text] if text else [""] * _colspan(cell))
-            after.extend(nested)
+            text = _lone_text(cell, check_hidden)
+            if text is None:
+                text, nested = _walked_cell(cell, check_hidden)
+                after += nested
+            else:
+                text = clean_text(text)
+            if text:
+                cells.append(text)
+            else:
+                cells += [""] * _colspan(cell)
         if any(cells):
             lines.append(render_row(cells))
-        lines.extend(after)
+        lines += after
     return lines
 
 
-def _body_lines(root, keep_hidden: bool) -> tuple[list[str], int]:
+def _body_lines(root, check_hidden: bool) -> tuple[list[str], int]:
     """Narrative lines and table rows in reading order; also the number of data tables."""
     lines: list[str] = []
     current: list[str] = []
-    tables = 0
-
-    def flush() -> None:
+    parts, tables = _flatten(root, check_hidden, _BREAK)
+    for part in parts:
+        if part.__class__ is str:
+            current.append(part)
+            continue
+        if current:
+            line = clean_text("".join(current))
+            if line:
+                lines.append(line)
+            current.clear()
+        if part is not _BREAK:
+            lines.extend(_table_lines(*part, check_hidden))
+    if current:
         line = clean_text("".join(current))
         if line:
             lines.append(line)
-        current.clear()
-
-    for tok in _tokens(root, keep_hidden):
-        if tok is _BREAK:
-            flush()
-        elif isinstance(tok, str):
-            current.append(tok)
-        else:
-            flush()
-            tables += 1
-            lines.extend(_table_lines(tok, keep_hidden))
-    flush()
     return lines, tables
 
 
 def _title(root) -> str:
-    title = root.find(".//title")
+    title = next(root.iterdescendants("title"), None)  # what find(".//title") does, minus ElementPath
     return clean_text("".join(title.itertext())) if title is not None else ""
 
 
@@ -352,14 +493,15 @@ def read_html(source: str, data: bytes) -> Document:
     if text is None:
         doc.error = "HTML bytes do not decode as any supported encoding"
         return doc
-    root, messages = parse_html(text)
+    root, messages, may_hide = parse_html(text)
     doc.messages.extend(messages)
     if root is None:
         doc.error = "HTML holds no text" if not messages else "HTML could not be parsed: nested too deeply"
         return doc
-    lines, tables = _body_lines(root, keep_hidden=False)
-    if not lines:
-        lines, tables = _body_lines(root, keep_hidden=True)
+    hides = may_hide and _hides_anything(root)
+    lines, tables = _body_lines(root, check_hidden=hides)
+    if not lines and hides:
+        lines, tables = _body_lines(root, check_hidden=False)
         if lines:
             doc.messages.append("all text is in hidden elements (display:none); read them anyway")
     if tables:
