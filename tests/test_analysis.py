@@ -102,9 +102,10 @@ def _cat(codes, cats) -> pd.Series:
                                                                                                    dtype="string"))))
 
 
-def fake_corpus(n: int = 1000, seed: int = 0) -> dict[str, pd.DataFrame]:
+def fake_corpus(n: int = 1000, seed: int = 0, checks_per_report: int = 4) -> dict[str, pd.DataFrame]:
     """Corpus tables of ``n`` invented reports (2021 template rows, heavy-tailed counts, some blanks),
-    built directly in the declared dtypes: for scale tests. SYNTHETIC: no real agency or number."""
+    built directly in the declared dtypes: for scale tests. SYNTHETIC: no real agency or number.
+    Each report with data has ``checks_per_report`` checks, cycling over four rules."""
     rng = np.random.default_rng(seed)
     ids = [f"{i:064x}" for i in range(n)]
     provinces = {"湖北省": "420000", "河北省": "130000", "四川省": "510000", "重庆市": "500000", "广东省": "440000"}
@@ -158,11 +159,13 @@ def fake_corpus(n: int = 1000, seed: int = 0) -> dict[str, pd.DataFrame]:
         "value": pd.Series(pd.array(rng.poisson(5, len(rid)).astype(float), dtype="Float64")),
         "template": _cat(np.ones(len(rid), dtype=int), ("2019", "2021"))}, "proactive")
     rules = ["requests.balance", "requests.row_total", "requests.outcomes", "review_litigation.group_total"]
-    rid = np.repeat(data, len(rules))
+    k = checks_per_report
+    rid = np.repeat(data, k)
     zeros = pd.Series(pd.array(np.zeros(len(rid)), dtype="Float64"))
     out["checks"] = tables.coerce({
-        "report_id": _cat(rid, ids), "check_no": pd.Series(pd.array(np.tile(np.arange(4), len(data)), dtype="Int64")),
-        "rule": pd.Series(np.tile(rules, len(data))), "scope": pd.Series(["total"] * len(rid)),
+        "report_id": _cat(rid, ids), "check_no": pd.Series(pd.array(np.tile(np.arange(k), len(data)), dtype="Int64")),
+        "rule": pd.Series(np.tile(np.asarray(rules)[np.arange(k) % len(rules)], len(data))),
+        "scope": pd.Series(["total"] * len(rid)),
         "ok": pd.Series(pd.array(rng.random(len(rid)) > 0.01, dtype="boolean")), "left": zeros, "right": zeros,
         "difference": zeros, "cells": pd.Series(["x"] * len(rid)), "detail": pd.Series(["d"] * len(rid)),
         "candidates": pd.Series([None] * len(rid), dtype="string")}, "checks")
@@ -388,6 +391,54 @@ def test_checks_messages_and_reports_to_look_at(tiny):
     look = analysis.to_look_at(tiny)
     assert look["path"].tolist() == ["d.txt", "b.txt", "a.txt", "c.txt"]  # failed, partial, failed check, undecidable
     assert "e.txt" not in look["path"].tolist()
+
+
+@pytest.mark.parametrize("categorical", [True, False])
+def test_check_tallies_are_a_groupby_of_the_checks(categorical):
+    """The per-report, per-rule tallies (what the quality summaries read instead of the checks table) equal
+    a plain groupby on the strings: nulls in ``ok`` are undecidable, rows without a rule are left out, a
+    row without a report id counts under a null id."""
+    rng = np.random.default_rng(1)
+    n = 2000
+    ids = pd.Series(rng.choice([f"r{i}" for i in range(50)] + [None], n), dtype="string")
+    rule = pd.Series(rng.choice(["requests.balance", "inferred", "x.custom", None], n), dtype="string")
+    ok = pd.Series(pd.array(rng.choice([True, False, None], n), dtype="boolean"))
+    checks = pd.DataFrame({"report_id": ids, "rule": rule, "ok": ok})
+    if categorical:
+        checks = checks.astype({"report_id": "category", "rule": "category"})
+    got = analysis.tally_checks(checks)
+    want = (pd.DataFrame({"report_id": ids.fillna("<null>"), "rule": rule, "failed": ok.eq(False).fillna(False),
+                          "undecidable": ok.isna()}).dropna(subset=["rule"])
+            .groupby(["report_id", "rule"]).agg(checks=("failed", "size"), failed=("failed", "sum"),
+                                                 undecidable=("undecidable", "sum")))
+    got = got.assign(report_id=got["report_id"].astype("string").fillna("<null>"), rule=got["rule"].astype("string"))
+    got = got.set_index(["report_id", "rule"]).sort_index()
+    pd.testing.assert_frame_equal(got, want.astype("int64"), check_names=False, check_index_type=False)
+    assert got["checks"].sum() == rule.notna().sum()
+
+
+def test_quality_summaries_read_three_columns_of_checks(monkeypatch):
+    """On a built corpus the checks table (14.5 million rows and millions of distinct texts at 100k
+    synthetic reports) is never read whole for notebook 01: only report_id, rule and ok, once."""
+    import ogi
+    from ogi import dashboards
+
+    whole = ogi.load(verbose=False)
+    reference = {name: whole[name] for name in whole}  # every table, as a plain mapping
+    reads = []
+    real = tables.read_table
+
+    def spy(path, table, columns=None):
+        reads.append((table, None if columns is None else tuple(columns)))
+        return real(path, table, columns)
+
+    monkeypatch.setattr(tables, "read_table", spy)
+    corpus = ogi.load(verbose=False)
+    by_rule = analysis.checks_by_rule(corpus, "en")
+    dash = dashboards.overview_dashboard(corpus, "en")
+    assert [r for r in reads if r[0] == "checks"] == [("checks", analysis.CHECK_COLUMNS)]
+    pd.testing.assert_frame_equal(by_rule, analysis.checks_by_rule(reference, "en"))
+    assert dash.snapshot() == dashboards.overview_dashboard(reference, "en").snapshot()
 
 
 def test_data_note_says_how_little_there_is(tiny):

@@ -173,6 +173,26 @@ def test_round_trip_keeps_values_dtypes_and_decimals(tmp_path, seed_frames):
     assert back.loc[back.item == "fees", "value"].iloc[0] == 7926.3139  # decimal-safe: reads back as printed
 
 
+def test_read_some_columns_only(tmp_path, seed_frames):
+    """A summary reads the few columns it needs (Parquet is columnar), still type-checked."""
+    df = tables.sort_frame(seed_frames["checks"], "checks")
+    path = tmp_path / "checks.parquet"
+    tables.write_table(df, "checks", path)
+    back = tables.read_table(path, "checks", columns=["ok", "report_id", "rule"])
+    assert list(back.columns) == ["report_id", "rule", "ok"]  # in the declared order
+    pd.testing.assert_frame_equal(back, df[["report_id", "rule", "ok"]])
+    with pytest.raises(KeyError, match="no columns"):
+        tables.read_table(path, "checks", columns=["report_id", "nope"])
+    t = pq.read_table(path)
+    retyped = t.set_column(t.schema.get_field_index("ok"), "ok", pa.compute.cast(t["ok"], pa.int64()))
+    pq.write_table(retyped, tmp_path / "retyped.parquet")
+    with pytest.raises(SchemaError, match="ok"):
+        tables.read_table(tmp_path / "retyped.parquet", "checks", columns=["report_id", "ok"])
+    pq.write_table(t.drop_columns(["detail"]), tmp_path / "missing.parquet")  # a column not read is still checked
+    with pytest.raises(SchemaError, match="missing"):
+        tables.read_table(tmp_path / "missing.parquet", "checks", columns=["report_id", "ok"])
+
+
 def test_same_frame_same_bytes(tmp_path, seed_frames):
     df = tables.sort_frame(seed_frames["checks"], "checks")
     tables.write_table(df, "checks", tmp_path / "a.parquet")

@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,11 +47,12 @@ import pandas as pd
 from . import schema, theme
 
 __all__ = [
-    "FILTERS", "MIN_N", "Prepared", "Wide", "agency_distribution", "apply_filters", "appeal_rates",
-    "carry_over", "checks_by_rule", "corpus_summary", "crosstab_reports", "data_note", "filter_mask", "widen",
+    "CHECK_COLUMNS", "FILTERS", "MIN_N", "Prepared", "Wide", "agency_distribution", "apply_filters", "appeal_rates",
+    "carry_over", "check_tallies", "checks_by_rule", "corpus_summary", "crosstab_reports", "data_note",
+    "filter_mask", "widen",
     "flow_links", "make_filters", "message_counts", "outcome_flow", "outcome_shares", "outcome_table",
     "prepare", "proactive_by", "reason_table", "reasons", "report_frame", "reports_by", "requests_by",
-    "review_litigation", "review_table", "status_counts", "to_look_at", "top_agencies",
+    "review_litigation", "review_table", "status_counts", "tally_checks", "to_look_at", "top_agencies",
 ]
 
 #: Below this denominator a share is not computed (flagged ``small_n`` instead).
@@ -536,28 +538,114 @@ def message_counts(corpus: Mapping[str, pd.DataFrame], limit: int = 20) -> pd.Da
     return out.reset_index().rename(columns={"kind": "message"})[["message", "files", "example"]]
 
 
+#: The columns of ``checks`` that the quality summaries read (never its texts: ``cells``, ``detail``).
+CHECK_COLUMNS = ("report_id", "rule", "ok")
+
+
+def _checks_file(corpus: Mapping[str, pd.DataFrame]) -> Path | None:
+    """The Parquet file of ``checks`` when ``corpus`` is a built corpus that has not read that table yet.
+
+    At 100,000 synthetic reports ``checks`` has 14.5 million rows, and its ``cells`` and
+    ``detail`` texts (millions of distinct strings) are most of the cost of reading it
+    (~46 s of CPU and several GB); :data:`CHECK_COLUMNS` alone take ~3 s.
+    """
+    # NOTE: duck-typed on ``ogi.corpus.Corpus`` (its folder and the frames it has read; a test
+    # holds it); a public ``Corpus.read(name, columns=...)`` would be the clean way to ask.
+    folder, held = getattr(corpus, "processed", None), getattr(corpus, "_frames", None)
+    if folder is not None and isinstance(held, dict) and "checks" not in held:
+        return Path(folder) / "checks.parquet"
+    return None
+
+
+def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes and their values for a column (the categorical's own codes; -1 = null)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return np.asarray(col.cat.codes, dtype=np.int64), pd.Index(col.cat.categories.astype(str))
+    codes, uniques = pd.factorize(col.astype("string"), use_na_sentinel=True)
+    return codes.astype(np.int64), pd.Index(np.asarray(uniques, dtype=object).astype(str))
+
+
+def tally_checks(checks: pd.DataFrame) -> pd.DataFrame:
+    """Checks per report and rule: report_id, rule (categoricals), checks, failed, undecidable (one row per
+    pair with checks).
+
+    One pass over the category codes (``np.bincount`` of report x rule): no string is
+    built per check, so the cost is linear in the rows with a small constant. Rows
+    without a rule are left out; rows without a report id are tallied under a null id.
+    """
+    rid, rid_values = _codes(checks["report_id"])
+    rule, rule_values = _codes(checks["rule"])
+    ok = checks["ok"]
+    failed = ok.eq(False).to_numpy(dtype=bool, na_value=False)
+    undecided = ok.isna().to_numpy()
+    n_rid = len(rid_values) + 1  # the last one: a null report id
+    rid = np.where(rid >= 0, rid, n_rid - 1)
+    keep = rule >= 0
+    key = rid[keep] * len(rule_values) + rule[keep]
+    size = n_rid * len(rule_values)
+    if size <= 4 * len(key) + 1_000_000:  # a dense report x rule grid: linear, no sort
+        pairs = np.flatnonzero(np.bincount(key, minlength=size))
+        lookup = np.empty(size, dtype=np.int64)
+        lookup[pairs] = np.arange(len(pairs))
+        where = lookup[key]
+    else:  # many report ids that have few checks: count the pairs that occur only
+        pairs, where = np.unique(key, return_inverse=True)
+    n = len(pairs)
+    counts = [np.bincount(where, minlength=n).astype(np.int64)]
+    counts += [np.bincount(where, weights=flag[keep], minlength=n).astype(np.int64) for flag in (failed, undecided)]
+    rid = pairs // len(rule_values)
+    ids = pd.Categorical.from_codes(np.where(rid < n_rid - 1, rid, -1),
+                                    dtype=pd.CategoricalDtype(pd.Index(rid_values, dtype="string")))
+    rules = pd.Categorical.from_codes(pairs % len(rule_values),
+                                      dtype=pd.CategoricalDtype(pd.Index(rule_values, dtype="string")))
+    return pd.DataFrame({"report_id": ids, "rule": rules,
+                         "checks": counts[0], "failed": counts[1], "undecidable": counts[2]})
+
+
+def check_tallies(corpus: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """:func:`tally_checks` of the corpus's ``checks``, once per corpus (kept with :func:`prepare`'s arrays).
+
+    What the quality summaries (:func:`checks_by_rule`, the overview dashboard) read instead
+    of the checks table: at most reports x rules rows (0.5 million at 100,000 synthetic
+    reports against 14.5 million checks). A built corpus that has not loaded ``checks`` reads
+    only its :data:`CHECK_COLUMNS`.
+    """
+    p = prepare(corpus)
+    path = _checks_file(corpus)
+    source = None if path is not None else corpus["checks"]  # what the tallies were made from
+    cached = p.__dict__.get("_check_tallies")
+    if cached is not None and cached[0] is source:
+        return cached[1]
+    if path is not None:
+        from . import tables
+
+        columns = tables.read_table(path, "checks", columns=CHECK_COLUMNS)
+    else:
+        columns = pd.DataFrame({k: source[k] for k in CHECK_COLUMNS}, copy=False)
+    t = tally_checks(columns)
+    p.__dict__["_check_tallies"] = (source, t)
+    return t
+
+
 def checks_by_rule(corpus: Mapping[str, pd.DataFrame], lang: str | None = None) -> pd.DataFrame:
     """Identity checks by rule: checks, failed, undecidable, reports with a failure, share of checks failed."""
     lang = _lang(lang)
-    c = corpus["checks"]
+    t = check_tallies(corpus)
     rules = [i.rule for i in (*schema.IDENTITIES, *schema.CORPUS_IDENTITIES)] + list(schema.PARSER_RULES)
-    rules += sorted(set(c["rule"].dropna().astype(str)) - set(rules))
-    rule = c["rule"].astype(str)
-    ok = c["ok"]
-    failed = ok.eq(False).to_numpy(dtype=bool, na_value=False)
-    undecided = ok.isna().to_numpy()
-    df = pd.DataFrame({"rule": rule.to_numpy(), "failed": failed, "undecidable": undecided,
-                       "report_id": c["report_id"].astype(str).to_numpy()})
-    g = df.groupby("rule", sort=False)
-    checks = g.size().reindex(rules, fill_value=0)
-    nfail = g["failed"].sum().reindex(rules, fill_value=0)
-    nund = g["undecidable"].sum().reindex(rules, fill_value=0)
-    reports = df[df["failed"]].groupby("rule")["report_id"].nunique().reindex(rules, fill_value=0)
+    observed = t["rule"].cat.categories[np.unique(t["rule"].cat.codes)]
+    rules += sorted(set(observed.astype(str)) - set(rules))
+    idx = _codes_of(t["rule"], rules)
+    n = len(rules)
+
+    def total(values) -> np.ndarray:
+        return np.bincount(idx, weights=np.asarray(values, dtype=np.int64), minlength=n).astype(np.int64)
+
+    failed = t["failed"].to_numpy()
     names = {**{i.rule: getattr(i, lang) for i in (*schema.IDENTITIES, *schema.CORPUS_IDENTITIES)},
              **{lab.code: getattr(lab, lang) for lab in schema.PARSER_RULE_LABELS}}
     out = pd.DataFrame({"rule": rules, "label": [names.get(r, r) for r in rules],
-                        "checks": checks.to_numpy(), "failed": nfail.to_numpy().astype(np.int64),
-                        "undecidable": nund.to_numpy().astype(np.int64), "reports_failing": reports.to_numpy()})
+                        "checks": total(t["checks"]), "failed": total(failed),
+                        "undecidable": total(t["undecidable"]), "reports_failing": total(failed > 0)})
     out["share_failed"] = share(out["failed"], out["checks"])
     return out
 

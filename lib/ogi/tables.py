@@ -712,7 +712,7 @@ def sort_frame(df: Any, table: str) -> Any:
     return df.sort_values(pk, kind="stable", ignore_index=True)
 
 
-def validate(df: Any, table: str) -> None:
+def validate(df: Any, table: str, *, subset: bool = False) -> None:
     """Raise ``SchemaError`` unless ``df`` has exactly the declared columns, dtypes and a valid key.
 
     Parameters
@@ -720,17 +720,23 @@ def validate(df: Any, table: str) -> None:
     df : pandas.DataFrame
     table : str
         A name in ``SCHEMAS``.
+    subset : bool
+        ``df`` holds some of the declared columns, in the declared order (``read_table(columns=...)``):
+        their dtypes are checked, and the key when all of its columns are there.
     """
     import pandas as pd
 
     ts = SCHEMAS[table]
     got = list(df.columns)
-    if got != ts.names:
-        missing = [c for c in ts.names if c not in got]
+    expected = [c for c in ts.names if c in got] if subset else ts.names
+    if got != expected:
+        missing = [c for c in ts.names if c not in got] if not subset else []
         extra = [c for c in got if c not in ts.names]
         raise SchemaError(f"{table}: columns differ from the schema (missing {missing}, unexpected {extra}"
                           f"{', order differs' if not missing and not extra else ''})")
     for col in ts.columns:
+        if col.name not in got:
+            continue
         dt = df[col.name].dtype
         if col.dtype == "category":
             if not isinstance(dt, pd.CategoricalDtype):
@@ -746,7 +752,7 @@ def validate(df: Any, table: str) -> None:
         elif str(dt) != col.dtype:
             raise SchemaError(f"{table}.{col.name}: dtype {dt}, declared {col.dtype}")
     pk = list(ts.primary_key)
-    if len(df):
+    if len(df) and all(c in got for c in pk):
         if df[pk].isna().any().any():
             raise SchemaError(f"{table}: null in the primary key {pk}")
         if not _strictly_increasing(df, pk) and df.duplicated(pk).any():
@@ -970,7 +976,7 @@ def from_arrow(t, table: str) -> Any:
     return df
 
 
-def read_table(path: str | Path, table: str) -> Any:
+def read_table(path: str | Path, table: str, columns: Optional[Iterable[str]] = None) -> Any:
     """Read one table's Parquet file and validate it against the declared schema.
 
     Parameters
@@ -978,6 +984,10 @@ def read_table(path: str | Path, table: str) -> Any:
     path : path-like
     table : str
         A name in ``SCHEMAS``.
+    columns : iterable of str, optional
+        Read only these columns (returned in the declared order): Parquet is columnar, so a
+        summary that needs three small columns of ``checks`` does not pay for its texts. The
+        file must still hold exactly the declared columns; the ones read are type-checked.
 
     Raises
     ------
@@ -987,21 +997,33 @@ def read_table(path: str | Path, table: str) -> Any:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    t = pq.read_table(str(path))
     ts = SCHEMAS[table]
-    if t.column_names != ts.names:
-        missing = [c for c in ts.names if c not in t.column_names]
-        extra = [c for c in t.column_names if c not in ts.names]
+    if columns is None:
+        t = pq.read_table(str(path))
+        names = t.column_names
+    else:
+        wanted = set(columns)
+        unknown = sorted(wanted - set(ts.names))
+        if unknown:
+            raise KeyError(f"{table} has no columns {unknown}; columns: {', '.join(ts.names)}")
+        names = pq.read_schema(str(path)).names
+    if names != ts.names:
+        missing = [c for c in ts.names if c not in names]
+        extra = [c for c in names if c not in ts.names]
         raise SchemaError(f"{path}: columns differ from the {table} schema (missing {missing}, unexpected {extra})")
+    if columns is not None:
+        t = pq.read_table(str(path), columns=[c for c in ts.names if c in wanted])
     expected = _arrow_schema(table)
     for f in expected:
+        if f.name not in t.column_names:
+            continue
         got = t.schema.field(f.name).type
         ok = got == f.type or (pa.types.is_dictionary(f.type) and pa.types.is_dictionary(got)) or \
             (f.type == pa.string() and got == pa.large_string())
         if not ok:
             raise SchemaError(f"{path}: {table}.{f.name} is {got}, declared {f.type}")
     df = from_arrow(t, table)
-    validate(df, table)
+    validate(df, table, subset=columns is not None)
     return df
 
 

@@ -13,18 +13,32 @@ from .. import analysis, theme
 from .common import caption, count_axis, empty_note, legend_top, register, set_title, tr, word, wrap
 
 
+def status_year_codes(reports: pd.DataFrame, years: list, statuses: list) -> tuple[np.ndarray, np.ndarray]:
+    """Per file, the position of its status in ``statuses`` (-1: none) and of its year in ``years``
+    (``len(years)``: year unknown or not listed); from the category codes, no string per file."""
+    s = analysis._codes_of(reports["status"], statuses)
+    y = reports["year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    yi = np.full(len(y), len(years), dtype=np.intp)
+    if len(years):
+        known = np.asarray([float(v) for v in years])
+        order = np.argsort(known, kind="stable")
+        at = order[np.minimum(np.searchsorted(known[order], y), len(years) - 1)]
+        hit = known[at] == y  # NaN equals nothing
+        yi[hit] = at[hit]
+    return s, yi
+
+
+def count_status_year(s: np.ndarray, yi: np.ndarray, n_statuses: int, n_years: int) -> np.ndarray:
+    """Files per (status, year) from :func:`status_year_codes` (statuses x years + 1)."""
+    ok = s >= 0
+    flat = s[ok] * (n_years + 1) + yi[ok]
+    return np.bincount(flat, minlength=n_statuses * (n_years + 1)).astype(np.int64).reshape(n_statuses, n_years + 1)
+
+
 def status_by_year_counts(reports: pd.DataFrame, years: list, statuses: list) -> np.ndarray:
     """Files per (status, year) as an array (statuses x years + 1); the last column is 'year unknown'."""
-    y = reports["year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    s = pd.Index(statuses).get_indexer(reports["status"].astype(str))
-    yi = np.full(len(reports), len(years), dtype=np.intp)
-    known = ~np.isnan(y)
-    yi[known] = pd.Index([float(v) for v in years]).get_indexer(y[known])
-    yi[yi < 0] = len(years)
-    out = np.zeros((len(statuses), len(years) + 1), dtype=np.int64)
-    ok = s >= 0
-    np.add.at(out, (s[ok], yi[ok]), 1)
-    return out
+    s, yi = status_year_codes(reports, years, statuses)
+    return count_status_year(s, yi, len(statuses), len(years))
 
 
 def reports_by_year(corpus: Mapping[str, pd.DataFrame], lang: str | None = None,
