@@ -52,9 +52,9 @@ CACHE_DIR = "cache"
 #: Below this many reports to parse, parse in this process: a pool costs more than it saves.
 SERIAL_BELOW = 64
 #: Merge the cache segments when there are more than this many.
-MAX_SEGMENTS = 16
+MAX_SEGMENTS = 32
 #: Write a cache segment every this many reports parsed (what the build holds in memory meanwhile).
-FLUSH_EVERY = 10_000
+FLUSH_EVERY = 5_000
 #: Reports per batch when the tables are assembled and written (one Parquet row group each): the
 #: tables are streamed batch by batch, never whole in memory.
 BATCH_REPORTS = 1024
