@@ -125,7 +125,7 @@ def test_top_keywords_match_the_stored_keyword_table(seeds):
 
 
 def test_top_keywords_of_a_filtered_selection_use_the_corpus_idf(seeds):
-    frame = ex.statement_frame(seeds)
+    frame = ex.statement_frame(seeds).assign(tokens=seeds.statements["tokens"].to_numpy())  # rows aligned
     got = ex.top_keywords(seeds, "part", {"level": ["county"]}, k=10)
     sub = frame[frame["level"] == "county"]
     want = keywords(sub, "part", 10, corpus_idf=idf(frame["tokens"]))

@@ -35,8 +35,9 @@ def fresh(corpus, tmp_path):
 
 def _no_recompute(monkeypatch):
     def fail(*a, **k):
-        raise AssertionError("text_tables was called: the cache was not used")
+        raise AssertionError("the text tables were computed: the cache was not used")
     monkeypatch.setattr(store, "text_tables", fail)
+    monkeypatch.setattr(store, "_compute", fail)
 
 
 def test_first_call_computes_and_stores_second_reads(fresh, monkeypatch):

@@ -1,4 +1,4 @@
-"""The ``ogi`` command line: ``ogi parse``, ``ogi manifest`` (and the corpus commands).
+"""The ``ogi`` command line: ``ogi parse``, ``ogi manifest`` (and the corpus and text commands).
 
 Each subcommand is a thin face over the library; it never raises on a bad
 report: bad input is a status and a message in the output.
@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     sm.set_defaults(func=cmd_manifest)
 
     _add_corpus_commands(sub)
+    _add_text_commands(sub)
     return p
 
 
@@ -122,6 +123,15 @@ def _add_corpus_commands(sub) -> None:
     except ImportError:
         return
     corpus.add_cli(sub)
+
+
+def _add_text_commands(sub) -> None:
+    """``ogi text``: the text tables of a built corpus (``ogi.text.store.update_text``)."""
+    try:
+        from .text import store
+    except ImportError:  # jieba or pyarrow missing: the corpus commands still work
+        return
+    store.add_cli(sub)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -6,16 +6,19 @@
                    ─▶ similarity (character 3-grams, MinHash + LSH, exact Jaccard for every pair reported:
                                   copied statements and sections, share repeated from earlier years)
 
-``text_tables(sections, reports)`` makes all the tables at once; ``load_text(corpus)`` returns them
-cached as Parquet under ``<processed>/text/`` (``store``); ``explore`` holds what notebook 06 shows
-of them, and ``dashboard`` its charts, dashboard and keyword-in-context browser (imported on first use:
-it needs plotly and ipywidgets).
+``update_text(processed)`` (``ogi text``; the corpus build calls it) computes them from a built
+corpus a batch of reports at a time (``stream``) and keeps them as Parquet under
+``<processed>/text/`` (``store``), reusing the rows of unchanged reports; ``load_text(corpus)``
+returns them from there (computing them first if needed); ``text_tables(sections, reports)`` makes
+them in memory, for small corpora and tests. ``explore`` holds what notebook 06 shows of them, and
+``dashboard`` its charts, dashboard and keyword-in-context browser (imported on first use: it needs
+plotly and ipywidgets).
 """
 
-from .store import TextTables, load_text
+from .store import TextTables, TextUpdate, load_text, update_text
 from .tables import SCHEMAS, text_tables
 
-__all__ = ["SCHEMAS", "TextTables", "load_text", "text_tables", "themes_dashboard"]
+__all__ = ["SCHEMAS", "TextTables", "TextUpdate", "load_text", "text_tables", "themes_dashboard", "update_text"]
 
 
 def __getattr__(name: str):

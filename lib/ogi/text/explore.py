@@ -23,8 +23,16 @@ Honest numbers, as in ``ogi.analysis``:
   (``share_prev``; ``text_tables``' ``repeats``). From other agencies: the
   share of the report's statement text (by characters) made of statements
   that nearly duplicate (3-gram Jaccard >= 0.6) a statement of another
-  agency's report of the same or an earlier year (``share_other``; from
-  ``similar_pairs``). Statements under 8 characters are never called copies.
+  agency's report of the same or an earlier year (``share_other``; the
+  ``copies`` table, made from ``similar_pairs`` when the tables are built).
+  Statements under 8 characters are never called copies.
+
+What is read: the statements (without their tokens), the themes' keys, the
+tokens as one Arrow column, ``copies`` and ``repeats`` (a row per report).
+``similar_pairs`` (millions of rows in a large corpus) is never loaded whole:
+``copied_pairs`` reads it a row group at a time and keeps the best rows.
+Report columns are joined to the statements as categoricals (values sorted),
+so a statement costs a few integers beyond its text.
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import analysis, theme
-from .keywords import idf as _idf
+from .similarity import _sorted_unique
 from .store import TextTables, load_text
 from .themes import UNTHEMED, load_themes
 
@@ -100,6 +108,9 @@ def _derived(text: TextTables) -> dict:
 
 def _report_meta(reports: pd.DataFrame) -> pd.DataFrame:
     """One row per report id (a duplicate file's row is the same report), with the columns a filter or a table needs."""
+    d = reports.__dict__.setdefault("_ogi_text_meta", {})  # once per reports frame
+    if "meta" in d:
+        return d["meta"]
     r = reports
     if "status" in r.columns:  # the row holding the data first
         r = r.assign(_dup=(r["status"].astype("string") == "duplicate").fillna(False)).sort_values(
@@ -109,25 +120,88 @@ def _report_meta(reports: pd.DataFrame) -> pd.DataFrame:
     meta = meta.assign(report_id=meta["report_id"].astype(str))
     if "agency" not in meta.columns:
         meta["agency"] = meta["agency_key"] if "agency_key" in meta.columns else pd.NA
-    return meta.reset_index(drop=True)
+    d["meta"] = meta.reset_index(drop=True)
+    return d["meta"]
+
+
+def _sorted_categorical(values: pd.Series) -> pd.Series:
+    """Strings as a categorical whose categories are sorted: it sorts and compares as the strings do."""
+    if values.dtype.kind in "biuf" or isinstance(values.dtype, (pd.Int64Dtype, pd.Float64Dtype)):
+        return values
+    obj = values.astype(object).where(values.notna(), None)
+    cats = sorted({v for v in obj.tolist() if v is not None}, key=str)
+    return pd.Series(pd.Categorical(obj, categories=cats), index=values.index, name=values.name)
+
+
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position in ``index`` of each value (-1: absent), through the categories when ``values`` is categorical."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        where = index.get_indexer(values.cat.categories.astype(str))
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, where[np.maximum(codes, 0)] if len(where) else -1, -1)
+    return index.get_indexer(values.astype(str))
 
 
 def statement_frame(text: TextTables) -> pd.DataFrame:
     """One row per statement, in the statements table's order, with its report's agency, year, province,
-    level and agency kind. Index 0..n-1, aligned with :func:`theme_matrix`."""
+    level and agency kind. Index 0..n-1, aligned with :func:`theme_matrix`.
+
+    ``report_id`` and the report columns are categoricals with sorted categories (a statement holds
+    codes, not strings); ``part`` is a plain column. The tokens are not here (see ``top_keywords``).
+    """
     d = _derived(text)
     if "frame" not in d:
-        st = text.statements
-        frame = pd.DataFrame({"report_id": st["report_id"].astype(str).to_numpy(),
-                              "part": st["part"].astype(str).to_numpy(), "idx": st["idx"].to_numpy(),
-                              "text": st["text"], "lead": st["lead"], "tokens": st["tokens"]})
-        frame = frame.merge(_report_meta(text.reports), on="report_id", how="left", validate="many_to_one")
+        st = text.read("statements", ["report_id", "part", "idx", "text", "lead"])
+        rid = st["report_id"] if isinstance(st["report_id"].dtype, pd.CategoricalDtype) else \
+            _sorted_categorical(st["report_id"].astype(str))
+        meta = _report_meta(text.reports)
+        rows = _positions(rid, pd.Index(meta["report_id"]))
+        frame = pd.DataFrame({"report_id": rid.array, "part": st["part"].astype(str).to_numpy(),
+                              "idx": st["idx"].to_numpy(), "text": st["text"], "lead": st["lead"]})
+        for col in meta.columns.drop("report_id"):
+            values = _sorted_categorical(meta[col])
+            taken = values.iloc[np.maximum(rows, 0)] if len(meta) else pd.Series([pd.NA] * len(rows))
+            taken = taken.reset_index(drop=True)
+            if (rows < 0).any():
+                taken = taken.where(pd.Series(rows >= 0))
+            frame[col] = taken
         d["frame"] = frame
     return d["frame"]
 
 
+def _report_codes(frame: pd.DataFrame) -> np.ndarray:
+    """An integer per statement naming its report (for counting reports)."""
+    col = frame["report_id"]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy()
+    return pd.factorize(col)[0]
+
+
+def _distinct(codes: np.ndarray) -> int:
+    """How many different non-negative codes (a count, no sort)."""
+    codes = codes[codes >= 0]
+    return int(np.count_nonzero(np.bincount(codes))) if len(codes) else 0
+
+
 def _theme_codes(text: TextTables) -> list[str]:
     return [str(c) for c in text.themes["code"]] + [UNTHEMED]
+
+
+def _report_index(frame: pd.DataFrame) -> pd.Index:
+    """The report ids of a statement frame, each once (its categories)."""
+    col = frame["report_id"]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return pd.Index(col.cat.categories.astype(str))
+    return pd.Index(pd.unique(col.astype(str)))
+
+
+def _statement_keys(report: pd.Series, part: pd.Series, idx: pd.Series, reports: pd.Index) -> np.ndarray:
+    """(report, part, idx) as one int64 per row, reports numbered by their position in ``reports``."""
+    r = _positions(report, reports)
+    p = _positions(part, pd.Index(PARTS))
+    i = idx.to_numpy(dtype=np.int64, na_value=-1)
+    ok = (r >= 0) & (p >= 0) & (i >= 0)
+    return np.where(ok, (r * len(PARTS) + p) * (1 << 24) + i, -1)
 
 
 def theme_matrix(text: TextTables) -> tuple[np.ndarray, list[str]]:
@@ -136,11 +210,10 @@ def theme_matrix(text: TextTables) -> tuple[np.ndarray, list[str]]:
     if "matrix" not in d:
         frame = statement_frame(text)
         codes = _theme_codes(text)
-        th = text.statement_themes
-        pos = pd.MultiIndex.from_arrays([frame["report_id"], frame["part"], frame["idx"].astype("int64")])
-        keys = pd.MultiIndex.from_arrays([th["report_id"].astype(str), th["part"].astype(str),
-                                          th["idx"].astype("int64")])
-        row = pos.get_indexer(keys)
+        th = text.read("statement_themes", ["report_id", "part", "idx", "theme"])
+        reports = _report_index(frame)
+        pos = pd.Index(_statement_keys(frame["report_id"], frame["part"], frame["idx"], reports))
+        row = pos.get_indexer(_statement_keys(th["report_id"], th["part"], th["idx"], reports))
         col = pd.Index(codes).get_indexer(th["theme"].astype(str))
         ok = (row >= 0) & (col >= 0)
         m = np.zeros((len(frame), len(codes)), dtype=bool)
@@ -231,11 +304,12 @@ def statement_counts(text: TextTables, by: Optional[str] = "part", filters: Mapp
     g, values, labels = group_codes(frame, by, lang)
     rows = []
     un = m[:, codes.index(UNTHEMED)]
+    rcode = _report_codes(frame)
     lead = frame["lead"].to_numpy(dtype=bool, na_value=False)
     for i, (v, lab) in enumerate(zip(values, labels)):
         sel = keep & (g == i)
         rows.append({**({by: v} if by else {}), "label": lab,
-                     "reports": int(frame.loc[sel, "report_id"].nunique()), "statements": int(sel.sum()),
+                     "reports": _distinct(rcode[sel]), "statements": int(sel.sum()),
                      "leads": int((sel & lead).sum()), "themed": int((sel & ~un).sum()),
                      "unthemed": int((sel & un).sum())})
     cols = ([by] if by else []) + ["label", "reports", "statements", "leads", "themed", "unthemed"]
@@ -248,7 +322,7 @@ def text_note(text: TextTables, filters: Mapping[str, Any] | None = None, lang: 
     frame = statement_frame(text)
     m, codes = theme_matrix(text)
     keep = filter_statements(frame, filters)
-    n, reports = int(keep.sum()), int(frame.loc[keep, "report_id"].nunique())
+    n, reports = int(keep.sum()), _distinct(_report_codes(frame)[keep])
     per = [int((keep & (frame["part"] == p).to_numpy()).sum()) for p in PARTS]
     un = int((keep & m[:, codes.index(UNTHEMED)]).sum())
     zh = lang == "zh"
@@ -327,7 +401,7 @@ def theme_shares(text: TextTables, by: Optional[str] = None, filters: Mapping[st
     keep = filter_statements(frame, filters)
     g, values, labels = group_codes(frame, by, lang)
     names = theme_labels(text, lang)
-    rid = frame["report_id"].to_numpy(dtype=object)
+    rid = _report_codes(frame)
     rows = []
     for i, (v, lab) in enumerate(zip(values, labels)):
         sel = keep & (g == i)
@@ -335,7 +409,7 @@ def theme_shares(text: TextTables, by: Optional[str] = None, filters: Mapping[st
         if n == 0 and by is not None:  # a group with no selected statement has nothing to say
             continue
         counts = m[sel].sum(axis=0)
-        reports = len(set(rid[sel]))
+        reports = _distinct(rid[sel])
         share = analysis.share(counts, n, min_n)
         for j, code in enumerate(codes):
             rows.append({**({by: v, "by_label": lab} if by else {}), "theme": code, "label": names[code],
@@ -363,13 +437,22 @@ def theme_table(text: TextTables, by: Optional[str] = "part", filters: Mapping[s
 
 
 class _KeywordIndex:
-    """(statement, term) rows of the content tokens, split once; terms numbered in string order."""
+    """(statement, term) rows of the content tokens, split once; terms numbered in string order.
 
-    def __init__(self, tokens: pd.Series):
-        texts = pa.Array.from_pandas(tokens.astype("string").fillna(""), type=pa.string())
-        if isinstance(texts, pa.ChunkedArray):
-            texts = texts.combine_chunks()
-        lists = pc.split_pattern(texts, " ")
+    Made from the stored ``tokens`` column as Arrow strings: no Python string per statement. The
+    IDF is that of ``keywords.idf`` (every statement a document), counted from the same rows.
+    """
+
+    def __init__(self, tokens):
+        import pyarrow as pa  # noqa: F811 - the module's own import, kept local for clarity
+
+        if isinstance(tokens, pd.Series):
+            tokens = pa.Array.from_pandas(tokens.astype("string").fillna(""), type=pa.string())
+        if isinstance(tokens, pa.ChunkedArray):
+            tokens = tokens.combine_chunks()
+        tokens = pc.fill_null(tokens.cast(pa.string()), "")
+        n_docs = len(tokens)
+        lists = pc.split_pattern(tokens, " ")
         terms, doc = pc.list_flatten(lists), pc.list_parent_indices(lists)
         keep = pc.not_equal(terms, "")
         encoded = pc.dictionary_encode(pc.filter(terms, keep))
@@ -380,14 +463,15 @@ class _KeywordIndex:
         rank[order] = np.arange(len(order))
         self.vocab = words[order]
         self.term = rank[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
-        weights = _idf(tokens)  # the corpus IDF, as text_tables computes it
-        self.idf = weights.reindex(self.vocab).astype(float).to_numpy()
+        nv = len(self.vocab)
+        df = np.bincount(_sorted_unique(self.doc * max(nv, 1) + self.term) % max(nv, 1), minlength=nv)
+        self.idf = (np.log((1 + n_docs) / (1 + pd.Series(df))) + 1).to_numpy(dtype=float)  # as keywords.idf
 
 
 def _keyword_index(text: TextTables) -> _KeywordIndex:
     d = _derived(text)
     if "keywords" not in d:
-        d["keywords"] = _KeywordIndex(statement_frame(text)["tokens"])
+        d["keywords"] = _KeywordIndex(text.arrow("statements", ["tokens"])["tokens"])
     return d["keywords"]
 
 
@@ -571,34 +655,21 @@ def _report_rows(text: TextTables) -> pd.DataFrame:
     """Per report with statements: id, agency, year, metadata, characters of statement text."""
     d = _derived(text)
     if "reports" not in d:
-        frame = statement_frame(text)
-        chars = frame["text"].astype(str).str.len().groupby(frame["report_id"], sort=True).sum()
+        c = text.read("copies", ["report_id", "chars"])
+        ids = pd.Index(c["report_id"].astype(str), name="report_id")
         meta = _report_meta(text.reports).set_index("report_id")
-        out = meta.reindex(chars.index).assign(chars=chars.to_numpy())
+        out = meta.reindex(ids).assign(chars=c["chars"].to_numpy(dtype=np.int64))
         out.index.name = "report_id"
         d["reports"] = out.reset_index()
     return d["reports"]
 
 
-def _copied_statements(text: TextTables) -> pd.DataFrame:
-    """Statements with a near-duplicate in another agency's report of the same or an earlier year."""
-    p = text.similar_pairs
-    p = p[(p["kind"].astype(str) == "statement") & ~p["same_agency"].fillna(False).astype(bool)]
-    year = _report_meta(text.reports).set_index("report_id")["year"]
-    sides = []
-    for me, other in (("left", "right"), ("right", "left")):
-        s = pd.DataFrame({"report_id": p[f"{me}_report_id"].astype(str).to_numpy(),
-                          "part": p[f"{me}_part"].astype(str).to_numpy(),
-                          "idx": p[f"{me}_idx"].astype("int64").to_numpy(),
-                          "other": p[f"{other}_report_id"].astype(str).to_numpy()})
-        y_me = s["report_id"].map(year).astype("Float64")
-        y_other = s["other"].map(year).astype("Float64")
-        sides.append(s[(y_other <= y_me).fillna(False).to_numpy(dtype=bool)])
-    return pd.concat(sides, ignore_index=True)
-
-
 def _boilerplate_all(text: TextTables) -> pd.DataFrame:
-    """The boilerplate measures of every report with statements (computed once per text tables)."""
+    """The boilerplate measures of every report with statements (computed once per text tables).
+
+    The shares copied from other agencies come from the ``copies`` table, made with the text tables
+    from ``similar_pairs``; the repeats from the agency's own reports from ``repeats``.
+    """
     d = _derived(text)
     if "boilerplate" in d:
         return d["boilerplate"]
@@ -607,24 +678,12 @@ def _boilerplate_all(text: TextTables) -> pd.DataFrame:
     r = r[r["section"].astype(str) == "problems"]
     r = pd.DataFrame({"report_id": r["report_id"].astype(str).to_numpy(), "n_earlier": r["n_earlier"].to_numpy(),
                       "share_prev": r["share_prev"].to_numpy(), "share_earlier": r["share_earlier"].to_numpy()})
-    frame = statement_frame(text)
-    copies = _copied_statements(text)
-    chars = frame.set_index(["report_id", "part", "idx"])["text"].astype(str).str.len()
-    copied = copies.drop_duplicates(["report_id", "part", "idx"])
-    copied_chars = chars.reindex(pd.MultiIndex.from_frame(copied[["report_id", "part", "idx"]].astype(
-        {"idx": "int64"}))).fillna(0).to_numpy()
-    per_report = pd.Series(copied_chars, index=copied["report_id"].to_numpy()).groupby(level=0).sum()
-    agency_of = _report_meta(text.reports).set_index("report_id")["agency_key"]
-    agencies = copies.assign(ag=copies["other"].map(agency_of)).groupby("report_id")["ag"].nunique()
-    sec = text.similar_pairs
-    sec = sec[(sec["kind"].astype(str) == "section") & ~sec["same_agency"].fillna(False).astype(bool)]
-    best = pd.concat([pd.Series(sec["score"].to_numpy(dtype=float), index=sec[c].astype(str).to_numpy())
-                      for c in ("left_report_id", "right_report_id")]).groupby(level=0).max()
+    c = text.copies
+    c = c.set_index(c["report_id"].astype(str))
     out = rep.merge(r, on="report_id", how="left")
-    out["share_other"] = (out["report_id"].map(per_report).fillna(0) / out["chars"].where(out["chars"] > 0)).astype(
-        "Float64")
-    out["other_agencies"] = out["report_id"].map(agencies).fillna(0).astype("Int64")
-    out["section_match"] = out["report_id"].map(best).astype("Float64")
+    out["share_other"] = out["report_id"].map(c["share_other"]).astype("Float64")
+    out["other_agencies"] = out["report_id"].map(c["other_agencies"]).fillna(0).astype("Int64")
+    out["section_match"] = out["report_id"].map(c["section_match"]).astype("Float64")
     out["n_earlier"] = out["n_earlier"].astype("Int64").fillna(0)
     out = out.assign(report=out["report_id"].str[:12], year=out["year"].astype("Int64"))
     d["boilerplate"] = out.sort_values("report_id", kind="mergesort").reset_index(drop=True)
@@ -689,28 +748,87 @@ def boilerplate_bins(text: TextTables, filters: Mapping[str, Any] | None = None,
     return pd.DataFrame(rows)
 
 
+def _lookup(values, value_set) -> pa.Array:
+    """Position of each value in ``value_set`` (-1: absent); a dictionary column looks up its dictionary only."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if pa.types.is_dictionary(values.type):
+        where = pc.fill_null(pc.index_in(values.dictionary.cast(pa.string()), value_set=value_set), -1)
+        return pc.fill_null(pc.take(where, values.indices), -1).cast(pa.int64())
+    return pc.fill_null(pc.index_in(values.cast(pa.string()), value_set=value_set), -1).cast(pa.int64())
+
+
 def copied_pairs(text: TextTables, filters: Mapping[str, Any] | None = None, kind: str = "statement",
                  lang: str | None = None, width: Optional[int] = 24, limit: Optional[int] = None) -> pd.DataFrame:
     """The near-duplicate pairs behind the boilerplate shares, with both texts, to read, exclude or study.
 
-    A pair is kept when its later report (``right``) passes ``filters``. Highest score first.
+    A pair is kept when its later report (``right``) passes ``filters``. Highest score first (to
+    three decimals), then the later report's year and agency, then the table's order.
+
+    ``similar_pairs`` is read a row group at a time; with ``limit``, only the best ``limit`` rows
+    met so far are kept, so a corpus with millions of pairs is shown in bounded memory.
     """
     lang = theme.resolve_lang(lang)
-    p = text.similar_pairs
-    p = p[p["kind"].astype(str) == kind]
     meta = _report_rows(text).set_index("report_id")
-    right = meta.reindex(p["right_report_id"].astype(str))
-    keep = analysis.filter_mask(right.reset_index(), {k: v for k, v in (filters or {}).items() if k != "part"})
-    p = p[keep]
+    report_filters = {k: v for k, v in (filters or {}).items() if k != "part"}
+    # the report-level filter once per report (a pair's right report must pass it)
+    flat = meta.reset_index()
+    passes = analysis.filter_mask(flat, report_filters)
+    blank = flat.iloc[:0].reindex([0])  # a report the table does not know: every column missing
+    unknown_passes = bool(analysis.filter_mask(blank, report_filters)[0]) if report_filters else True
+    # the sort's second and third keys (the right report's year, then agency; missing last) as one rank
+    # per report, equal (year, agency) the same rank
+    groups = flat[["year", "agency"]].astype({"year": "Float64"}).groupby(["year", "agency"], dropna=False, sort=True)
+    rrank = groups.ngroup().to_numpy()
+    both_missing = (flat["year"].isna() & flat["agency"].isna()).to_numpy()
+    unknown_rank = int(rrank[both_missing][0]) if both_missing.any() else (int(rrank.max()) + 1 if len(rrank) else 0)
+    ids = pa.array(flat["report_id"].astype(str).tolist(), type=pa.string())
+    cols = ["kind", "left_report_id", "left_part", "left_idx", "right_report_id", "right_part", "right_idx", "score",
+            "same_agency"]
+    # the rows' positions and sort keys from three columns, a row group at a time; then only those rows
+    keys, seen = [], 0
+    for t in text.batches("similar_pairs", ["kind", "right_report_id", "score"],
+                          dictionary=["kind", "right_report_id"]):
+        n = t.num_rows
+        rows = np.arange(seen, seen + n)
+        seen += n
+        mine = _lookup(t["kind"], pa.array([kind], pa.string())).to_numpy(zero_copy_only=False) >= 0
+        right = _lookup(t["right_report_id"], ids).to_numpy(zero_copy_only=False)
+        ok = mine & np.where(right >= 0, passes[np.maximum(right, 0)] if len(passes) else False, unknown_passes)
+        if not ok.any():
+            continue
+        take = np.flatnonzero(ok)
+        score = np.round(t["score"].to_numpy(zero_copy_only=False)[take].astype(float), 3)
+        rank = np.where(right[take] >= 0, rrank[np.maximum(right[take], 0)] if len(rrank) else 0, unknown_rank)
+        batch = np.stack([-score, rank, rows[take]], axis=1)
+        if limit is not None:  # only this row group's best can be among the best
+            batch = batch[np.lexsort((batch[:, 2], batch[:, 1], batch[:, 0]))[:limit]]
+        keys.append(batch)
+        if limit is not None and len(keys) > 1:
+            both = np.concatenate(keys)
+            keys = [both[np.lexsort((both[:, 2], both[:, 1], both[:, 0]))[:limit]]]
+    key = np.concatenate(keys) if keys else np.zeros((0, 3))
+    key = key[np.lexsort((key[:, 2], key[:, 1], key[:, 0]))]
+    if limit is not None:
+        key = key[:limit]
+    best = text.take("similar_pairs", key[:, 2].astype(np.int64), cols).to_pandas() if len(key) else \
+        pd.DataFrame(columns=cols)
+    p = best.reset_index(drop=True)
     if kind == "statement":
-        texts = statement_frame(text).set_index(["report_id", "part", "idx"])["text"].astype(str)
+        frame = statement_frame(text)
+
+        reports = _report_index(frame)
+        keys = pd.Index(_statement_keys(frame["report_id"], frame["part"], frame["idx"], reports))
 
         def side(s: str) -> pd.Series:
-            ix = pd.MultiIndex.from_arrays([p[f"{s}_report_id"].astype(str), p[f"{s}_part"].astype(str),
-                                            p[f"{s}_idx"].astype("int64")])
-            return pd.Series(texts.reindex(ix).to_numpy(), index=p.index)
+            row = keys.get_indexer(_statement_keys(p[f"{s}_report_id"].astype(str), p[f"{s}_part"],
+                                                   p[f"{s}_idx"].astype("Int64"), reports))
+            out = pd.Series([None] * len(row), index=p.index, dtype=object)
+            out[row >= 0] = frame["text"].iloc[row[row >= 0]].astype(object).to_numpy()  # those rows only
+            return out
     else:  # whole sections are not in the text tables: show each report's first statement
-        first = statement_frame(text).groupby("report_id")["text"].first()
+        first = statement_frame(text).groupby("report_id", observed=True)["text"].first()
+        first.index = first.index.astype(str)
 
         def side(s: str) -> pd.Series:
             return pd.Series(p[f"{s}_report_id"].astype(str).map(first).to_numpy(), index=p.index)
@@ -725,6 +843,4 @@ def copied_pairs(text: TextTables, filters: Mapping[str, Any] | None = None, kin
         "left_text": side("left").map(cut).to_numpy(),
         "right_text": side("right").map(cut).to_numpy(),
     })
-    out = out.sort_values(["score", "right_year", "right_agency"], ascending=[False, True, True], kind="mergesort")
-    out = out.reset_index(drop=True)
-    return out.head(limit) if limit is not None else out
+    return out.reset_index(drop=True)

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["idf", "keywords"]
+__all__ = ["TermCounts", "idf", "keywords", "rank_terms", "top_terms"]
 
 
 def term_rows(tokens: pd.Series) -> pd.DataFrame:
@@ -101,16 +101,94 @@ def top_terms(rows: pd.DataFrame, by: list[str], k: int, weights: pd.Series, min
     rows = rows.dropna(subset=by)
     counts = rows.groupby(by + ["term"], observed=True, sort=False).size().rename("count").reset_index()
     counts["term"] = counts["term"].astype(str)
+    return rank_terms(counts, by, k, weights, min_count)
+
+
+def rank_terms(counts: pd.DataFrame, by: list[str], k: int, weights: pd.Series, min_count: int = 1) -> pd.DataFrame:
+    """The top ``k`` terms per group from counts (``by`` columns, ``term``, ``count``; one row per group and term)."""
     counts = counts[counts["count"] > 0]
     totals = counts.groupby(by, observed=True)["count"].transform("sum")
     keep = counts["count"] >= min_count
     counts, totals = counts[keep], totals[keep]
     fill = float(weights.max()) if len(weights) else 1.0
     w = counts["term"].map(weights).astype("Float64").fillna(fill)
-    counts["score"] = (counts["count"] / totals * w).astype("Float64")
+    counts = counts.assign(score=(counts["count"] / totals * w).astype("Float64"))
     counts = counts.sort_values(by + ["score", "term"], ascending=[True] * len(by) + [False, True],
                                 kind="mergesort")
     counts["rank"] = counts.groupby(by, observed=True).cumcount().add(1).astype("Int64")
     out = counts[counts["rank"] <= k]
     out = out.assign(count=out["count"].astype("Int64"))
     return out[by + ["term", "count", "score", "rank"]].reset_index(drop=True)
+
+
+def _sorted_unique(x: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (numpy 2's hash-based unique is many times slower on these arrays)."""
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
+
+class TermCounts:
+    """Term counts per (grouping, group, part) and document frequencies, added a batch of documents at a time.
+
+    What ``keywords`` needs of a whole corpus, held as one count array per group over a growing
+    vocabulary: memory grows with the vocabulary and the number of groups, not with the corpus.
+    ``idf()`` and ``top()`` give what ``idf`` and ``top_terms`` give on all the documents at once.
+    """
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.terms: list[str] = []
+        self.df = np.zeros(0, np.int64)
+        self.n_docs = 0
+        self.counts: dict[tuple[str, str, str], np.ndarray] = {}
+
+    def add(self, tokens: pd.Series, part: np.ndarray, groups: dict[str, np.ndarray]) -> None:
+        """Documents (space-joined content tokens), their part, and per grouping their group (None: none)."""
+        rows = term_rows(tokens)
+        self.n_docs += len(tokens)
+        if not len(rows):
+            return
+        cats = rows["term"].cat.categories
+        ids = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in cats), np.int64, len(cats))
+        self.terms.extend(list(self.vocab)[len(self.terms):])
+        term = ids[rows["term"].cat.codes.to_numpy()]
+        doc = rows["doc"].to_numpy()
+        nv = len(self.vocab)
+        self.df = np.r_[self.df, np.zeros(nv - len(self.df), np.int64)]
+        pairs = _sorted_unique(doc * nv + term)
+        self.df += np.bincount(pairs % nv, minlength=nv)
+        pcode, parts = pd.factorize(np.asarray(part, dtype=object))
+        for by, value in groups.items():
+            gcode, values = pd.factorize(np.asarray(value, dtype=object))  # None and NaN: -1, left out
+            both = np.where((gcode >= 0) & (pcode >= 0), gcode * max(len(parts), 1) + pcode, -1)[doc]
+            ok = both >= 0
+            found = np.bincount(both[ok] * nv + term[ok], minlength=0)
+            for c in np.flatnonzero(np.bincount(both[ok])).tolist() if ok.any() else []:
+                n = np.zeros(nv, np.int64)
+                seg = found[c * nv:(c + 1) * nv]
+                n[:len(seg)] = seg
+                g, p = values[c // max(len(parts), 1)], parts[c % max(len(parts), 1)]
+                held = self.counts.get((by, g, p))
+                if held is not None:
+                    n[:len(held)] += held
+                self.counts[(by, g, p)] = n
+
+    def idf(self) -> pd.Series:
+        """As ``idf`` on every document added."""
+        df = pd.Series(self.df, index=pd.Index(self.terms, dtype=object))
+        out = (np.log((1 + self.n_docs) / (1 + df)) + 1).astype("Float64").rename("idf")
+        out.index = out.index.astype(str)
+        return out.sort_index()
+
+    def top(self, by: str, k: int, weights: pd.Series, min_count: int = 1) -> pd.DataFrame:
+        """As ``top_terms`` with columns ``group, part`` on the documents added, for one grouping."""
+        parts = []
+        terms = np.asarray(self.terms, dtype=object)
+        for (b, g, p), n in self.counts.items():
+            if b != by:
+                continue
+            nz = np.flatnonzero(n)
+            parts.append(pd.DataFrame({"group": g, "part": p, "term": terms[nz], "count": n[nz].astype(np.int64)}))
+        counts = (pd.concat(parts, ignore_index=True) if parts else
+                  pd.DataFrame({"group": [], "part": [], "term": [], "count": np.zeros(0, np.int64)}))
+        return rank_terms(counts, ["group", "part"], k, weights, min_count)

@@ -43,8 +43,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["minhash", "lsh_candidates", "near_duplicates", "normalize", "repeat_shares", "shingles",
-           "similar_pairs", "jaccard"]
+__all__ = ["minhash", "lsh_candidates", "near_duplicates", "normalize", "pair_batches", "repeat_shares",
+           "shingles", "similar_pairs", "jaccard"]
 
 K = 3  # characters per shingle
 _SYMBOLS = 1 << 15  # distinct characters a code can hold (ASCII and CJK U+3400-U+9FFF)
@@ -192,7 +192,10 @@ def lsh_candidates(sig: np.ndarray, bands: int = 32, max_bucket: int = 50) -> np
     n, num_perm = sig.shape
     rows = num_perm // bands
     valid = np.flatnonzero(sig[:, 0] != _EMPTY)
-    found = []
+    m = max(len(valid), 1)
+    keys = np.zeros(0, np.int64)  # pairs of positions in ``valid`` as i * m + j, i < j, unique so far
+    found: list[np.ndarray] = []
+    held = 0
     for band in range(bands):
         cols = sig[valid, band * rows:(band + 1) * rows]
         key = _mix(cols[:, 0].astype(np.uint64) ^ np.uint64(band))
@@ -204,19 +207,22 @@ def lsh_candidates(sig: np.ndarray, bands: int = 32, max_bucket: int = 50) -> np
         starts, ends = np.concatenate([[0], cut]), np.concatenate([cut, [len(skey)]])
         sizes = ends - starts
         pairs = sizes == 2
-        found.append(np.stack([order[starts[pairs]], order[starts[pairs] + 1]], axis=1))
+        found.append(order[starts[pairs]] * m + order[starts[pairs] + 1])
         for s, e in zip(starts[sizes > 2], ends[sizes > 2]):
             members = order[s:e]  # increasing: the argsort is stable
             if e - s <= max_bucket:
                 ii, jj = _triu(len(members))
-                found.append(np.stack([members[ii], members[jj]], axis=1))
+                found.append(members[ii] * m + members[jj])
             else:
-                found.append(np.stack([np.full(len(members) - 1, members[0]), members[1:]], axis=1))
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.sort(valid[np.concatenate(found)], axis=1).astype(np.int64)
-    keys = _sorted_unique(pairs[:, 0] * n + pairs[:, 1])
-    return np.stack([keys // n, keys % n], axis=1)
+                found.append(members[0] * m + members[1:])
+        held += sum(len(f) for f in found[-1:])
+        if held > max(len(keys), 1 << 20):  # fold into the unique keys: memory stays near the result's
+            keys = _sorted_unique(np.concatenate([keys, *found]))
+            found, held = [], 0
+    keys = _sorted_unique(np.concatenate([keys, *found])) if found else keys
+    i, j = keys // m, keys % m
+    pairs = np.stack([valid[i], valid[j]], axis=1).astype(np.int64)  # valid is increasing: i < j stays
+    return pairs
 
 
 @lru_cache(maxsize=None)
@@ -267,7 +273,7 @@ def _exact(texts: Sequence[str], pairs: np.ndarray) -> np.ndarray:
     """Exact Jaccard similarity of pairs of texts given by position."""
     if not len(pairs):
         return np.zeros(0)
-    which = np.unique(pairs)
+    which = _sorted_unique(pairs.ravel())
     codes, offsets = _code_sets([texts[w] for w in which.tolist()])
     return _jaccards(codes, offsets, np.searchsorted(which, pairs))
 
@@ -326,32 +332,182 @@ def similar_pairs(items: pd.DataFrame, threshold: float = 0.6, *, min_chars: int
     """
     it = _prepare(items, min_chars)
     texts = it.attrs.pop("texts")
-    sig = minhash(texts, num_perm)
     tid, agency, report = (it[c].to_numpy() for c in ("tid", "agency", "report"))
-
-    # within one agency: every pair of items from two of its reports, by signature estimate (no LSH)
-    same = []
-    for left, right in _agency_pairs(agency, max_agency_items):
-        left, right = left[report[left] != report[right]], right[report[left] != report[right]]
-        keep = _estimate(sig, np.stack([tid[left], tid[right]], axis=1)) >= threshold - margin
-        same.append(pd.DataFrame({"item": left[keep], "other": right[keep]}))
-
-    # across agencies: each item's best match among the earliest items of its neighbour texts
-    near = _neighbours(sig, threshold - margin, bands, max_bucket, max_neighbours)
-    cross = _verified(_best_other_agency(it[["item", "tid", "agency"]], near, 2), tid, texts, threshold)
-    cross = cross.sort_values(["item", "score", "other"], ascending=[True, False, True], kind="mergesort")
-    cross = cross.groupby("item", sort=False).head(1)  # the best of two candidates, by exact score
-
-    pairs = pd.concat([*(_verified(p, tid, texts, threshold) for p in same), cross], ignore_index=True)
-    pairs = pd.DataFrame({"l": np.minimum(pairs["item"], pairs["other"]),
-                          "r": np.maximum(pairs["item"], pairs["other"]), "score": pairs["score"]})
-    pairs = pairs.drop_duplicates(["l", "r"]).sort_values(["l", "r"], kind="mergesort").reset_index(drop=True)
+    found = list(pair_batches(tid, agency, report, texts, threshold, max_neighbours=max_neighbours,
+                              max_agency_items=max_agency_items, num_perm=num_perm, bands=bands,
+                              max_bucket=max_bucket, margin=margin))
+    l, r, score = (np.concatenate([f[k] for f in found]) if found else np.zeros(0, t)
+                   for k, t in enumerate((np.int64, np.int64, np.float64)))
+    order = np.lexsort((r, l))
+    pairs = pd.DataFrame({"l": l[order], "r": r[order], "score": score[order]})
     L, R = it.iloc[pairs["l"]].reset_index(drop=True), it.iloc[pairs["r"]].reset_index(drop=True)
     out = pd.DataFrame({f"left_{c}": L[c] for c in ("report_id", "part", "idx")}
                        | {f"right_{c}": R[c] for c in ("report_id", "part", "idx")})
     out["score"] = pairs["score"].round(6).to_numpy()
     out["same_agency"] = (L["agency"] == R["agency"]).to_numpy()
     return out
+
+
+def pair_batches(tid: np.ndarray, agency: np.ndarray, report: np.ndarray, texts: Sequence[str],
+                 threshold: float = 0.6, *, max_neighbours: int = 10, max_agency_items: int = 5000,
+                 num_perm: int = 128, bands: int = 32, max_bucket: int = 50, margin: float = 0.1,
+                 budget: int = 1_000_000, sig: np.ndarray | None = None, cross: list | None = None):
+    """The near-duplicate pairs of ``similar_pairs`` as arrays, a batch at a time (bounded memory).
+
+    Parameters
+    ----------
+    tid, agency, report : ndarray
+        Per item, items numbered in time order (year, report id, part, idx): its distinct text's
+        number (texts numbered by first appearance in that order), agency and report codes.
+    texts : sequence of str
+        The distinct normalised texts.
+    budget : int
+        About this many pairs per batch (text pairs compared, item pairs expanded).
+    sig : ndarray, optional
+        ``minhash(texts, num_perm)``, if already computed.
+    cross : list, optional
+        Receives the cross-agency batches too (they are few: at most one per item).
+
+    Yields
+    ------
+    (l, r, score) : ndarray int64, int64, float64
+        Item pairs ``l < r`` with their exact Jaccard similarity: first every pair within one agency
+        (from two of its reports), then each item's best match in another agency; each pair once.
+    """
+    floor = threshold - margin
+    if sig is None:
+        sig = minhash(texts, num_perm)
+    yield from _same_agency(tid, agency, report, sig, texts, threshold, floor, max_agency_items, budget)
+    l, r, score = _cross_agency(tid, agency, sig, texts, threshold, floor, bands, max_bucket, max_neighbours)
+    if cross is not None:
+        cross.append((l, r, score))
+    yield l, r, score
+
+
+def _same_agency(tid, agency, report, sig, texts, threshold, floor, max_items, budget):
+    """Every pair of items of one agency, from two of its reports, whose texts are near-duplicates.
+
+    Compared by distinct text, not by item: within an agency, the items are grouped by text, every
+    pair of groups (a group with itself too) is estimated and verified once, and only the pairs
+    that pass are expanded into item pairs. An agency that repeats its statements every year has
+    many items and few texts, so this is the number of pairs found, not of items squared.
+    """
+    n = len(tid)
+    if not n:
+        return
+    size = np.bincount(agency)
+    rows = np.flatnonzero(size[agency] <= max_items)
+    order = rows[np.lexsort((rows, tid[rows], agency[rows]))]  # by agency, text, item
+    ga, gt = agency[order], tid[order]
+    new = np.r_[True, (ga[1:] != ga[:-1]) | (gt[1:] != gt[:-1])] if len(order) else np.zeros(0, bool)
+    gstart = np.flatnonzero(new)
+    gsize = np.diff(np.r_[gstart, len(order)])
+    g_ag, g_tid = ga[gstart], gt[gstart]
+    # the groups of an agency are consecutive: each group is paired with itself and the groups after it
+    a_first = np.flatnonzero(np.r_[True, g_ag[1:] != g_ag[:-1]]) if len(g_ag) else np.zeros(0, np.int64)
+    a_size = np.diff(np.r_[a_first, len(g_ag)])
+    partners = np.repeat(a_first + a_size, a_size) - np.arange(len(g_ag))
+    done = np.r_[0, np.cumsum(partners)]
+    lo = 0
+    while lo < len(g_ag):
+        hi = max(lo + 1, int(np.searchsorted(done, done[lo] + budget, side="right")) - 1)
+        k = np.arange(lo, hi)
+        left = np.repeat(k, partners[lo:hi])
+        right = _ranges(k, partners[lo:hi])
+        lo = hi
+        diff = left != right  # two groups of one agency hold two different texts
+        score = np.ones(len(left))
+        if diff.any():
+            a, b = g_tid[left[diff]], g_tid[right[diff]]
+            keys, inverse = np.unique(a * len(texts) + b, return_inverse=True)  # each text pair once
+            ta, tb = keys // len(texts), keys % len(texts)
+            est = _estimate(sig, np.stack([ta, tb], axis=1))
+            exact = np.zeros(len(keys))
+            near = est >= floor
+            exact[near] = _exact(texts, np.stack([ta[near], tb[near]], axis=1))
+            score[diff] = np.where(near, exact, -1.0)[inverse.ravel()]
+        ok = score >= threshold
+        yield from _expand(left[ok], right[ok], score[ok], gstart, gsize, order, report, budget)
+
+
+def _expand(left, right, score, gstart, gsize, order, report, budget):
+    """Item pairs of the group pairs (items of two reports; within one group each pair once)."""
+    nl, nr = gsize[left], gsize[right]
+    count = nl * nr
+    done = np.r_[0, np.cumsum(count)]
+    lo = 0
+    while lo < len(left):
+        hi = max(lo + 1, int(np.searchsorted(done, done[lo] + budget, side="right")) - 1)
+        c = count[lo:hi]
+        which = np.repeat(np.arange(lo, hi), c)
+        q = np.arange(done[hi] - done[lo]) - np.repeat(done[lo:hi] - done[lo], c)
+        i = order[gstart[left[which]] + q // nr[which]]
+        j = order[gstart[right[which]] + q % nr[which]]
+        keep = (report[i] != report[j]) & ((left[which] != right[which]) | (i < j))
+        i, j = i[keep], j[keep]
+        yield np.minimum(i, j).astype(np.int64), np.maximum(i, j).astype(np.int64), score[which[keep]]
+        lo = hi
+
+
+def _cross_agency(tid, agency, sig, texts, threshold, floor, bands, max_bucket, k, chunk: int = 65_536):
+    """Each item's best match in another agency, among the earliest items of its text's LSH neighbours.
+
+    Items are matched ``chunk`` at a time: what an item gets depends only on its text, its agency
+    and the first items of each text, so the chunks give what one pass over all items would.
+    Returns unique pairs ``l < r`` with their exact score.
+    """
+    n = len(tid)
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    if not n:
+        return empty
+    near = _neighbours(sig, floor, bands, max_bucket, k)
+    ni, nj, nest = (near[c].to_numpy() for c in ("i", "j", "est"))
+    start = np.searchsorted(ni, np.arange(len(texts)))
+    stop = np.searchsorted(ni, np.arange(len(texts)), side="right")
+    # per text: its first item, that item's agency, and the first item of another agency (or -1)
+    first = np.full(len(texts), -1, np.int64)
+    u, at = np.unique(tid, return_index=True)  # items are in time order: the first is the earliest
+    first[u] = at
+    ag1 = agency[first]
+    other = np.flatnonzero(agency != ag1[tid])
+    second = np.full(len(texts), -1, np.int64)
+    u, at = np.unique(tid[other], return_index=True)
+    second[u] = other[at]
+    found = []
+    for lo in range(0, n, chunk):
+        items = np.arange(lo, min(lo + chunk, n))
+        t = tid[items]
+        c = stop[t] - start[t]
+        item = np.repeat(items, c)
+        pos = _ranges(start[t], c)
+        j, est = nj[pos], nest[pos]
+        cand = np.where(ag1[j] != agency[item], first[j], second[j])
+        ok = cand >= 0
+        item, cand, est = item[ok], cand[ok], est[ok]
+        o = np.lexsort((cand, -est, item))  # item, best estimate first, then the earlier item
+        item, cand = item[o], cand[o]
+        top = _rank_in_runs(item) < 2
+        item, cand = item[top], cand[top]
+        score = np.ones(len(item))
+        differ = tid[item] != tid[cand]
+        score[differ] = _exact(texts, np.stack([tid[item[differ]], tid[cand[differ]]], axis=1))
+        ok = score >= threshold
+        item, cand, score = item[ok], cand[ok], score[ok]
+        o = np.lexsort((cand, -score, item))  # the best of the two, by exact score
+        item, cand, score = item[o], cand[o], score[o]
+        best = _rank_in_runs(item) == 0
+        found.append((np.minimum(item, cand)[best], np.maximum(item, cand)[best], score[best]))
+    l, r, score = (np.concatenate(x) for x in zip(*found))
+    keys, first_seen = np.unique(l * n + r, return_index=True)  # a pair found from both sides, once
+    return keys // n, keys % n, score[first_seen]
+
+
+def _rank_in_runs(x: np.ndarray) -> np.ndarray:
+    """0, 1, 2 … within each run of equal values of a sorted array."""
+    if not len(x):
+        return np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
+    return np.arange(len(x)) - np.repeat(starts, np.diff(np.r_[starts, len(x)]))
 
 
 def _prepare(items: pd.DataFrame, min_chars: int) -> pd.DataFrame:
@@ -371,57 +527,38 @@ def _prepare(items: pd.DataFrame, min_chars: int) -> pd.DataFrame:
     return it
 
 
-def _agency_pairs(agency: np.ndarray, max_items: int, budget: int = 5_000_000):
-    """Every pair of rows with the same agency (agencies up to ``max_items`` rows), in chunks of about ``budget``."""
-    order = np.argsort(agency, kind="stable")
-    g = agency[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, np.int64)
-    sizes = np.diff(np.r_[starts, len(g)])
-    after = np.repeat(starts + sizes, sizes) - np.arange(len(g)) - 1  # partners after each row in its group
-    after[np.repeat(sizes, sizes) > max_items] = 0
-    done = np.r_[0, np.cumsum(after)]
-    lo = 0
-    while lo < len(g):  # chunks of rows; a row's partners are all in its chunk's pairs
-        hi = max(lo + 1, int(np.searchsorted(done, done[lo] + budget, side="right")) - 1)
-        rows = np.arange(lo, hi)
-        yield order[np.repeat(rows, after[lo:hi])], order[_ranges(rows + 1, after[lo:hi])]
-        lo = hi
-
-
 def _neighbours(sig: np.ndarray, floor: float, bands: int, max_bucket: int, k: int) -> pd.DataFrame:
-    """Each text's LSH neighbours with an estimate of at least ``floor``, itself included, the ``k`` best."""
+    """Each text's LSH neighbours with an estimate of at least ``floor``, itself included, the ``k`` best.
+
+    Sorted by text, estimate (best first), neighbour: one sort of an int64 key (an estimate is a
+    count of equal signature values), not a three-column sort of every candidate.
+    """
+    n, num_perm = sig.shape
     cand = lsh_candidates(sig, bands, max_bucket)
-    est = _estimate(sig, cand)
-    cand, est = cand[est >= floor], est[est >= floor]
-    n = np.arange(len(sig))
-    near = pd.DataFrame({"i": np.concatenate([cand[:, 0], cand[:, 1], n]),
-                         "j": np.concatenate([cand[:, 1], cand[:, 0], n]),
-                         "est": np.concatenate([est, est, np.ones(len(sig))])})
-    near = near.sort_values(["i", "est", "j"], ascending=[True, False, True], kind="mergesort")
-    return near.groupby("i", sort=False).head(k + 1)
+    same = _matches(sig, cand)
+    ok = same / num_perm >= floor
+    cand, same = cand[ok], same[ok]
+    width = (num_perm + 1) * max(n, 1)  # the key: text, then best estimate first, then neighbour
+    key = np.empty(2 * len(cand) + n, np.int64)
+    key[:len(cand)] = cand[:, 0] * width + (num_perm - same) * max(n, 1) + cand[:, 1]
+    key[len(cand):2 * len(cand)] = cand[:, 1] * width + (num_perm - same) * max(n, 1) + cand[:, 0]
+    key[2 * len(cand):] = np.arange(n) * width + np.arange(n)  # itself, every value equal
+    del cand, same
+    key.sort()
+    i = key // width
+    keep = _rank_in_runs(i) <= k
+    key, i = key[keep], i[keep]
+    rest = key - i * width
+    return pd.DataFrame({"i": i, "j": rest % max(n, 1), "est": (num_perm - rest // max(n, 1)) / num_perm})
 
 
-def _verified(pairs: pd.DataFrame, tid: np.ndarray, texts: list[str], threshold: float) -> pd.DataFrame:
-    """Item pairs with their exact score, those at or above ``threshold``."""
-    t_pairs = np.stack([tid[pairs["item"].to_numpy()], tid[pairs["other"].to_numpy()]], axis=1)
-    score = np.ones(len(pairs))
-    differ = t_pairs[:, 0] != t_pairs[:, 1]
-    score[differ] = _exact(texts, t_pairs[differ])
-    return pairs.assign(score=score)[score >= threshold]
-
-
-def _best_other_agency(a: pd.DataFrame, both: pd.DataFrame, k: int) -> pd.DataFrame:
-    """For each item, the earliest items of other agencies among its text's neighbours, the ``k`` best by estimate."""
-    first = a.groupby("tid", sort=False).head(1).rename(columns={"item": "f1", "agency": "ag1"})
-    second = a.merge(first[["tid", "ag1"]], on="tid")
-    second = second[second["agency"] != second["ag1"]].groupby("tid", sort=False).head(1)
-    heads = first[["tid", "f1", "ag1"]].merge(second[["tid", "item"]].rename(columns={"item": "f2"}),
-                                             on="tid", how="left")
-    y = a.merge(both, left_on="tid", right_on="i").merge(heads.rename(columns={"tid": "j"}), on="j")
-    y["other"] = np.where(y["ag1"] != y["agency"], y["f1"], y["f2"])
-    y = y.dropna(subset=["other"]).astype({"other": "int64"})
-    y = y.sort_values(["item", "est", "other"], ascending=[True, False, True], kind="mergesort")
-    return y.groupby("item", sort=False).head(k)[["item", "other"]].reset_index(drop=True)
+def _matches(sig: np.ndarray, pairs: np.ndarray, block: int = 100_000) -> np.ndarray:
+    """Equal signature values of row pairs (``_estimate`` times ``num_perm``)."""
+    out = np.empty(len(pairs), np.int64)
+    for lo in range(0, len(pairs), block):
+        p = pairs[lo:lo + block]
+        out[lo:lo + len(p)] = (sig[p[:, 0]] == sig[p[:, 1]]).sum(axis=1)
+    return out
 
 
 def repeat_shares(items: pd.DataFrame) -> pd.DataFrame:

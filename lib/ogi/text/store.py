@@ -1,11 +1,19 @@
-"""The text tables of a corpus, computed once and kept as Parquet beside the corpus tables.
+"""The text tables of a corpus, computed once, batch by batch, and kept as Parquet beside the corpus tables.
 
-``load_text(corpus)`` returns what ``text_tables(sections, reports)`` returns
-(statements, statement_themes, keywords, similar_pairs, repeats, themes), read
-from ``<processed>/text/`` when they were made from the same corpus with the
-same text code and lexicons, and computed (then written) otherwise.
-Segmentation is the slow step, so a notebook opened again on an unchanged
-corpus never segments.
+``update_text(processed)`` computes them from a built corpus folder (``ogi text``;
+the corpus build calls it) without holding any table whole: ``ogi.text.stream``
+reads ``sections`` a batch of reports at a time and writes each table a row
+group at a time. A report already in the previous text tables (same report id,
+parser rows and text code) keeps its statements, tokens and themes; what spans
+reports (keywords, copies, repeats) is recomputed from them.
+
+``load_text(corpus)`` returns the tables (``TextTables``), read from
+``<processed>/text/`` when they were made from the same corpus with the same
+text code and lexicons, and computed (then written) otherwise; on a large
+corpus the computation runs in a child process, so a notebook kernel only ever
+holds what it reads. Tables are read on first use, and a notebook reads the
+large ones (``similar_pairs``) a row group at a time through
+``TextTables.batches``, never whole.
 
 What the cache key holds, and why:
 
@@ -18,19 +26,18 @@ What the cache key holds, and why:
   (``ogi/text/*.py`` and ``ogi/parse/sections.py``). Hashing the code rather
   than trusting a version number to be bumped is what ``corpus.rows_key``
   does too: an edit to the statement splitter must not leave stale statements;
-- the ``text_tables`` options.
+- the ``text_tables`` options that change the tables (``KEY_OPTIONS``).
 
 Layout::
 
-    <processed>/text/TEXT.json              key, fingerprint, text version, each file's sha256, categories
-    <processed>/text/<table>.parquet        one per table
+    <processed>/text/TEXT.json              key, fingerprint, text version, rows key, each file's sha256
+    <processed>/text/<table>.parquet        one per table, a row group per batch
 
 Every file is written to a temporary name and renamed (``os.replace``), the
 manifest last: an interrupted write leaves a manifest that does not match
 the files, and the next call computes again. Tables are sorted by their
-primary key (``text_tables`` does) and Parquet files carry no timestamps, so
-the same inputs give byte-identical files. One writer at a time per folder
-(an advisory lock).
+primary key and Parquet files carry no timestamps, so the same inputs give
+byte-identical files. One writer at a time per folder (an advisory lock).
 """
 
 from __future__ import annotations
@@ -38,23 +45,32 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import pandas as pd
 
 from . import themes as _themes
 from . import tokenize as _tokenize
 from ..corpus import _lock  # one writer at a time per folder, as for the corpus tables
-from .tables import SCHEMAS, text_tables, validate
+from .tables import SCHEMAS, from_arrow, text_tables, validate
 
-__all__ = ["MANIFEST", "STORE_VERSION", "TextTables", "load_text", "text_key", "text_version"]
+__all__ = ["KEY_OPTIONS", "MANIFEST", "STORE_VERSION", "TextTables", "TextUpdate", "load_text", "text_key",
+           "text_version", "update_text"]
 
 #: Bump when the layout of the stored files changes.
-STORE_VERSION = "1"
+STORE_VERSION = "2"
 MANIFEST = "TEXT.json"
 FOLDER = "text"
+#: The ``text_tables`` options that change the tables (``processes`` and ``cache`` do not).
+KEY_OPTIONS = ("groups", "k", "similarity_sections", "threshold")
+#: ``load_text`` computes in a child process from this many reports on (see ``load_text``'s ``isolate``).
+ISOLATE_FROM = 20_000
 _HERE = Path(__file__).resolve().parent
 #: Source files of this package that do not shape the tables (presentation and this store).
 _NOT_TABLE_CODE = {"store.py", "explore.py", "dashboard.py", "__init__.py"}
@@ -97,7 +113,8 @@ def _content_fingerprint(sections: pd.DataFrame, reports: pd.DataFrame) -> str:
 
 def text_key(fingerprint: str, options: Mapping[str, Any] | None = None) -> str:
     """The cache key: corpus fingerprint, text version and ``text_tables`` options."""
-    opts = json.dumps(dict(sorted((options or {}).items())), sort_keys=True, default=list)
+    opts = json.dumps({k: v for k, v in sorted((options or {}).items()) if k in KEY_OPTIONS}, sort_keys=True,
+                      default=list)
     return hashlib.sha256(f"{fingerprint}\n{text_version()}\n{opts}".encode()).hexdigest()[:24]
 
 
@@ -105,13 +122,14 @@ def text_key(fingerprint: str, options: Mapping[str, Any] | None = None) -> str:
 
 
 class TextTables(Mapping):
-    """The text tables of one corpus: ``text.statements`` or ``text["statements"]``.
+    """The text tables of one corpus: ``text.statements`` or ``text["statements"]``, read on first use.
 
     Attributes
     ----------
-    statements, statement_themes, keywords, similar_pairs, repeats, themes : DataFrame
+    statements, statement_themes, keywords, similar_pairs, repeats, copies, themes : DataFrame
         As ``ogi.text.text_tables`` returns them (schemas in ``ogi.text.SCHEMAS``).
-        ``repeat_shares`` is another name for ``repeats``.
+        ``repeat_shares`` is another name for ``repeats``. Stored tables are read when first
+        asked for; ``batches`` and ``arrow`` read part of one without building the frame.
     reports : DataFrame
         The corpus's ``reports`` table (not stored here; it is the corpus's own), so that
         the tables can be grouped by year, province, level and agency kind.
@@ -120,101 +138,342 @@ class TextTables(Mapping):
         (True when read from disk, False when computed by this call).
     """
 
-    def __init__(self, frames: Mapping[str, pd.DataFrame], reports: pd.DataFrame, info: Mapping[str, Any]):
+    def __init__(self, frames: Mapping[str, pd.DataFrame], reports: pd.DataFrame, info: Mapping[str, Any],
+                 files: Optional[Mapping[str, Path]] = None):
         self._frames = dict(frames)
+        self._files = dict(files or {})
         self.reports = reports
         self.info = dict(info)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name == "repeat_shares":
             name = "repeats"
+        if name not in self._frames:
+            if name not in self._files:
+                raise KeyError(name)
+            import pyarrow.parquet as pq
+
+            df = from_arrow(pq.read_table(self._files[name]), name)
+            validate(df, name, key=False)  # the file's sha256 was checked; the key is unique by construction
+            self._frames[name] = df
         return self._frames[name]
 
     def __getattr__(self, name: str) -> pd.DataFrame:
-        frames = self.__dict__.get("_frames", {})
-        if name in frames or name == "repeat_shares":
+        d = self.__dict__
+        if name in d.get("_frames", {}) or name in d.get("_files", {}) or name == "repeat_shares":
             return self[name]
         raise AttributeError(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._frames)
+        return iter(dict.fromkeys([*self._files, *self._frames]))
 
     def __len__(self) -> int:
-        return len(self._frames)
+        return len(set(self._files) | set(self._frames))
+
+    def intact(self) -> bool:
+        """Whether the stored files are still those read (size and modification time; in memory: always)."""
+        try:
+            return self.__dict__.get("_stamps", {}) == _stamps(self._files)
+        except OSError:
+            return False
+
+    def shared(self, **info) -> "TextTables":
+        """Another handle on the same tables, frames and derived arrays (``info`` updated): no second copy."""
+        other = TextTables({}, self.reports, {**self.info, **info}, files=self._files)
+        other._frames = self._frames
+        other.__dict__["_explore"] = self.__dict__.setdefault("_explore", {})
+        other.__dict__["_stamps"] = self.__dict__.get("_stamps", {})
+        return other
+
+    @property
+    def loaded(self) -> set[str]:
+        """The tables held in memory as frames."""
+        return set(self._frames)
+
+    def rows(self, name: str) -> int:
+        """Rows of a table, without reading it."""
+        if name in self._frames:
+            return len(self._frames[name])
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(self._files[name]).metadata.num_rows
+
+    def arrow(self, name: str, columns: Optional[list[str]] = None):
+        """Some columns of a table as a ``pyarrow.Table`` (categories as plain strings), not kept."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if name in self._frames or name not in self._files:
+            df = self[name]
+            return pa.Table.from_pandas(df[columns] if columns else df, preserve_index=False)
+        return pq.read_table(self._files[name], columns=columns)
+
+    def batches(self, name: str, columns: Optional[list[str]] = None,
+                dictionary: Optional[list[str]] = None) -> Iterator[Any]:
+        """A table's rows as ``pyarrow`` tables of at most a row group each, in key order (bounded memory).
+
+        Columns named in ``dictionary`` come dictionary-encoded (a repeated string is decoded once).
+        """
+        import pyarrow.parquet as pq
+
+        if name in self._frames or name not in self._files:
+            yield self.arrow(name, columns)
+            return
+        f = pq.ParquetFile(self._files[name], read_dictionary=dictionary)
+        for g in range(f.metadata.num_row_groups):
+            yield f.read_row_group(g, columns=columns)
+
+    def take(self, name: str, rows, columns: Optional[list[str]] = None):
+        """Rows of a table by position (a ``pyarrow.Table``, in the order given), reading only their row groups."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        rows = np.asarray(rows, dtype=np.int64)
+        if name in self._frames or name not in self._files:
+            return self.arrow(name, columns).take(pa.array(rows))
+        f = pq.ParquetFile(self._files[name])
+        sizes = [f.metadata.row_group(g).num_rows for g in range(f.metadata.num_row_groups)]
+        starts = np.r_[0, np.cumsum(sizes)]
+        order = np.argsort(rows, kind="stable")
+        group = np.searchsorted(starts, rows[order], side="right") - 1
+        parts = []
+        for g in np.unique(group).tolist():
+            local = rows[order][group == g] - starts[g]
+            parts.append(f.read_row_group(g, columns=columns).take(pa.array(local)))
+        if not parts:
+            return f.schema_arrow.empty_table().select(columns) if columns else f.schema_arrow.empty_table()
+        back = np.empty(len(rows), np.int64)
+        back[order] = np.arange(len(rows))
+        return pa.concat_tables(parts).take(pa.array(back))
+
+    def read(self, name: str, columns: Optional[list[str]] = None) -> pd.DataFrame:
+        """Some columns of a table as a typed DataFrame (the frame itself when it is already in memory)."""
+        if name in self._frames or name not in self._files:
+            df = self[name]
+            return df[columns] if columns else df
+        return from_arrow(self.arrow(name, columns), name)
 
     def __repr__(self) -> str:
-        rows = ", ".join(f"{name} ({len(df)} rows)" for name, df in self._frames.items())
+        rows = ", ".join(f"{name} ({self.rows(name)} rows)" for name in self)
         return f"<ogi.text.TextTables: {rows}>"
 
 
 # --------------------------------------------------------------------------- reading and writing
 
 
-def _write(folder: Path, frames: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+def _commit(folder: Path, tmp_files: Mapping[str, Path], meta: Mapping[str, Any]) -> dict[str, Path]:
+    """Rename the written files into place, then write the manifest naming them."""
     tables: dict[str, Any] = {}
-    for name, df in frames.items():
-        target = folder / f"{name}.parquet"
-        tmp = folder / f".{name}.parquet.tmp{os.getpid()}"
-        try:
-            # no index, zstd, no timestamps in the file: the same frame gives the same bytes
-            pq.write_table(pa.Table.from_pandas(df, preserve_index=False), str(tmp), compression="zstd")
-            digest, size = _sha256(tmp), tmp.stat().st_size
-            os.replace(tmp, target)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-        cats = {c: [str(v) for v in df[c].cat.categories] for c in df.columns
-                if isinstance(df[c].dtype, pd.CategoricalDtype)}
-        tables[name] = {"file": target.name, "sha256": digest, "bytes": size, "rows": int(len(df)),
-                        "categories": cats}
+    files = {}
+    for name in SCHEMAS:
+        tmp, target = tmp_files[name], folder / f"{name}.parquet"
+        import pyarrow.parquet as pq
+
+        rows = pq.ParquetFile(tmp).metadata.num_rows
+        digest, size = _sha256(tmp), tmp.stat().st_size
+        os.replace(tmp, target)
+        tables[name] = {"file": target.name, "sha256": digest, "bytes": size, "rows": int(rows)}
+        files[name] = target
     manifest = {**meta, "tables": tables}
     tmp = folder / f".{MANIFEST}.tmp{os.getpid()}"
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, folder / MANIFEST)
+    return files
 
 
-def _read(folder: Path, key: str) -> Optional[dict[str, pd.DataFrame]]:
-    """The stored tables if the manifest has this key and every file is the one it names; else None."""
-    import pyarrow.parquet as pq
+def _stamps(files: Mapping[str, Path]) -> dict:
+    """Size and modification time of each file and of the manifest beside them."""
+    paths = dict(files)
+    if paths:
+        paths[MANIFEST] = next(iter(paths.values())).parent / MANIFEST
+    return {n: (p.stat().st_size, p.stat().st_mtime_ns) for n, p in paths.items()}
 
+
+def _manifest(folder: Path) -> Optional[dict]:
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    tables = manifest.get("tables") or {}
-    if manifest.get("key") != key or set(tables) != set(SCHEMAS):
+
+
+def _open(folder: Path, key: str) -> Optional[dict[str, Path]]:
+    """The stored tables' files if the manifest has this key and every file is the one it names; else None."""
+    manifest = _manifest(folder)
+    if not manifest or manifest.get("key") != key or manifest.get("store_version") != STORE_VERSION:
         return None
-    frames = {}
+    tables = manifest.get("tables") or {}
+    if set(tables) != set(SCHEMAS):
+        return None
+    files = {}
     for name in SCHEMAS:
         entry, path = tables[name], folder / tables[name]["file"]
         try:
             if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
                 return None
-            df = pq.read_table(str(path)).to_pandas()
-        except (OSError, ValueError):
+        except (OSError, KeyError, TypeError):
             return None
-        for col, cats in entry.get("categories", {}).items():  # the declared categories, unused ones too
-            df[col] = pd.Categorical(df[col].astype("string"), categories=cats)
-        try:
-            validate(df, name)
-        except ValueError:
-            return None
-        frames[name] = df
-    return frames
+        files[name] = path
+    return files
+
+
+def _previous(folder: Path, rows_key: Optional[str]):
+    """The stored statements and themes, when they were made by this text code from rows of this parser."""
+    from .stream import Previous
+
+    manifest = _manifest(folder)
+    if not rows_key or not manifest or manifest.get("rows_key") != rows_key or \
+            manifest.get("store_version") != STORE_VERSION or manifest.get("text_version") != text_version():
+        return None
+    try:
+        files = {}
+        for name in ("statements", "statement_themes"):
+            entry = manifest["tables"][name]
+            path = folder / entry["file"]
+            if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
+                return None
+            files[name] = path
+        return Previous(files["statements"], files["statement_themes"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------- computing
+
+
+def _build_info(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "BUILD.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _fingerprint_of_build(info: Mapping[str, Any]) -> str:
+    """BUILD.json's fingerprint; for an incomplete build, the sha256 of the tables the text is made from."""
+    fp = str(info.get("fingerprint") or "")
+    if fp and not fp.startswith("incomplete:"):
+        return fp
+    tables = info.get("tables") or {}
+    shas = [str((tables.get(t) or {}).get("sha256") or "") for t in ("sections", "reports")]
+    if not all(shas):
+        return ""
+    return "tables:" + hashlib.sha256("\n".join(shas).encode()).hexdigest()
+
+
+@dataclass
+class TextUpdate:
+    """What ``update_text`` did."""
+
+    folder: Path
+    key: str
+    status: str  # "fresh" (nothing to do) or "computed"
+    reports: int = 0
+    reused: int = 0
+    statements: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.status == "fresh":
+            return f"text tables in {self.folder} are up to date ({self.seconds:.1f} s)"
+        return (f"text tables written to {self.folder} in {self.seconds:.1f} s: {self.reports:,} reports with a "
+                f"problems section ({self.reused:,} reused), " +
+                ", ".join(f"{n} {r:,}" for n, r in self.rows.items()))
+
+
+def _meta(key: str, fingerprint: str, options: Mapping[str, Any], rows_key: Optional[str]) -> dict:
+    return {"key": key, "fingerprint": fingerprint, "text_version": text_version(),
+            "codebook_version": _themes.codebook_version(), "store_version": STORE_VERSION, "rows_key": rows_key,
+            "options": {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in sorted(options.items())
+                        if k in KEY_OPTIONS}}
+
+
+def _compute(source: Any, dest: Path, meta: Mapping[str, Any], previous: Any, options: Mapping[str, Any],
+             batch_reports: Optional[int], log: Optional[Callable[[str], None]]) -> tuple[dict[str, Path], dict]:
+    """Run ``stream.compute`` into Parquet files in ``dest`` and commit them (the caller holds the lock)."""
+    from . import stream
+
+    sink = stream.ParquetSink(dest)
+    try:
+        stats = stream.compute(source, sink, previous=previous, log=log,
+                               batch_reports=batch_reports or stream.BATCH_REPORTS, **options)
+        files = _commit(dest, sink.close(), meta)
+    except BaseException:
+        sink.abort()
+        raise
+    finally:
+        import shutil
+
+        shutil.rmtree(sink.spill_dir, ignore_errors=True)
+    stats["rows"] = dict(sink.rows)
+    return files, stats
+
+
+def update_text(processed: str | os.PathLike | None = None, *, out: str | os.PathLike | None = None,
+                rebuild: bool = False, batch_reports: Optional[int] = None, processes: Optional[int] = None,
+                cache: bool = True, log: Optional[Callable[[str], None]] = None, **options) -> TextUpdate:
+    """Compute the text tables of a built corpus, incrementally, unless they are current.
+
+    What the corpus build calls after writing its tables (and ``ogi text``). Reads the
+    corpus's ``sections`` and ``reports`` Parquet files a batch of reports at a time;
+    reuses the statements, tokens and themes of every report the previous text tables
+    already hold (same report id, parser rows, text code and lexicons); recomputes
+    keywords, repeats, similar pairs and copies from them; writes every table a batch
+    at a time. Memory is bounded by the batch, a few integers per statement and the
+    distinct statement texts, not by the size of any table.
+
+    Parameters
+    ----------
+    processed : path-like, optional
+        The corpus folder (``BUILD.json``, ``sections.parquet``, ``reports.parquet``);
+        default ``paths.PROCESSED``.
+    out : path-like, optional
+        Where the ``text/`` folder goes (default: ``processed``).
+    rebuild : bool
+        Compute even when the stored tables are current (still reusing per-report rows).
+    batch_reports : int, optional
+        Reports per batch (default ``ogi.text.stream.BATCH_REPORTS``).
+    processes, cache
+        Passed to ``tokenize.segment``.
+    log : callable, optional
+        Receives progress lines.
+    **options
+        ``groups``, ``k``, ``similarity_sections``, ``threshold`` (see ``text_tables``).
+
+    Returns
+    -------
+    TextUpdate
+    """
+    from .. import paths
+    from .stream import ParquetSource
+
+    t0 = time.perf_counter()
+    folder = Path(processed if processed is not None else paths.PROCESSED)
+    info = _build_info(folder)
+    if not info:
+        raise FileNotFoundError(f"no corpus tables in {folder} (no BUILD.json): run `ogi build` first")
+    fingerprint = _fingerprint_of_build(info)
+    key = text_key(fingerprint, options)
+    dest = Path(out if out is not None else folder) / FOLDER
+    dest.mkdir(parents=True, exist_ok=True)
+    with _lock(dest):
+        if not rebuild and _open(dest, key) is not None:
+            return TextUpdate(dest, key, "fresh", seconds=time.perf_counter() - t0)
+        meta = _meta(key, fingerprint, options, info.get("rows_key"))
+        previous = _previous(dest, info.get("rows_key"))
+        _, stats = _compute(ParquetSource(folder), dest, meta, previous, {**options, "processes": processes,
+                                                                          "cache": cache}, batch_reports, log)
+    return TextUpdate(dest, key, "computed", reports=stats["reports"], reused=stats["reused"],
+                      statements=stats["statements"], rows=stats["rows"], seconds=time.perf_counter() - t0,
+                      timings=stats["timings"])
 
 
 # --------------------------------------------------------------------------- load_text
 
 
-def _corpus_frames(corpus: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return corpus["sections"], corpus["reports"]
-
-
 def load_text(corpus: Any = None, processed: str | os.PathLike | None = None, *, rebuild: bool = False,
-              **options) -> TextTables:
+              isolate: Optional[bool] = None, **options) -> TextTables:
     """The text tables of a corpus, from ``<processed>/text/`` when they are current, else computed and stored.
 
     Parameters
@@ -228,42 +487,109 @@ def load_text(corpus: Any = None, processed: str | os.PathLike | None = None, *,
         folder. A plain mapping without a folder is computed in memory and not stored.
     rebuild : bool
         Compute and write even when the stored tables are current.
+    isolate : bool, optional
+        Compute in a child process (``python -m ogi.cli text``), so that this process (a notebook
+        kernel) never holds the computation's memory. Default: for a built corpus of at least
+        ``ISOLATE_FROM`` reports.
     **options
-        Passed to ``text_tables`` (``groups``, ``k``, ``threshold``, ``similarity_sections``);
-        they are part of the cache key.
+        Passed to ``text_tables`` (``groups``, ``k``, ``threshold``, ``similarity_sections``,
+        ``processes``, ``cache``); the first four are part of the cache key.
 
     Returns
     -------
     TextTables
-        The tables, the corpus's ``reports``, and ``info`` (key, versions, whether read from disk).
+        The tables (read on first use), the corpus's ``reports``, and ``info`` (key, versions,
+        whether read from disk).
     """
+    from .stream import FrameSource, ParquetSource
+
     if corpus is None:
         from ..corpus import load
 
         corpus = load(verbose=False) if processed is None else load(processed=processed, rebuild="never")
-    sections, reports = _corpus_frames(corpus)
     folder_of_corpus = getattr(corpus, "processed", None)
     base = Path(processed) if processed is not None else (Path(folder_of_corpus) if folder_of_corpus else None)
-    fingerprint = str((getattr(corpus, "info", None) or {}).get("fingerprint") or "")
-    if not fingerprint or fingerprint.startswith("incomplete:"):
-        fingerprint = "content:" + _content_fingerprint(sections, reports)
+    built = folder_of_corpus is not None and (Path(folder_of_corpus) / "sections.parquet").exists()
+    info = _build_info(Path(folder_of_corpus)) if built else {}
+    fingerprint = _fingerprint_of_build(info) if built else ""
+    if not fingerprint:
+        built = False
+        fingerprint = "content:" + _content_fingerprint(corpus["sections"], corpus["reports"])
     key = text_key(fingerprint, options)
-    meta = {"key": key, "fingerprint": fingerprint, "text_version": text_version(),
-            "codebook_version": _themes.codebook_version(), "store_version": STORE_VERSION,
-            "options": {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in sorted(options.items())}}
+    held = getattr(corpus, "__dict__", {}).get("_ogi_text")  # asked for again (a chart, a dashboard): the same
+    if not rebuild and processed is None and isinstance(held, TextTables) and held.info.get("key") == key \
+            and held.reports is corpus["reports"] and held.intact():
+        return held.shared(cached=True)
+    meta = _meta(key, fingerprint, options, info.get("rows_key") if built else None)
+    compute_opts = {k: v for k, v in options.items()}
     if base is None:
-        frames = text_tables(sections, reports, **options)
-        return TextTables(frames, reports, {**_public(meta), "cached": False})
-    folder = base / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    with _lock(folder):
-        frames = None if rebuild else _read(folder, key)
-        cached = frames is not None
-        if frames is None:
-            frames = text_tables(sections, reports, **options)
-            _write(folder, frames, meta)
-    return TextTables(frames, reports, {**_public(meta), "cached": cached})
+        frames = text_tables(corpus["sections"], corpus["reports"], **compute_opts)
+        return TextTables(frames, corpus["reports"], {**_public(meta), "cached": False})
+    dest = base / FOLDER
+    dest.mkdir(parents=True, exist_ok=True)
+    if isolate is None:
+        isolate = int(info.get("files") or 0) >= ISOLATE_FROM
+    isolate = bool(isolate and built)  # frames in memory are computed here
+    with _lock(dest):
+        files = None if rebuild else _open(dest, key)
+        cached = files is not None
+        if files is None and not isolate:
+            source = ParquetSource(folder_of_corpus) if built else FrameSource(corpus["sections"], corpus["reports"])
+            previous = _previous(dest, meta["rows_key"])
+            files, _ = _compute(source, dest, meta, previous, compute_opts, None, None)
+    if files is None:  # in a child process, which takes the lock itself
+        _run_isolated(Path(folder_of_corpus), base, rebuild, compute_opts)
+        files = _open(dest, key)
+        if files is None:
+            raise RuntimeError(f"the text tables computed in a child process for {folder_of_corpus} are not "
+                               f"those asked for (key {key})")
+    out = TextTables({}, corpus["reports"], {**_public(meta), "cached": cached}, files=files)
+    out.__dict__["_stamps"] = _stamps(files)
+    if hasattr(corpus, "__dict__") and processed is None:
+        corpus.__dict__["_ogi_text"] = out  # what explore.as_text(corpus) looks for
+    return out
+
+
+def _run_isolated(folder: Path, out: Path, rebuild: bool, options: Mapping[str, Any]) -> None:
+    cmd = [sys.executable, "-m", "ogi.cli", "text", "--processed", str(folder), "--out", str(out), "--quiet",
+           "--options", json.dumps({k: (list(v) if isinstance(v, tuple) else v) for k, v in options.items()})]
+    if rebuild:
+        cmd.append("--rebuild")
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"computing the text tables failed ({' '.join(cmd)}):\n{done.stderr[-4000:]}")
 
 
 def _public(meta: Mapping[str, Any]) -> dict[str, Any]:
     return {k: meta[k] for k in ("key", "fingerprint", "text_version", "codebook_version")}
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def add_cli(sub) -> None:
+    """Register ``ogi text`` on the CLI's subparsers."""
+    t = sub.add_parser("text", help="compute the text tables of a built corpus (incremental; ogi.text)")
+    t.add_argument("--processed", default=None, help="the corpus folder (default: the project's data/processed)")
+    t.add_argument("--out", default=None, help="where the text/ folder goes (default: the corpus folder)")
+    t.add_argument("--rebuild", action="store_true", help="compute even if the text tables are current")
+    t.add_argument("--batch", type=int, default=None, help="reports per batch")
+    t.add_argument("--jobs", "-j", type=int, default=None, help="segmentation processes (default: decided per batch)")
+    t.add_argument("--options", default="{}", help="text_tables options as JSON (groups, k, threshold, ...)")
+    t.add_argument("--quiet", action="store_true", help="print nothing")
+    t.set_defaults(func=_cmd_text)
+
+
+def _cmd_text(args) -> int:
+    options = json.loads(args.options)
+    for name in ("groups", "similarity_sections"):
+        if name in options:
+            options[name] = tuple(options[name])
+    processes = options.pop("processes", args.jobs)
+    cache = options.pop("cache", True)
+    log = None if args.quiet else (lambda line: print(line, file=sys.stderr))
+    result = update_text(args.processed, out=args.out, rebuild=args.rebuild, batch_reports=args.batch,
+                         processes=processes, cache=cache, log=log, **options)
+    if not args.quiet:
+        print(result.summary())
+    return 0

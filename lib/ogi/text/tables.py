@@ -1,24 +1,29 @@
-"""The text tables, made from the corpus's ``sections`` and ``reports`` tables in one call.
+"""The text tables: their declared schemas, and ``text_tables``, which makes them all in memory.
 
 ``text_tables`` returns typed, deterministically sorted frames, each declared
-in ``SCHEMAS`` (column, dtype, meaning), for the corpus build to write with
-the other processed tables. Segmentation is cached (see ``tokenize``), so a
-rebuild with unchanged text only re-reads tokens.
+in ``SCHEMAS`` (column, dtype, meaning). It runs the same batched computation
+as ``ogi.text.store.update_text`` (``ogi.text.stream``), which writes them as
+Parquet a batch of reports at a time; here the batches are collected in
+memory, for small corpora and tests. Segmentation is cached (see
+``tokenize``), so a rebuild with unchanged text only re-reads tokens.
+
+Stored, a ``category`` column is a plain string column; its categories are
+given back on reading by ``categories``: the fixed ones (parts, theme codes,
+section codes …) in their order, then the values observed, sorted. Report ids
+are all observed values, sorted, so they need no list of their own.
 """
 
 from __future__ import annotations
 
 from typing import Optional, Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from ..parse.sections import split_problems
-from . import keywords as kw
-from . import similarity, themes
-from .statements import split_statements
-from .tokenize import content_tokens, segment
+from . import themes
 
-__all__ = ["PARTS", "SCHEMAS", "text_tables", "validate"]
+__all__ = ["PARTS", "SCHEMAS", "categories", "from_arrow", "text_tables", "to_arrow", "validate"]
 
 PARTS = ("problems", "improvements", "rectification")
 SECTION_CODES = ("overview", "proactive", "requests", "review_litigation", "problems", "other")
@@ -69,6 +74,15 @@ SCHEMAS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("share_earlier", "Float64", "share found in any earlier report of the agency"),
         ("n_earlier", "Int64", "the agency's reports of earlier years"),
     ),
+    "copies": (
+        ("report_id", "category", _R + "; one row per report with statements"),
+        ("chars", "Int64", "characters of its statements"),
+        ("share_other", "Float64", "share of those characters in statements that nearly duplicate (Jaccard >= the "
+                                   "threshold) a statement of another agency's report of the same or an earlier year"),
+        ("other_agencies", "Int64", "how many agencies those copied statements match"),
+        ("section_match", "Float64", "best similarity of a whole compared section with another agency's "
+                                     "(similar_pairs kind 'section'); null below the threshold"),
+    ),
     "themes": (
         ("code", "string", "theme code"),
         ("name_zh", "string", "Chinese name"),
@@ -78,14 +92,16 @@ SCHEMAS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("exclude", "string", "phrases inside which an indicator does not count, '|'-separated"),
     ),
 }
-KEYS = {"statements": 3, "statement_themes": 4, "keywords": 4, "similar_pairs": 7, "repeats": 2, "themes": 1}
+KEYS = {"statements": 3, "statement_themes": 4, "keywords": 4, "similar_pairs": 7, "repeats": 2, "copies": 1,
+        "themes": 1}
 
 
 def text_tables(sections: pd.DataFrame, reports: pd.DataFrame, *,
                 groups: Sequence[str] = ("year", "level", "agency_kind"), k: int = 30,
                 similarity_sections: Sequence[str] = ("problems",), threshold: float = 0.6,
-                processes: Optional[int] = None, cache: bool = True) -> dict[str, pd.DataFrame]:
-    """Statements, their themes, keywords by group, near-duplicate pairs and repeat shares.
+                processes: Optional[int] = None, cache: bool = True,
+                batch_reports: Optional[int] = None) -> dict[str, pd.DataFrame]:
+    """Statements, their themes, keywords by group, near-duplicate pairs, repeat shares and copies, in memory.
 
     Parameters
     ----------
@@ -104,74 +120,23 @@ def text_tables(sections: pd.DataFrame, reports: pd.DataFrame, *,
         Minimum Jaccard similarity of a reported pair.
     processes, cache
         Passed to ``tokenize.segment``.
+    batch_reports : int, optional
+        Reports per batch (default ``stream.BATCH_REPORTS``); the tables do not depend on it.
 
     Returns
     -------
     dict of str to DataFrame
         ``statements``, ``statement_themes``, ``keywords``, ``similar_pairs``, ``repeats``,
-        ``themes``, typed and sorted as declared in ``SCHEMAS``.
+        ``copies``, ``themes``, typed and sorted as declared in ``SCHEMAS``.
     """
-    sections = sections.assign(report_id=sections["report_id"].astype(str))  # ids joined as plain strings
-    meta = reports.assign(report_id=reports["report_id"].astype(str)).drop_duplicates("report_id")
-    meta = meta.set_index("report_id")
-    st = _statements(sections, meta)
-    st["tokens"] = [" ".join(content_tokens(t)) for t in segment(st["text"].tolist(), processes=processes,
-                                                                     cache=cache)]
-    out = {
-        "statements": st,
-        "statement_themes": themes.statement_themes(st),
-        "keywords": _keywords(st, meta, groups, k),
-        "similar_pairs": _pairs(st, sections, meta, similarity_sections, threshold),
-        "repeats": _repeats(sections, meta, similarity_sections),
-        "themes": themes.codebook(),
-    }
-    return {name: _finish(df, name) for name, df in out.items()}
+    from . import stream
 
-
-def _statements(sections: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
-    prob = sections[sections["section"].astype(str) == "problems"]
-    parts = prob[prob["part"].astype(str).isin(PARTS)]
-    full = prob[(prob["part"].astype(str) == "full") & ~prob["report_id"].isin(parts["report_id"])]
-    rows = [(r, str(p), t) for r, p, t in parts[["report_id", "part", "text"]].itertuples(index=False)]
-    for rid, text in full[["report_id", "text"]].itertuples(index=False):  # no parts: split here
-        year = meta["year"].get(rid) if "year" in meta else None
-        split = split_problems(text if isinstance(text, str) else None, None if pd.isna(year) else int(year))
-        rows += [(rid, p, t) for p, t in split.items()]
-    out = [(rid, part, i, s.text, s.lead) for rid, part, text in rows
-           for i, s in enumerate(split_statements(text if isinstance(text, str) else ""))]
-    return pd.DataFrame(out, columns=["report_id", "part", "idx", "text", "lead"])
-
-
-def _keywords(st: pd.DataFrame, meta: pd.DataFrame, groups: Sequence[str], k: int) -> pd.DataFrame:
-    rows = kw.term_rows(st["tokens"])  # split once, scored for every grouping
-    corpus_idf = kw._idf(rows, len(st))
-    doc = rows["doc"].to_numpy()
-    rows["part"] = st["part"].to_numpy()[doc]
-    found = [kw.top_terms(rows.assign(group="all"), ["group", "part"], k, corpus_idf).assign(by="all")]
-    for by in [g for g in groups if g in meta]:
-        value = st["report_id"].map(meta[by]).map(lambda v: None if pd.isna(v) else str(v))
-        found.append(kw.top_terms(rows.assign(group=value.to_numpy()[doc]), ["group", "part"], k, corpus_idf)
-                     .assign(by=by))
-    return pd.concat(found, ignore_index=True)
-
-
-def _pairs(st: pd.DataFrame, sections: pd.DataFrame, meta: pd.DataFrame, which: Sequence[str],
-           threshold: float) -> pd.DataFrame:
-    items = st.join(meta[["agency_key", "year"]], on="report_id")
-    stmt = similarity.similar_pairs(items, threshold).assign(kind="statement")
-    sec = sections[sections["section"].astype(str).isin(which) & (sections["part"].astype(str) == "full")]
-    sec = sec.assign(part=sec["section"].astype(str), idx=pd.NA).join(meta[["agency_key", "year"]], on="report_id")
-    whole = similarity.similar_pairs(sec, threshold).assign(kind="section")
-    return pd.concat([stmt, whole], ignore_index=True)
-
-
-def _repeats(sections: pd.DataFrame, meta: pd.DataFrame, which: Sequence[str]) -> pd.DataFrame:
-    found = []
-    for code in which:
-        sec = sections[(sections["section"].astype(str) == code) & (sections["part"].astype(str) == "full")]
-        sec = sec.join(meta[["agency_key", "year"]], on="report_id")
-        found.append(similarity.repeat_shares(sec).assign(section=code))
-    return pd.concat(found, ignore_index=True)
+    sink = stream.MemorySink()
+    stream.compute(stream.FrameSource(sections, reports), sink, groups=groups, k=k,
+                   similarity_sections=similarity_sections, threshold=threshold, processes=processes,
+                   cache=cache, batch_reports=batch_reports or stream.BATCH_REPORTS)
+    sink.close()
+    return sink.frames
 
 
 #: Fixed categories, in this order; observed values not listed follow, sorted (report ids: all of them).
@@ -180,16 +145,27 @@ _CATEGORIES = {"part": PARTS, "left_part": PARTS + SECTION_CODES, "right_part": 
                "by": ("all", "year", "level", "agency_kind", "province")}
 
 
-def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
+def categories(name: str, col: str, observed) -> list[str]:
+    """The categories of a ``category`` column: the fixed ones in their order, then the observed values, sorted."""
+    fixed = themes.theme_codes() if (name, col) == ("statement_themes", "theme") else _CATEGORIES.get(col, ())
+    return list(dict.fromkeys([*fixed, *sorted(str(v) for v in observed)]))
+
+
+def _order_of(name: str, col: str, values: pd.Series) -> np.ndarray:
+    """Integer sort keys of a category column's values, in the order of its (future) categories."""
+    values = values.astype("string")
+    cats = categories(name, col, values.dropna().unique())
+    return pd.Index(cats).get_indexer(values.to_numpy(dtype=object, na_value=None))
+
+
+def finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Declared columns in order, declared dtypes, sorted by the primary key."""
     cols = SCHEMAS[name]
     df = df.reindex(columns=[c for c, _, _ in cols]).copy()
     for col, dtype, _ in cols:
         if dtype == "category":
             values = df[col].astype("string")
-            fixed = themes.theme_codes() if (name, col) == ("statement_themes", "theme") else _CATEGORIES.get(col, ())
-            cats = list(dict.fromkeys([*fixed, *sorted(values.dropna().unique())]))
-            df[col] = pd.Categorical(values, categories=cats)
+            df[col] = pd.Categorical(values, categories=categories(name, col, values.dropna().unique()))
         else:
             df[col] = df[col].astype(dtype)
     if name != "themes":  # the codebook keeps its file order
@@ -197,14 +173,96 @@ def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def validate(df: pd.DataFrame, name: str) -> None:
-    """Raise ``ValueError`` unless ``df`` has the declared columns, dtypes and a unique primary key."""
+
+def sort_chunk(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A batch of a table's rows with the declared columns, sorted as ``finish`` sorts the whole table.
+
+    Category columns are ordered as their categories will be (fixed ones first, then values
+    sorted), so that batches of increasing report ids, each sorted, make the sorted table.
+    """
+    cols = [c for c, _, _ in SCHEMAS[name]]
+    df = df.reindex(columns=cols)
+    if name == "themes" or df.empty:
+        return df.reset_index(drop=True)
+    keys = {}
+    for col, dtype, _ in SCHEMAS[name][:KEYS[name]]:
+        keys[col] = _order_of(name, col, df[col]) if dtype == "category" else df[col]
+    order = pd.DataFrame(keys).sort_values(list(keys), kind="mergesort").index
+    return df.loc[order].reset_index(drop=True)
+
+
+_ARROW = {"category": pa.string(), "string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64(),
+          "boolean": pa.bool_()}
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    """How a table is stored: category and string columns as strings, nullable integers, floats, booleans."""
+    return pa.schema([pa.field(c, _ARROW[d]) for c, d, _ in SCHEMAS[name]])
+
+
+def to_arrow(df: pd.DataFrame | pa.Table, name: str) -> pa.Table:
+    """A batch of rows (declared columns, any compatible dtypes) as an Arrow table of ``arrow_schema``.
+
+    Missing values (None, NaN, NA) are nulls; categories are stored as their strings.
+    """
+    schema = arrow_schema(name)
+    if isinstance(df, pa.Table):
+        return df.select(schema.names).cast(schema)
+    arrays = []
+    for field in schema:
+        s = df[field.name]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)
+        arr = pa.array(s, from_pandas=True) if len(s) else pa.array([], type=field.type)
+        if pa.types.is_dictionary(arr.type):
+            arr = arr.dictionary_decode()
+        arrays.append(pa.nulls(len(s), field.type) if pa.types.is_null(arr.type) else arr.cast(field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _categorical(values: pa.ChunkedArray | pa.Array, name: str, col: str) -> pd.Categorical:
+    """A stored string column as the declared categorical, without a Python string per row."""
+    import pyarrow.compute as pc
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    enc = pc.dictionary_encode(values)
+    seen = enc.dictionary.to_pylist()
+    cats = categories(name, col, seen)
+    remap = pd.Index(cats).get_indexer(seen) if seen else np.zeros(0, np.int64)
+    idx = pc.fill_null(enc.indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = remap[idx] if len(remap) else np.full(len(idx), -1, np.int64)
+    if enc.indices.null_count:
+        codes[enc.indices.is_null().to_numpy(zero_copy_only=False)] = -1
+    return pd.Categorical.from_codes(codes, categories=cats)
+
+
+def from_arrow(table: pa.Table, name: str) -> pd.DataFrame:
+    """A stored table (or some of its columns) as a typed DataFrame (declared dtypes and categories)."""
+    dtypes = {c: d for c, d, _ in SCHEMAS[name]}
+    out = {}
+    for col in table.column_names:
+        values, dtype = table[col], dtypes[col]
+        if dtype == "category":
+            out[col] = _categorical(values, name, col)
+        elif dtype == "string":
+            out[col] = values.to_pandas().astype("string")
+        else:
+            out[col] = values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+                                                      pa.bool_(): pd.BooleanDtype()}.get)
+            if str(out[col].dtype) != dtype:
+                out[col] = out[col].astype(dtype)
+    return pd.DataFrame(out, columns=table.column_names)
+
+
+def validate(df: pd.DataFrame, name: str, key: bool = True) -> None:
+    """Raise ``ValueError`` unless ``df`` has the declared columns, dtypes and (with ``key``) a unique primary key."""
     cols = SCHEMAS[name]
     if list(df.columns) != [c for c, _, _ in cols]:
         raise ValueError(f"{name}: columns {list(df.columns)} are not {[c for c, _, _ in cols]}")
     for col, dtype, _ in cols:
         if str(df[col].dtype) != dtype:
             raise ValueError(f"{name}.{col}: dtype {df[col].dtype}, declared {dtype}")
-    key = [c for c, _, _ in cols[:KEYS[name]]]
-    if df.duplicated(key).any():
-        raise ValueError(f"{name}: duplicate primary key {key}")
+    keys = [c for c, _, _ in cols[:KEYS[name]]]
+    if key and df.duplicated(keys).any():
+        raise ValueError(f"{name}: duplicate primary key {keys}")
