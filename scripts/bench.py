@@ -287,14 +287,26 @@ def _rusage() -> dict:
 
 # --------------------------------------------------------------------------- child commands
 
-def child_build(raw: str, out: str, jobs: int, force: bool) -> dict:
+def child_build(raw: str, out: str, jobs: int, force: bool, text: bool) -> dict:
+    """``ogi build`` in a child: with ``text`` the text tables too, as the command does by default."""
     from ogi import corpus
 
-    r = corpus.build(raw, out, jobs=jobs, force=force, progress=False)
+    r = corpus.build(raw, out, jobs=jobs, force=force, progress=False, text=text)
     _stop_forkserver()
     return {"seconds": r.seconds, "parsed": r.parsed, "rederived": r.rederived, "reused": r.reused,
             "hashed": r.hashed, "wrote": r.wrote, "n_files": r.n_files, "timings": r.timings,
-            "rows": r.rows, "status": r.status, **_rusage()}
+            "rows": r.rows, "status": r.status, "text": r.text.status if r.text else None,
+            "text_error": r.text_error, **_rusage()}
+
+
+def child_text(out: str, jobs: int) -> dict:
+    """The text tables of a built corpus (``ogi text``; the last step of ``ogi build``)."""
+    from ogi.text.store import update_text
+
+    r = update_text(out, processes=jobs)
+    _stop_forkserver()
+    return {"seconds": r.seconds, "status": r.status, "reports": r.reports, "rows": r.rows,
+            "timings": r.timings, **_rusage()}
 
 
 def child_parse_sample(raw: str, n: int) -> dict:
@@ -599,8 +611,19 @@ def bench_size(n: int, args, table: Table, log) -> dict:
               f"{_gb(full.get('maxrss_children', 0))}; {full.get('processes', '?')} processes")
     log(f"  {full['wall']:.1f} s, {rate:,.0f} reports/s; peak {_gb(peak or 0)}")
 
+    log(f"[{label}] text tables (the last step of `ogi build`) ...")
+    txt = run_child(["_text", str(out), str(jobs)], timeout=args.timeout)
+    res["text_tables"] = txt
+    if "error" in txt:
+        table.add(label, "text tables (statements, keywords, similar pairs)", None, "FAILED", None, n, txt["error"])
+    else:
+        table.add(label, "text tables (statements, keywords, similar pairs)", txt["wall"], f"{txt['wall']:.1f} s",
+                  None, n, f"after the corpus tables, part of `ogi build` (--no-text skips it); peak "
+                  f"{_gb(txt.get('peak_tree_bytes') or 0)}; " + ", ".join(f"{k} {v:.1f}" for k, v in
+                                                                    txt.get("timings", {}).items()))
+
     log(f"[{label}] rebuild with nothing changed (x3) ...")
-    again = [run_child(["_build", str(raw), str(out), str(jobs)], timeout=args.timeout) for _ in range(3)]
+    again = [run_child(["_build", str(raw), str(out), str(jobs), "text"], timeout=args.timeout) for _ in range(3)]
     res["nochange"] = again
     bad = [a for a in again if "error" in a or a.get("wrote")]
     walls = [a["wall"] for a in again if "error" not in a]
@@ -613,7 +636,7 @@ def bench_size(n: int, args, table: Table, log) -> dict:
     log(f"[{label}] rebuild after 1 % of the files changed ...")
     chosen = edits.apply(0.01)
     try:
-        inc = run_child(["_build", str(raw), str(out), str(jobs)], timeout=args.timeout)
+        inc = run_child(["_build", str(raw), str(out), str(jobs), "text"], timeout=args.timeout)
     finally:
         edits.restore()
     res["one_percent"] = inc
@@ -624,7 +647,7 @@ def bench_size(n: int, args, table: Table, log) -> dict:
                   f"parsed {inc['parsed']} of {len(chosen)} edited ({'as expected' if ok else 'UNEXPECTED'}); "
                   f"{inc['wall'] / full['wall']:.0%} of the full build; CPU {inc['cpu']:.1f} s; "
                   + ", ".join(f"{k} {v:.1f}" for k, v in inc.get("timings", {}).items()))
-    restore = run_child(["_build", str(raw), str(out), str(jobs)], timeout=args.timeout)  # back to the original
+    restore = run_child(["_build", str(raw), str(out), str(jobs), "text"], timeout=args.timeout)  # back to the original
     res["after_restore"] = restore
 
     log(f"[{label}] parse throughput on one core (sample of {min(n, args.sample):,}) ...")
@@ -781,7 +804,9 @@ def main(argv: Optional[list[str]] = None) -> int:
 def _child(argv: list[str]) -> int:
     cmd, rest = argv[0], argv[1:]
     if cmd == "_build":
-        res = child_build(rest[0], rest[1], int(rest[2]), len(rest) > 3 and rest[3] == "force")
+        res = child_build(rest[0], rest[1], int(rest[2]), "force" in rest[3:], "text" in rest[3:])
+    elif cmd == "_text":
+        res = child_text(rest[0], int(rest[1]))
     elif cmd == "_parse_sample":
         res = child_parse_sample(rest[0], int(rest[1]))
     elif cmd == "_dashboards":

@@ -95,7 +95,7 @@ _PEAK = """
 import json, resource, sys
 from ogi import corpus
 if __name__ == "__main__":
-    corpus.build(sys.argv[1], sys.argv[2], jobs=1, progress=False)
+    corpus.build(sys.argv[1], sys.argv[2], jobs=1, progress=False, text=False)  # the corpus build alone
     print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
 """
 

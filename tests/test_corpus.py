@@ -420,3 +420,78 @@ def test_cache_segments_are_merged_and_keep_serving(tmp_path, monkeypatch):
     before = _table_bytes(out)
     again = corpus.build(raw, out, jobs=1, progress=False, force=True)  # tables from the merged segment
     assert again.parsed == 0 and _table_bytes(out) == before
+
+
+# --------------------------------------------------------------------------- the text tables, written by the build
+
+
+def test_build_brings_the_text_tables_up_to_date(tmp_path, monkeypatch):
+    from ogi.text import load_text, store
+
+    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
+    first = corpus.build(raw, out, jobs=1, progress=False)
+    assert first.text is not None and first.text.status == "computed" and first.text_error is None
+    assert "text tables written to" in first.summary() and "text tables" in first.timings
+    got = load_text(ogi.load(raw, out, rebuild="never"))
+    assert got.info["cached"] and len(got.statements) > 0  # notebook 06 reads them, computes nothing
+
+    # nothing changed: the text tables are checked by size and mtime, not hashed again
+    hashed = []
+    real = store._sha256
+    monkeypatch.setattr(store, "_sha256", lambda p: hashed.append(p) or real(p))
+    second = corpus.build(raw, out, jobs=1, progress=False)
+    assert not second.wrote and second.text.status == "fresh"
+    assert not [p for p in hashed if p.suffix == ".parquet"]
+
+    # a changed file: the text tables follow the corpus
+    p = next(raw.glob("*.txt"))
+    p.write_bytes(p.read_bytes() + "\n附：新增一行。\n".encode())
+    third = corpus.build(raw, out, jobs=1, progress=False)
+    assert third.wrote and third.text.status == "computed"
+    assert load_text(ogi.load(raw, out, rebuild="never")).info["cached"]
+
+
+def test_text_false_and_no_text_write_the_corpus_tables_only(tmp_path):
+    raw = _copy_seeds(tmp_path / "raw")
+    result = corpus.build(raw, tmp_path / "a", jobs=1, progress=False, text=False)
+    assert result.text is None and result.wrote and not (tmp_path / "a" / "text").exists()
+    subprocess.run([sys.executable, "-m", "ogi.cli", "build", str(raw), "--out", str(tmp_path / "b"), "--jobs", "1",
+                    "--no-text"], check=True, capture_output=True)
+    assert (tmp_path / "b" / "BUILD.json").exists() and not (tmp_path / "b" / "text").exists()
+    # load() leaves the text tables to notebook 06: a notebook opening the corpus does not wait for them
+    ogi.load(raw, tmp_path / "c", verbose=False)
+    assert not (tmp_path / "c" / "text").exists()
+
+
+def test_a_failure_of_the_text_tables_keeps_the_corpus_build(tmp_path, monkeypatch):
+    from ogi.text import store
+
+    def broken(*a, **k):
+        raise RuntimeError("lexicon unreadable")
+
+    monkeypatch.setattr(store, "update_text", broken)
+    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
+    result = corpus.build(raw, out, jobs=1, progress=False)
+    assert result.wrote and result.status == {"ok": 5} and (out / "reports.parquet").exists()
+    assert result.text is None and result.text_error == "RuntimeError: lexicon unreadable"
+    assert "text tables NOT updated: RuntimeError: lexicon unreadable" in result.summary()
+
+
+def test_corpus_read_some_columns(built, monkeypatch):
+    _, whole = built
+    c = corpus.Corpus(whole.processed)
+    reads = []
+    real = tables.read_table
+    monkeypatch.setattr(tables, "read_table", lambda p, t, columns=None: reads.append((t, columns)) or real(p, t, columns))
+    part = c.read("checks", columns=["ok", "report_id"])
+    assert list(part.columns) == ["report_id", "ok"]  # the declared order
+    assert reads == [("checks", ["ok", "report_id"])] and "checks" not in c._frames  # read, not kept
+    pd.testing.assert_frame_equal(part, whole.checks[["report_id", "ok"]])
+    c["checks"]  # once read whole, columns are cut from memory
+    reads.clear()
+    pd.testing.assert_frame_equal(c.read("checks", columns=["report_id", "ok"]), part)
+    assert reads == [] and c.read("reports") is c.reports
+    with pytest.raises(KeyError, match="no columns"):
+        c.read("checks", columns=["nope"])
+    with pytest.raises(KeyError, match="no table"):
+        c.read("nope")

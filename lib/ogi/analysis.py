@@ -542,21 +542,6 @@ def message_counts(corpus: Mapping[str, pd.DataFrame], limit: int = 20) -> pd.Da
 CHECK_COLUMNS = ("report_id", "rule", "ok")
 
 
-def _checks_file(corpus: Mapping[str, pd.DataFrame]) -> Path | None:
-    """The Parquet file of ``checks`` when ``corpus`` is a built corpus that has not read that table yet.
-
-    At 100,000 synthetic reports ``checks`` has 14.5 million rows, and its ``cells`` and
-    ``detail`` texts (millions of distinct strings) are most of the cost of reading it
-    (~46 s of CPU and several GB); :data:`CHECK_COLUMNS` alone take ~3 s.
-    """
-    # NOTE: duck-typed on ``ogi.corpus.Corpus`` (its folder and the frames it has read; a test
-    # holds it); a public ``Corpus.read(name, columns=...)`` would be the clean way to ask.
-    folder, held = getattr(corpus, "processed", None), getattr(corpus, "_frames", None)
-    if folder is not None and isinstance(held, dict) and "checks" not in held:
-        return Path(folder) / "checks.parquet"
-    return None
-
-
 def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Integer codes and their values for a column (the categorical's own codes; -1 = null)."""
     if isinstance(col.dtype, pd.CategoricalDtype):
@@ -611,15 +596,16 @@ def check_tallies(corpus: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     only its :data:`CHECK_COLUMNS`.
     """
     p = prepare(corpus)
-    path = _checks_file(corpus)
-    source = None if path is not None else corpus["checks"]  # what the tallies were made from
+    # A built corpus (``ogi.corpus.Corpus``) reads only these columns of its Parquet file: at 100,000
+    # reports ``checks`` has 14.5 million rows, whose ``cells`` and ``detail`` texts are most of the
+    # cost of reading it whole (~46 s of CPU and several GB); the three columns take ~3 s.
+    read = getattr(corpus, "read", None)
+    source = None if callable(read) else corpus["checks"]  # what the tallies were made from
     cached = p.__dict__.get("_check_tallies")
     if cached is not None and cached[0] is source:
         return cached[1]
-    if path is not None:
-        from . import tables
-
-        columns = tables.read_table(path, "checks", columns=CHECK_COLUMNS)
+    if source is None:
+        columns = read("checks", columns=CHECK_COLUMNS)
     else:
         columns = pd.DataFrame({k: source[k] for k in CHECK_COLUMNS}, copy=False)
     t = tally_checks(columns)

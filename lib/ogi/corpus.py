@@ -214,7 +214,11 @@ class FileIndex:
 
 
 def _hash_files(files: list[FileEntry], index: FileIndex) -> int:
-    """Set each file's sha256 (from the index when unchanged); an unreadable file gets an error. Returns files read."""
+    """Set each file's sha256 (from the index when unchanged); an unreadable file gets an error. Returns files read.
+
+    One thread: threads sharing the work were slower on 100,000 files of ~10 KB
+    (opening and reading small files holds the GIL most of the time).
+    """
     read = 0
     for f in files:
         if f.error:
@@ -878,6 +882,10 @@ class BuildResult:
     seconds: float = 0.0
     fingerprint: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    #: The text tables' update (``ogi.text.store.TextUpdate``), or None when not asked for.
+    text: Any = None
+    #: Why the text tables could not be brought up to date (the corpus tables are written regardless).
+    text_error: Optional[str] = None
 
     def summary(self) -> str:
         """Files by status, failed checks by rule, and where to look."""
@@ -892,6 +900,11 @@ class BuildResult:
             out.append("  rows: " + ", ".join(f"{k} {v}" for k, v in self.rows.items()))
         if self.wrote and self.timings:
             out.append("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
+        if self.text is not None:
+            out.append("  " + self.text.summary())
+        if self.text_error:
+            out.append(f"  text tables NOT updated: {self.text_error} (the corpus tables are fine; "
+                       "try `ogi text` for the details)")
         out.extend(self._to_look_at())
         out.append(f"  where to look: {self.out / 'reports.parquet'} (status, messages per file), "
                    f"{self.out / 'checks.parquet'} (ok == false); columns in docs/DATA.md")
@@ -963,7 +976,7 @@ def _default_jobs() -> int:
 
 def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = None, *, jobs: Optional[int] = None,
           force: bool = False, reparse: bool = False, progress: Optional[bool] = None,
-          cache: str | os.PathLike | None = None) -> BuildResult:
+          cache: str | os.PathLike | None = None, text: bool = True) -> BuildResult:
     """Parse every file under ``raw`` and write the tables to ``out``, doing only what changed.
 
     Parameters
@@ -982,6 +995,10 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
         Show a progress bar; default: on a terminal, for long builds.
     cache : path-like, optional
         The cache folder (default ``out/cache``).
+    text : bool
+        Bring the text tables (``out/text/``: statements, keywords, similar
+        pairs …, ``ogi.text.store``) up to date too, incrementally; a quick
+        check when they are current. ``False`` writes the corpus tables only.
 
     Returns
     -------
@@ -1010,6 +1027,7 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
                 index.save(files)
             result.status, result.failed_checks = info["status"], info["failed_checks"]
             result.rows = info["rows"]
+            _update_text(result, out, jobs, text)
             result.seconds = time.perf_counter() - t0
             return result
 
@@ -1075,8 +1093,27 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
         result.timings = timings
         result.status, result.failed_checks, result.rows = info["status"], info["failed_checks"], info["rows"]
         result.wrote = True
+        _update_text(result, out, jobs, text)
         result.seconds = time.perf_counter() - t0
         return result
+
+
+def _update_text(result: BuildResult, out: Path, jobs: int, wanted: bool) -> None:
+    """The text tables after the corpus tables (under the build's lock, so nothing rewrites what they read).
+
+    A failure here never undoes the corpus build: it is said in the result and the summary.
+    """
+    if not wanted:
+        return
+    from .text.store import update_text
+
+    t = time.perf_counter()
+    try:
+        result.text = update_text(out, processes=jobs)
+    except Exception as exc:  # noqa: BLE001 - the corpus tables are written; say what failed
+        result.text_error = f"{type(exc).__name__}: {exc}"
+    if result.timings or result.wrote:
+        result.timings["text tables"] = time.perf_counter() - t
 
 
 def _files_frame(files: list[FileEntry], transient: Mapping[str, str], changed: set[str]):
@@ -1297,6 +1334,27 @@ class Corpus(Mapping):
             self._frames[name] = tables.read_table(self.processed / f"{name}.parquet", name)
         return self._frames[name]
 
+    def read(self, name: str, columns: Optional[Iterable[str]] = None):
+        """Table ``name``, or only some of its ``columns`` (in the declared order), validated.
+
+        With ``columns`` only those are read from the Parquet file (and not kept): at
+        100,000 reports the three columns of ``checks`` a tally needs take ~3 s, the
+        whole table with its texts ~46 s and several GB. A table already read whole
+        is cut from memory instead.
+        """
+        if name not in tables.SCHEMAS:
+            raise KeyError(f"no table {name!r}; tables: {', '.join(tables.TABLE_NAMES)}")
+        if columns is None:
+            return self[name]
+        wanted = set(columns)
+        unknown = sorted(wanted - set(tables.SCHEMAS[name].names))
+        if unknown:
+            raise KeyError(f"{name} has no columns {unknown}; columns: {', '.join(tables.SCHEMAS[name].names)}")
+        if name in self._frames:
+            df = self._frames[name]
+            return df[[c for c in df.columns if c in wanted]]
+        return tables.read_table(self.processed / f"{name}.parquet", name, columns=columns)
+
     def __getattr__(self, name: str):
         if name in tables.SCHEMAS:
             return self[name]
@@ -1360,7 +1418,8 @@ def load(raw: str | os.PathLike | None = None, processed: str | os.PathLike | No
         raise ValueError(f"rebuild must be 'auto', 'always' or 'never', not {rebuild!r}")
     if mode != "never":
         if raw.is_dir():
-            result = build(raw, processed, jobs=jobs, force=mode == "always")
+            # the text tables are notebook 06's own (``ogi.text.load_text``): not computed for every notebook
+            result = build(raw, processed, jobs=jobs, force=mode == "always", text=False)
             if verbose and result.wrote:
                 print(result.summary(), file=sys.stderr)
         elif not (processed / BUILD_FILE).exists():
@@ -1479,6 +1538,8 @@ def add_cli(sub) -> None:
     b.add_argument("--reparse", action="store_true", help="ignore the cache and parse every file again")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.add_argument("--quiet-if-fresh", action="store_true", help="print nothing when the tables are up to date")
+    b.add_argument("--no-text", action="store_true",
+                   help="write the corpus tables only, not the text tables (statements, keywords, similar pairs)")
     b.set_defaults(func=_cmd_build)
 
     e = sub.add_parser("export", help="write the corpus tables as CSV (UTF-8 with BOM), Stata .dta or Parquet")
@@ -1492,7 +1553,7 @@ def add_cli(sub) -> None:
 
 def _cmd_build(args) -> int:
     result = build(args.raw, args.out, jobs=args.jobs, force=args.force, reparse=args.reparse,
-                   progress=False if args.no_progress else None)
+                   progress=False if args.no_progress else None, text=not args.no_text)
     if result.wrote or not args.quiet_if_fresh:
         print(result.summary())
     return 0

@@ -66,6 +66,8 @@ __all__ = ["KEY_OPTIONS", "MANIFEST", "STORE_VERSION", "TextTables", "TextUpdate
 #: Bump when the layout of the stored files changes.
 STORE_VERSION = "2"
 MANIFEST = "TEXT.json"
+#: Size, mtime and sha256 of each stored file when last verified (so a fresh check need not hash them).
+STATE = "text.state.json"
 FOLDER = "text"
 #: The ``text_tables`` options that change the tables (``processes`` and ``cache`` do not).
 KEY_OPTIONS = ("groups", "k", "similarity_sections", "threshold")
@@ -305,15 +307,33 @@ def _open(folder: Path, key: str) -> Optional[dict[str, Path]]:
     tables = manifest.get("tables") or {}
     if set(tables) != set(SCHEMAS):
         return None
-    files = {}
+    # Files already hashed at this size and mtime are not hashed again (a corpus build checks them each time).
+    state_path = folder / STATE
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    files, seen = {}, {}
     for name in SCHEMAS:
         entry, path = tables[name], folder / tables[name]["file"]
         try:
-            if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
+            st = path.stat()
+            seen[name] = [st.st_size, st.st_mtime_ns, entry["sha256"]]
+            if state.get(name) == seen[name]:
+                files[name] = path
+                continue
+            if st.st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
                 return None
         except (OSError, KeyError, TypeError):
             return None
         files[name] = path
+    if seen != state:
+        try:
+            tmp = state_path.with_name(state_path.name + f".tmp{os.getpid()}")
+            tmp.write_text(json.dumps(seen), encoding="utf-8")
+            os.replace(tmp, state_path)
+        except OSError:  # a read-only folder: hashed again next time
+            pass
     return files
 
 
