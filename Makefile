@@ -17,7 +17,7 @@ help: ## List the targets with what they do
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,fast]"
 	@touch $(STAMP)
 
 setup: system $(STAMP) ## Create .venv and install everything (system packages too, where possible)

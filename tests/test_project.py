@@ -21,7 +21,7 @@ def _name(req: str) -> str:
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    reqs = project["dependencies"] + project["optional-dependencies"]["test"]
+    reqs = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
     pip_side = {_name(r): r.replace(" ", "")[len(_name(r)):] for r in reqs}
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda_side = {}

@@ -137,6 +137,44 @@ def test_rjieba_can_be_refused(monkeypatch):
     assert T.Segmenter().engine == "jieba"
 
 
+def _fuzz_texts(n: int, seed: int = 1) -> list[str]:
+    """Mixed strings where two segmenters could part: user words, CJK (extension A, past U+9FD5), ASCII,
+    digits with ``+#&._%-``, full-width forms, circled numbers, emoji, whitespace and punctuation."""
+    import random
+
+    words = [w for w, _ in T.user_words()]
+    pools = ["政府信息公开工作年度报告存在问题改进措施加强培训的了是在和", "abcXYZ", "0123456789", "+#&._%-", " \t\n",
+             "，。；：？！（）《》、“”", "\u3400\u3401\u4db5", "\u9fd6\u9fe0\u9fff", "😀①ⅱ", "ａｂ１２"]
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            if rng.random() < 0.3:
+                parts.append(rng.choice(words))
+            else:
+                pool = rng.choice(pools)
+                parts.append("".join(rng.choice(pool) for _ in range(rng.randint(1, 6))))
+        out.append("".join(parts))
+    return out
+
+
+def test_the_installed_rjieba_cuts_exactly_as_jieba():
+    """The accelerator (extra ``fast``) is only worth having if it changes no token: the seeds' sections and
+    2,000 fuzzed strings, cut by both. (Measured besides: 60,000 synthetic section texts, 40 MB, all equal;
+    rjieba ~11x faster.)"""
+    pytest.importorskip("rjieba")
+    from test_text_seeds import seed_frames
+
+    fast, ref = T.Segmenter(engine="rjieba"), T.Segmenter(engine="jieba")
+    assert (fast.engine, ref.engine) == ("rjieba", "jieba")
+    sections, _ = seed_frames()
+    texts = [t for t in sections["text"].dropna().tolist() if t] + _fuzz_texts(2000)
+    assert len(texts) > 2000
+    differ = [t for t in texts if fast.cut(t) != ref.cut(t)]
+    assert differ == []
+
+
 def test_lexicon_version_changes_with_the_user_dictionary(monkeypatch):
     v = T.lexicon_version()
     T.lexicon_version.cache_clear()
