@@ -495,3 +495,13 @@ def test_corpus_read_some_columns(built, monkeypatch):
         c.read("checks", columns=["nope"])
     with pytest.raises(KeyError, match="no table"):
         c.read("nope")
+
+
+def test_a_build_with_progress_says_when_it_computes_the_text_tables(tmp_path, capsys):
+    raw = _copy_seeds(tmp_path / "raw")
+    corpus.build(raw, tmp_path / "out", jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert "text tables (statements, keywords, similar pairs; `--no-text` skips them) ..." in err
+    assert "statements of 5 reports (0 reused)" in err
+    corpus.build(raw, tmp_path / "quiet", jobs=1, progress=False)
+    assert capsys.readouterr().err == ""

@@ -1027,7 +1027,7 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
                 index.save(files)
             result.status, result.failed_checks = info["status"], info["failed_checks"]
             result.rows = info["rows"]
-            _update_text(result, out, jobs, text)
+            _update_text(result, out, jobs, text, progress)
             result.seconds = time.perf_counter() - t0
             return result
 
@@ -1093,23 +1093,28 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
         result.timings = timings
         result.status, result.failed_checks, result.rows = info["status"], info["failed_checks"], info["rows"]
         result.wrote = True
-        _update_text(result, out, jobs, text)
+        _update_text(result, out, jobs, text, progress)
         result.seconds = time.perf_counter() - t0
         return result
 
 
-def _update_text(result: BuildResult, out: Path, jobs: int, wanted: bool) -> None:
+def _update_text(result: BuildResult, out: Path, jobs: int, wanted: bool, progress: Optional[bool]) -> None:
     """The text tables after the corpus tables (under the build's lock, so nothing rewrites what they read).
 
     A failure here never undoes the corpus build: it is said in the result and the summary.
+    On a terminal, a long build says what it is doing (they take ~40 s at 100,000 reports).
     """
     if not wanted:
         return
     from .text.store import update_text
 
+    show = progress if progress is not None else (sys.stderr.isatty() and result.n_files >= PROGRESS_FROM)
+    log = (lambda line: print(line, file=sys.stderr, flush=True)) if show else None
     t = time.perf_counter()
     try:
-        result.text = update_text(out, processes=jobs)
+        if log and result.wrote:
+            log("text tables (statements, keywords, similar pairs; `--no-text` skips them) ...")
+        result.text = update_text(out, processes=jobs, log=log)
     except Exception as exc:  # noqa: BLE001 - the corpus tables are written; say what failed
         result.text_error = f"{type(exc).__name__}: {exc}"
     if result.timings or result.wrote:
