@@ -218,3 +218,20 @@ def test_candidates_are_json():
     tables.report_rows(rows, d, "d" * 64)
     assert json.loads(rows.parts["checks"]["candidates"][0]) == [[1, 2], [12, None]]
     assert rows.parts["content"]["n_checks_failed"] == [1]
+
+
+def test_written_bytes_do_not_depend_on_how_the_rows_are_chunked(tmp_path):
+    """A row group whose text dictionary overflows (over 1 MB of distinct texts) is written the same
+    whether its rows come in one chunk or several: the cache cuts them differently after a re-derivation."""
+    import pyarrow as pa
+
+    n = 24_000
+    frame = pd.DataFrame({"report_id": [f"{k:064x}" for k in range(n)], "section": "overview", "part": "full",
+                          "text": [f"第{k}号报告的总体情况：" + "政府信息公开工作稳步推进。" * (k % 7 + 3) for k in range(n)]})
+    one = tables.arrow_batch(pa.Table.from_pandas(frame, preserve_index=False), "sections")
+    cuts = [0, 1, 999, 5_000, 5_001, 13_000, 20_500, n]
+    pieces = pa.concat_tables([one.slice(a, b - a) for a, b in zip(cuts, cuts[1:])])
+    assert pieces.column("text").num_chunks == len(cuts) - 1
+    tables.write_table(iter([one]), "sections", tmp_path / "one.parquet")
+    tables.write_table(iter([pieces]), "sections", tmp_path / "pieces.parquet")
+    assert (tmp_path / "one.parquet").read_bytes() == (tmp_path / "pieces.parquet").read_bytes()

@@ -822,7 +822,10 @@ def write_table(df: Any, table: str, path: str | Path) -> None:
             if last is not None and not last < first:
                 raise SchemaError(f"{table}: rows out of primary-key order between batches ({last} then {first})")
             last = _pk_values(batch, table, batch.num_rows - 1)
-            writer.write_table(batch, row_group_size=batch.num_rows)
+            # one chunk per column: where a column's dictionary page overflows to plain pages depends
+            # on the chunks it is given, so the bytes would depend on how the cache happened to cut
+            # the rows (a re-derived build differed from a parsed one); now only on the rows
+            writer.write_table(batch.combine_chunks(), row_group_size=batch.num_rows)
             wrote = True
         if not wrote:
             writer.write_table(schema_.empty_table())
@@ -941,7 +944,9 @@ def _dictionary(arr: Any, col: Column, where: str):
             ch = ch.cast(pa.string()).dictionary_encode()
         d = ch.dictionary.cast(pa.string())
         i = ch.indices
-        u = np.unique(np.asarray(i.drop_null())) if len(d) else np.zeros(0, np.int64)
+        # the indices rows use, sorted (a count per dictionary entry: linear, where np.unique sorts)
+        u = np.flatnonzero(np.bincount(np.asarray(i.drop_null()), minlength=len(d))) if len(d) else \
+            np.zeros(0, np.int64)
         dicts.append(d)
         idx.append(i)
         used.append(d.take(pa.array(u, pa.int64())))  # the values rows use (a dictionary may hold more)
