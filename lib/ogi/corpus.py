@@ -941,30 +941,43 @@ def _read_build_info(out: Path) -> Optional[dict]:
         return None
 
 
-def _tables_intact(out: Path, info: dict, state_path: Path) -> bool:
-    """All tables of ``info`` are on disk as written: same size and mtime as recorded, else the same sha256."""
+def files_intact(files: Mapping[str, tuple[Path, int, str]], state_path: Path) -> bool:
+    """Every file, given as ``name -> (path, bytes, sha256)``, is the one recorded.
+
+    A file already verified at its present size and mtime (``state_path`` keeps
+    them) is not hashed again: a no-change build checks its outputs each time,
+    and hashing them all would cost seconds at 100,000 reports. The state is
+    updated with what was verified (not written where the folder is read-only).
+    """
     try:
         state = json.loads(state_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         state = {}
-    if set(info.get("tables", {})) != set(tables.TABLE_NAMES):
-        return False
-    changed = False
-    for name, t in info["tables"].items():
-        p = out / t["file"]
+    seen = {}
+    for name, (path, size, sha) in files.items():
         try:
-            st = p.stat()
+            st = Path(path).stat()
         except OSError:
             return False
-        if state.get(name) == [st.st_size, st.st_mtime_ns, t["sha256"]]:
+        seen[name] = [st.st_size, st.st_mtime_ns, sha]
+        if state.get(name) == seen[name]:
             continue
-        if st.st_size != t["bytes"] or _sha256_file(str(p)) != t["sha256"]:
+        if st.st_size != size or _sha256_file(str(path)) != sha:
             return False
-        state[name] = [st.st_size, st.st_mtime_ns, t["sha256"]]
-        changed = True
-    if changed:
-        _atomic_write_text(state_path, json.dumps(state))
+    if seen != state:
+        try:
+            _atomic_write_text(state_path, json.dumps(seen))
+        except OSError:  # a read-only folder: verified again next time
+            pass
     return True
+
+
+def _tables_intact(out: Path, info: dict, state_path: Path) -> bool:
+    """All tables of ``info`` are on disk as written: same size and mtime as recorded, else the same sha256."""
+    if set(info.get("tables", {})) != set(tables.TABLE_NAMES):
+        return False
+    return files_intact({name: (out / t["file"], t["bytes"], t["sha256"]) for name, t in info["tables"].items()},
+                        state_path)
 
 
 def _default_jobs() -> int:
@@ -1117,7 +1130,7 @@ def _update_text(result: BuildResult, out: Path, jobs: int, wanted: bool, progre
         result.text = update_text(out, processes=jobs, log=log)
     except Exception as exc:  # noqa: BLE001 - the corpus tables are written; say what failed
         result.text_error = f"{type(exc).__name__}: {exc}"
-    if result.timings or result.wrote:
+    if result.wrote:
         result.timings["text tables"] = time.perf_counter() - t
 
 

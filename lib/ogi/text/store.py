@@ -58,6 +58,7 @@ import pandas as pd
 from . import themes as _themes
 from . import tokenize as _tokenize
 from ..corpus import _lock  # one writer at a time per folder, as for the corpus tables
+from ..corpus import files_intact
 from .tables import SCHEMAS, from_arrow, text_tables, validate
 
 __all__ = ["KEY_OPTIONS", "MANIFEST", "STORE_VERSION", "TextTables", "TextUpdate", "load_text", "text_key",
@@ -307,34 +308,13 @@ def _open(folder: Path, key: str) -> Optional[dict[str, Path]]:
     tables = manifest.get("tables") or {}
     if set(tables) != set(SCHEMAS):
         return None
-    # Files already hashed at this size and mtime are not hashed again (a corpus build checks them each time).
-    state_path = folder / STATE
     try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        state = {}
-    files, seen = {}, {}
-    for name in SCHEMAS:
-        entry, path = tables[name], folder / tables[name]["file"]
-        try:
-            st = path.stat()
-            seen[name] = [st.st_size, st.st_mtime_ns, entry["sha256"]]
-            if state.get(name) == seen[name]:
-                files[name] = path
-                continue
-            if st.st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
-                return None
-        except (OSError, KeyError, TypeError):
-            return None
-        files[name] = path
-    if seen != state:
-        try:
-            tmp = state_path.with_name(state_path.name + f".tmp{os.getpid()}")
-            tmp.write_text(json.dumps(seen), encoding="utf-8")
-            os.replace(tmp, state_path)
-        except OSError:  # a read-only folder: hashed again next time
-            pass
-    return files
+        files = {name: folder / tables[name]["file"] for name in SCHEMAS}
+        recorded = {name: (files[name], tables[name]["bytes"], tables[name]["sha256"]) for name in SCHEMAS}
+    except (KeyError, TypeError):
+        return None
+    # verified by size and mtime when already hashed so (a corpus build checks them each time)
+    return files if files_intact(recorded, folder / STATE) else None
 
 
 def _previous(folder: Path, rows_key: Optional[str]):
