@@ -57,8 +57,7 @@ import pandas as pd
 
 from . import themes as _themes
 from . import tokenize as _tokenize
-from ..corpus import _lock  # one writer at a time per folder, as for the corpus tables
-from ..corpus import files_intact
+from ..corpus import _lock, files_intact  # one writer per folder and one check of stored files, as for the corpus
 from .tables import SCHEMAS, from_arrow, text_tables, validate
 
 __all__ = ["KEY_OPTIONS", "MANIFEST", "STORE_VERSION", "TextTables", "TextUpdate", "load_text", "text_key",
