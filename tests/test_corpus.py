@@ -323,6 +323,34 @@ def test_cross_year_check_on_a_pair_of_reports_of_one_agency(tmp_path):
     assert rep.loc["qianjiang_2025.txt", "n_checks_failed"] == len(failed)
 
 
+def test_checks_written_by_a_process_of_their_own_are_the_same_bytes(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seed = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8")
+    for year, first in ((2022, None), (2023, 1), (2024, None), (2025, 1)):
+        (raw / f"qianjiang_{year}.txt").write_text(_edit(seed, 2024, year, carried_over_first=first),
+                                                   encoding="utf-8")
+    for name in ("000_a24b6662cf75509f.txt", "001_ea69d8cda5ce10c7.txt"):
+        shutil.copy(RAW / name, raw / name)
+    serial = corpus.build(raw, tmp_path / "serial", jobs=1, progress=False, text=False)
+
+    submitted = []
+
+    class Pool(corpus.ProcessPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            submitted.append(fn.__name__)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(corpus, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(corpus, "PARALLEL_CHECKS_FROM", 0)
+    beside = corpus.build(raw, tmp_path / "beside", jobs=2, progress=False, text=False)
+    assert submitted == ["_write_checks"]  # six files are parsed in this process; the checks went to a pool
+    assert serial.rows == beside.rows and serial.rows["checks"] > 0
+    assert _table_bytes(tmp_path / "serial") == _table_bytes(tmp_path / "beside")
+    c = ogi.load(raw, tmp_path / "beside", rebuild="never")
+    assert (c.checks.rule == "requests.cross_year").sum() == 3 * len(schema.APPLICANT_CODES)  # 2023, 2024, 2025
+
+
 # --------------------------------------------------------------------------- load, CLI, export
 
 

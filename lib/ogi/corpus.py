@@ -58,6 +58,9 @@ FLUSH_EVERY = 5_000
 #: Reports per batch when the tables are assembled and written (one Parquet row group each): the
 #: tables are streamed batch by batch, never whole in memory.
 BATCH_REPORTS = 1024
+#: From this many reports (and with more than one job), the checks table is written by a process of its own
+#: while this one writes the other tables: it is half of the assembly's work.
+PARALLEL_CHECKS_FROM = 10_000
 #: Reports whose cross-year checks are made at once (pairs multiply where an agency has many reports a year).
 CROSS_REPORTS = 512
 #: Row groups of a cache segment's files (read back a batch at a time): at most this many rows ...
@@ -583,14 +586,14 @@ class SegmentStore:
         self.segments.append((seg, meta))
         return seg
 
-    def _tables(self, part: str, ids: set[str], current: bool = True) -> list:
-        """One part's Arrow tables for ``ids``, each id from the first segment that holds it."""
+    def _tables(self, part: str, ids: set[str], current: bool = True, columns: Optional[list[str]] = None,
+                where: Optional[tuple[str, Iterable[str]]] = None) -> list:
+        """One part's Arrow tables for ``ids``, each id from the first segment that holds it;
+        only ``columns`` if given, and only the rows whose ``where[0]`` is one of ``where[1]``."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = "reports" if part == "content" else part
-        cat_cols = [] if part == "store" else \
-            [c.name for c in tables.SCHEMAS[table].columns if c.dtype == "category"]
+        cat_cols = self._cat_cols(part)
         chunks, taken = [], set()
         for seg, meta in self.segments:
             if (meta.get("rows_key") == self.key) != current:
@@ -599,7 +602,9 @@ class SegmentStore:
             if not mine:
                 continue
             taken |= mine
-            t = pq.read_table(str(seg / f"{part}.parquet"), read_dictionary=cat_cols)
+            t = pq.read_table(str(seg / f"{part}.parquet"), columns=columns, read_dictionary=cat_cols)
+            if where is not None:
+                t = t.filter(_id_mask(t[where[0]], pa.array(sorted(where[1]), pa.string())))
             if len(mine) < len(meta["ids"]):
                 t = t.filter(_id_mask(t["report_id"], pa.array(sorted(mine), pa.string())))
             chunks.append(t)
@@ -1097,7 +1102,7 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
                 transient[item[0]] = message
         info = _assemble_and_write(out, files, set(live), store, transient, changed,
                                    fp if not (transient or changed) else "incomplete:" + fp, key,
-                                   cache_dir / "tables.state.json")
+                                   cache_dir / "tables.state.json", jobs)
         t4 = time.perf_counter()
         timings["assemble and write"] = t4 - t2
         store.compact(set(live))
@@ -1149,24 +1154,22 @@ def _files_frame(files: list[FileEntry], transient: Mapping[str, str], changed: 
 
 def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store: SegmentStore,
                         transient: Mapping[str, str], changed: list[str], fp: str, key: str,
-                        state_path: Path) -> dict:
+                        state_path: Path, jobs: int = 1) -> dict:
     """Assemble the six tables from the cache and write them, streamed table by table, batch by batch.
 
     The same steps as ``tables.assemble`` without any table whole in memory:
     each data table is read from the cache segments a range of report ids
     at a time (``SegmentStore.stream``), sorted, typed and validated
-    (``tables.arrow_batch``) and written as one Parquet row group. Table 3
-    comes first, keeping its carried-over and carried-forward rows for the
-    cross-year check; the checks then get each batch's cross-year rows and
-    are counted per report for ``reports``, which comes last.
+    (``tables.arrow_batch``) and written as one Parquet row group. The checks
+    table, the largest (with the cross-year checks), is written by
+    ``_write_checks``: in a process of its own beside the other data tables
+    when ``jobs`` allows and the corpus is large (``PARALLEL_CHECKS_FROM``),
+    the same function in this process otherwise. Its per-report counts go into
+    ``reports``, which comes last.
 
     All tables go to temporary files, then are renamed over the old ones,
     then ``BUILD.json``: all or nothing.
     """
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-
     from . import regions
 
     changed_set = set(changed)
@@ -1180,87 +1183,18 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
     idset, bounds = set(ids), _bounds(ids)
     tmp = {name: out / f".{name}.parquet.tmp{os.getpid()}" for name in tables.TABLE_NAMES}
     n_rows: dict[str, int] = {}
-
-    def batches(part: str, extra=None, each=None):
-        n = 0
-        for k, t in enumerate(store.stream(part, idset, bounds)):
-            b = tables.arrow_batch(t, part) if t is not None else None
-            if extra is not None:
-                b = extra(k, b)
-            if b is None or not b.num_rows:
-                continue
-            if each is not None:
-                each(b)
-            n += b.num_rows
-            yield b
-        n_rows[part] = n
-
-    carried: list = []
-    counts: list = []
-    failed_rules: Counter = Counter()
-
-    def keep_carried(b) -> None:
-        rows = b.column("row").combine_chunks()
-        wanted = [k for k, c in enumerate(rows.dictionary.to_pylist()) if c in ("carried_over", "carry_forward")]
-        mask = pa.array(_np_isin(rows.indices, wanted))
-        carried.append(b.select(["report_id", "row", "applicant", "value"]).filter(mask))
-
+    meta = content[["report_id", "agency_key", "year"]]
+    pool = None
     try:
-        tables.write_table(batches("requests", each=keep_carried), "requests", tmp["requests"])
-        req = _to_frame(carried, ("report_id", "row", "applicant", "value"))
-        del carried[:]
-        this, last = tables.cross_year_inputs(content, req)
-        del req
-        # this year's side, in report-id order, cut by batch (row ranges, no copies kept)
-        this = this.sort_values("report_id", kind="stable", ignore_index=True)
-        cuts = np.searchsorted(this["report_id"].astype(str).to_numpy(dtype=object),
-                               np.asarray(bounds + ["\U0010ffff"], dtype=object), side="left")
-
-        def with_cross(k: int, own):
-            mine = this.iloc[cuts[k]:cuts[k + 1]]
-            if not len(mine):
-                return own
-            start = None
-            if own is not None:  # each report's largest own check number
-                rid = own.column("report_id").combine_chunks()
-                top = np.full(len(rid.dictionary), -1, dtype=np.int64)
-                np.maximum.at(top, np.asarray(rid.indices), own.column("check_no").to_numpy())
-                start = pd.Series(top, index=rid.dictionary.to_pylist())
-            other = last[last["agency_key"].isin(mine["agency_key"].unique())]
-            # a few hundred reports at a time: an agency with many reports a year makes many pairs
-            ids_m = mine["report_id"].astype(str).to_numpy(dtype=object)
-            edges = np.flatnonzero(np.r_[True, ids_m[1:] != ids_m[:-1]])[::CROSS_REPORTS].tolist() + [len(mine)]
-            pieces = []
-            for a, b in zip(edges, edges[1:]):
-                cross = tables.cross_year_rows(mine.iloc[a:b], other, start)
-                if len(cross):
-                    pieces.append(tables.arrow_batch(pa.Table.from_pandas(cross, preserve_index=False), "checks"))
-            if not pieces:
-                return own
-            return tables.arrow_batch(pa.concat_tables(([own] if own is not None else []) + pieces), "checks")
-
-        def count(b) -> None:
-            rid = b.column("report_id").combine_chunks()
-            ok = b.column("ok").combine_chunks()
-            idx = _np_array(rid.indices)
-            failed = _np_array(ok.fill_null(True)) == False  # noqa: E712
-            undecidable = _np_array(ok.is_null())
-            n = len(rid.dictionary)
-            counts.append(pd.DataFrame({
-                "report_id": rid.dictionary.to_pylist(),
-                "n_checks": _np_bincount(idx, None, n), "n_checks_failed": _np_bincount(idx, failed, n),
-                "n_checks_undecidable": _np_bincount(idx, undecidable, n)}))
-            rule = b.column("rule").combine_chunks()
-            names = rule.dictionary.to_pylist()
-            for code, c in zip(*_np_unique(_np_array(rule.indices)[failed])):
-                failed_rules[names[code]] += int(c)
-
-        tables.write_table(batches("checks", extra=with_cross, each=count), "checks", tmp["checks"])
-        for part in ("proactive", "review_litigation", "sections"):
-            tables.write_table(batches(part), part, tmp[part])
-        counts_df = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame(
-            {"report_id": [], "n_checks": [], "n_checks_failed": [], "n_checks_undecidable": []})
-        counts_df = counts_df[counts_df["n_checks"] > 0].groupby("report_id", sort=False).sum().reset_index()
+        if jobs > 1 and len(ids) >= PARALLEL_CHECKS_FROM:
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=_pool_context())
+            checks_job = pool.submit(_write_checks, store, idset, bounds, meta, tmp["checks"])
+        else:
+            checks_job = None
+            checked = _write_checks(store, idset, bounds, meta, tmp["checks"])
+        for part in ("requests", "proactive", "review_litigation", "sections"):
+            tables.write_table(_batches(store, part, idset, bounds, n_rows), part, tmp[part])
+        counts_df, failed_rules, n_rows["checks"] = checks_job.result() if checks_job is not None else checked
         reports = tables.reports_frame(fdf, content, counts_df)
         tables.write_table(reports, "reports", tmp["reports"])
         n_rows["reports"] = len(reports)
@@ -1268,6 +1202,8 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
         for name in tables.TABLE_NAMES:
             os.replace(tmp[name], out / f"{name}.parquet")
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         for p in tmp.values():
             if p.exists():
                 p.unlink()
@@ -1291,6 +1227,102 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
         state[name] = [st.st_size, st.st_mtime_ns, t["sha256"]]
     _atomic_write_text(state_path, json.dumps(state))
     return info
+
+
+def _batches(store: SegmentStore, part: str, idset: set[str], bounds: list[str], n_rows: dict,
+             extra=None, each=None) -> Iterator:
+    """One data table's rows from the cache, a range of report ids at a time, typed, sorted and validated
+    (``tables.arrow_batch``); ``extra(k, batch)`` may add rows to batch ``k``, ``each`` sees every batch.
+    The number of rows goes to ``n_rows[part]`` at the end."""
+    n = 0
+    for k, t in enumerate(store.stream(part, idset, bounds)):
+        b = tables.arrow_batch(t, part) if t is not None else None
+        if extra is not None:
+            b = extra(k, b)
+        if b is None or not b.num_rows:
+            continue
+        if each is not None:
+            each(b)
+        n += b.num_rows
+        yield b
+    n_rows[part] = n
+
+
+_CARRIED = ("carried_over", "carry_forward")
+
+
+def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta: Any, path: Path
+                  ) -> tuple[Any, Counter, int]:
+    """Write the checks table: each batch's own checks, then its reports' cross-year checks.
+
+    Reads what it needs from the cache itself (the requests' carried-over and
+    carried-forward rows, for the cross-year join), so that it can run in a
+    process of its own while the other tables are written. ``meta`` holds
+    ``report_id``, ``agency_key`` and ``year`` of the reports. Returns the
+    per-report counts for ``reports`` (``n_checks``, ``n_checks_failed``,
+    ``n_checks_undecidable``), the failed checks by rule and the rows written.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    cols = ("report_id", "row", "applicant", "value")
+    req = _to_frame(store._tables("requests", idset, columns=list(cols), where=("row", _CARRIED)), cols)
+    this, last = tables.cross_year_inputs(meta, req)
+    del req
+    # this year's side, in report-id order, cut by batch (row ranges, no copies kept)
+    this = this.sort_values("report_id", kind="stable", ignore_index=True)
+    cuts = np.searchsorted(this["report_id"].astype(str).to_numpy(dtype=object),
+                           np.asarray(bounds + ["\U0010ffff"], dtype=object), side="left")
+
+    def with_cross(k: int, own):
+        mine = this.iloc[cuts[k]:cuts[k + 1]]
+        if not len(mine):
+            return own
+        start = None
+        if own is not None:  # each report's largest own check number
+            rid = own.column("report_id").combine_chunks()
+            top = np.full(len(rid.dictionary), -1, dtype=np.int64)
+            np.maximum.at(top, np.asarray(rid.indices), own.column("check_no").to_numpy())
+            start = pd.Series(top, index=rid.dictionary.to_pylist())
+        other = last[last["agency_key"].isin(mine["agency_key"].unique())]
+        # a few hundred reports at a time: an agency with many reports a year makes many pairs
+        ids_m = mine["report_id"].astype(str).to_numpy(dtype=object)
+        edges = np.flatnonzero(np.r_[True, ids_m[1:] != ids_m[:-1]])[::CROSS_REPORTS].tolist() + [len(mine)]
+        pieces = []
+        for a, b in zip(edges, edges[1:]):
+            cross = tables.cross_year_rows(mine.iloc[a:b], other, start)
+            if len(cross):
+                pieces.append(tables.arrow_batch(pa.Table.from_pandas(cross, preserve_index=False), "checks"))
+        if not pieces:
+            return own
+        return tables.arrow_batch(pa.concat_tables(([own] if own is not None else []) + pieces), "checks")
+
+    counts: list = []
+    failed_rules: Counter = Counter()
+
+    def count(b) -> None:
+        rid = b.column("report_id").combine_chunks()
+        ok = b.column("ok").combine_chunks()
+        idx = _np_array(rid.indices)
+        failed = _np_array(ok.fill_null(True)) == False  # noqa: E712
+        undecidable = _np_array(ok.is_null())
+        n = len(rid.dictionary)
+        counts.append(pd.DataFrame({
+            "report_id": rid.dictionary.to_pylist(),
+            "n_checks": _np_bincount(idx, None, n), "n_checks_failed": _np_bincount(idx, failed, n),
+            "n_checks_undecidable": _np_bincount(idx, undecidable, n)}))
+        rule = b.column("rule").combine_chunks()
+        names = rule.dictionary.to_pylist()
+        for code, c in zip(*_np_unique(_np_array(rule.indices)[failed])):
+            failed_rules[names[code]] += int(c)
+
+    n_rows: dict[str, int] = {}
+    tables.write_table(_batches(store, "checks", idset, bounds, n_rows, extra=with_cross, each=count), "checks", path)
+    counts_df = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame(
+        {"report_id": [], "n_checks": [], "n_checks_failed": [], "n_checks_undecidable": []})
+    counts_df = counts_df[counts_df["n_checks"] > 0].groupby("report_id", sort=False).sum().reset_index()
+    return counts_df, failed_rules, n_rows["checks"]
 
 
 def _np_array(a):
