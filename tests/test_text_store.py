@@ -12,7 +12,7 @@ import pytest
 from test_text_seeds import seed_frames
 
 import ogi
-from ogi.text import SCHEMAS, TextTables, load_text, store, text_tables
+from ogi.text import SCHEMAS, TextTables, load_text, signatures, store, text_tables
 from ogi.text.tables import validate
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -47,7 +47,9 @@ def test_first_call_computes_and_stores_second_reads(fresh, monkeypatch):
     manifest = json.loads((folder / "TEXT.json").read_text(encoding="utf-8"))
     assert manifest["fingerprint"] == fresh.info["fingerprint"] and manifest["key"] == first.info["key"]
     assert sorted(manifest["tables"]) == sorted(SCHEMAS)
-    assert sorted(p.name for p in folder.glob("*.parquet")) == sorted(f"{n}.parquet" for n in SCHEMAS)
+    kept = sorted(f"{n}.parquet" for n in SCHEMAS) + [signatures.FILE]  # the tables, and what the next update reuses
+    assert sorted(p.name for p in folder.glob("*.parquet")) == sorted(kept)
+    assert sorted(manifest["caches"]) == [signatures.FILE]
     assert not [p for p in folder.iterdir() if ".tmp" in p.name]  # no temporary file left behind
 
     _no_recompute(monkeypatch)

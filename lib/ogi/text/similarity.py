@@ -260,13 +260,9 @@ def near_duplicates(texts: Sequence[str], threshold: float = 0.6, num_perm: int 
         {"i": "int64", "j": "int64", "score": "float64"})
 
 
-def _estimate(sig: np.ndarray, pairs: np.ndarray, block: int = 100_000) -> np.ndarray:
+def _estimate(sig: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """MinHash estimate of the Jaccard similarity of row pairs (share of equal signature values)."""
-    out = np.empty(len(pairs))
-    for lo in range(0, len(pairs), block):
-        p = pairs[lo:lo + block]
-        out[lo:lo + len(p)] = (sig[p[:, 0]] == sig[p[:, 1]]).mean(axis=1)
-    return out
+    return _matches(sig, pairs) / sig.shape[1]
 
 
 def _exact(texts: Sequence[str], pairs: np.ndarray) -> np.ndarray:
@@ -552,16 +548,19 @@ def _neighbours(sig: np.ndarray, floor: float, bands: int, max_bucket: int, k: i
     return pd.DataFrame({"i": i, "j": rest % max(n, 1), "est": (num_perm - rest // max(n, 1)) / num_perm})
 
 
-def _matches(sig: np.ndarray, pairs: np.ndarray, block: int = 100_000) -> np.ndarray:
-    """Equal signature values of row pairs (``_estimate`` times ``num_perm``)."""
+def _matches(sig: np.ndarray, pairs: np.ndarray, block: int = 16_384) -> np.ndarray:
+    """Equal signature values of row pairs (``_estimate`` times ``num_perm``).
+
+    Blocks that stay in the CPU cache and ``count_nonzero``: twice as fast as ``(a == b).sum(axis=1)``.
+    """
     out = np.empty(len(pairs), np.int64)
     for lo in range(0, len(pairs), block):
         p = pairs[lo:lo + block]
-        out[lo:lo + len(p)] = (sig[p[:, 0]] == sig[p[:, 1]]).sum(axis=1)
+        out[lo:lo + len(p)] = np.count_nonzero(np.take(sig, p[:, 0], axis=0) == np.take(sig, p[:, 1], axis=0), axis=1)
     return out
 
 
-def repeat_shares(items: pd.DataFrame) -> pd.DataFrame:
+def repeat_shares(items: pd.DataFrame, normalized: bool = False) -> pd.DataFrame:
     """Share of each report's text already in the same agency's earlier reports.
 
     Parameters
@@ -569,6 +568,8 @@ def repeat_shares(items: pd.DataFrame) -> pd.DataFrame:
     items : DataFrame
         ``report_id``, ``agency_key``, ``year``, ``text``: one row per report (e.g. its
         problems section).
+    normalized : bool
+        The texts are already ``normalize``'d (normalising again would change nothing but the time).
 
     Returns
     -------
@@ -591,7 +592,7 @@ def repeat_shares(items: pd.DataFrame) -> pd.DataFrame:
     n_earlier = first_of_year - first_of_agency
     found = np.zeros(len(it)), np.zeros(len(it)), np.zeros(len(it))  # 3-grams: all, in prev, in earlier
     for lo, hi in _batches(agency, 4000):  # a batch holds < 2^12 agencies (see _repeat_counts)
-        texts = [normalize(t) for t in it["text"].iloc[lo:hi]]
+        texts = it["text"].iloc[lo:hi].tolist() if normalized else [normalize(t) for t in it["text"].iloc[lo:hi]]
         for total, got in zip(found, _repeat_counts(texts, agency[lo:hi], year[lo:hi], prev[lo:hi] - lo)):
             total[lo:hi] = got
     size, in_prev, in_earlier = found

@@ -4,8 +4,9 @@
 the corpus build calls it) without holding any table whole: ``ogi.text.stream``
 reads ``sections`` a batch of reports at a time and writes each table a row
 group at a time. A report already in the previous text tables (same report id,
-parser rows and text code) keeps its statements, tokens and themes; what spans
-reports (keywords, copies, repeats) is recomputed from them.
+parser rows and text code) keeps its statements, tokens and themes, and the
+normalised texts and MinHash signatures of its sections (``ogi.text.signatures``);
+what spans reports (keywords, copies, repeats, similar pairs) is recomputed from them.
 
 ``load_text(corpus)`` returns the tables (``TextTables``), read from
 ``<processed>/text/`` when they were made from the same corpus with the same
@@ -32,6 +33,8 @@ Layout::
 
     <processed>/text/TEXT.json              key, fingerprint, text version, rows key, each file's sha256
     <processed>/text/<table>.parquet        one per table, a row group per batch
+    <processed>/text/section_signatures.parquet   each report's sections normalised and signed, for the
+                                                  next update (not a table; in the manifest's ``caches``)
 
 Every file is written to a temporary name and renamed (``os.replace``), the
 manifest last: an interrupted write leaves a manifest that does not match
@@ -264,9 +267,19 @@ class TextTables(Mapping):
 # --------------------------------------------------------------------------- reading and writing
 
 
-def _commit(folder: Path, tmp_files: Mapping[str, Path], meta: Mapping[str, Any]) -> dict[str, Path]:
-    """Rename the written files into place, then write the manifest naming them."""
+def _commit(folder: Path, tmp_files: Mapping[str, Path], meta: Mapping[str, Any],
+            caches: Optional[Mapping[str, tuple[Path, str]]] = None) -> dict[str, Path]:
+    """Rename the written files into place, then write the manifest naming them.
+
+    ``caches``: name -> (written file, version) of what is kept for the next update, not a table.
+    """
     tables: dict[str, Any] = {}
+    kept: dict[str, Any] = {}
+    for name, (tmp, version) in (caches or {}).items():
+        target = folder / name
+        digest, size = _sha256(tmp), tmp.stat().st_size
+        os.replace(tmp, target)
+        kept[name] = {"file": target.name, "sha256": digest, "bytes": size, "version": version}
     files = {}
     for name in SCHEMAS:
         tmp, target = tmp_files[name], folder / f"{name}.parquet"
@@ -277,7 +290,7 @@ def _commit(folder: Path, tmp_files: Mapping[str, Path], meta: Mapping[str, Any]
         os.replace(tmp, target)
         tables[name] = {"file": target.name, "sha256": digest, "bytes": size, "rows": int(rows)}
         files[name] = target
-    manifest = {**meta, "tables": tables}
+    manifest = {**meta, "tables": tables, "caches": kept}
     tmp = folder / f".{MANIFEST}.tmp{os.getpid()}"
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, folder / MANIFEST)
@@ -317,7 +330,9 @@ def _open(folder: Path, key: str) -> Optional[dict[str, Path]]:
 
 
 def _previous(folder: Path, rows_key: Optional[str]):
-    """The stored statements and themes, when they were made by this text code from rows of this parser."""
+    """The stored statements and themes, when they were made by this text code from rows of this parser;
+    with the stored sections' signatures when they are intact and of this ``signatures.VERSION``."""
+    from . import signatures
     from .stream import Previous
 
     manifest = _manifest(folder)
@@ -332,9 +347,16 @@ def _previous(folder: Path, rows_key: Optional[str]):
             if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
                 return None
             files[name] = path
-        return Previous(files["statements"], files["statement_themes"])
     except (OSError, KeyError, TypeError, ValueError):
         return None
+    try:
+        entry = (manifest.get("caches") or {})[signatures.FILE]
+        path = folder / entry["file"]
+        ok = entry["version"] == signatures.VERSION and path.stat().st_size == entry["bytes"] and \
+            _sha256(path) == entry["sha256"]
+    except (OSError, KeyError, TypeError, ValueError):
+        ok = False
+    return Previous(files["statements"], files["statement_themes"], path if ok else None)
 
 
 # --------------------------------------------------------------------------- computing
@@ -391,15 +413,18 @@ def _meta(key: str, fingerprint: str, options: Mapping[str, Any], rows_key: Opti
 def _compute(source: Any, dest: Path, meta: Mapping[str, Any], previous: Any, options: Mapping[str, Any],
              batch_reports: Optional[int], log: Optional[Callable[[str], None]]) -> tuple[dict[str, Path], dict]:
     """Run ``stream.compute`` into Parquet files in ``dest`` and commit them (the caller holds the lock)."""
-    from . import stream
+    from . import signatures, stream
 
     sink = stream.ParquetSink(dest)
+    signer = signatures.Signer(previous.signatures if previous is not None else None,
+                               dest / f".{signatures.FILE}.tmp{os.getpid()}")
     try:
-        stats = stream.compute(source, sink, previous=previous, log=log,
+        stats = stream.compute(source, sink, previous=previous, signer=signer, log=log,
                                batch_reports=batch_reports or stream.BATCH_REPORTS, **options)
-        files = _commit(dest, sink.close(), meta)
+        files = _commit(dest, sink.close(), meta, {signatures.FILE: (signer.close(), signatures.VERSION)})
     except BaseException:
         sink.abort()
+        signer.abort()
         raise
     finally:
         import shutil

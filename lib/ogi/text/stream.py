@@ -44,6 +44,7 @@ import pyarrow.parquet as pq
 from ..parse.sections import split_problems
 from . import keywords as kw
 from . import similarity, themes
+from .signatures import Signer
 from .statements import split_statements
 from .tables import PARTS, SCHEMAS, arrow_schema, finish, sort_chunk, to_arrow
 from .tokenize import content_tokens, segment
@@ -220,14 +221,33 @@ class _Items:
     def __init__(self) -> None:
         self.texts: dict[str, int] = {}
         self.cols: dict[str, list[np.ndarray]] = {c: [] for c in ("report", "part", "idx", "tid", "chars")}
+        self._sig: Optional[np.ndarray] = None  # the signature of each text, when given to ``add``
 
     def add(self, report: np.ndarray, part: np.ndarray, idx: np.ndarray, norm: Sequence[str],
-            chars: np.ndarray, min_chars: int) -> None:
+            chars: np.ndarray, min_chars: int, sig: Optional[np.ndarray] = None) -> None:
         keep = np.fromiter((len(t) >= min_chars for t in norm), bool, len(norm))
+        before = len(self.texts)
         tid = np.fromiter((self.texts.setdefault(t, len(self.texts)) for t, k in zip(norm, keep) if k), np.int64)
         for c, v in (("report", report), ("part", part), ("idx", idx), ("chars", chars)):
             self.cols[c].append(np.asarray(v)[keep])
         self.cols["tid"].append(tid)
+        if sig is not None:
+            new, first = np.unique(tid, return_index=True)
+            first = first[new >= before]  # the rows that brought a new text, in the order of its number
+            if self._sig is None:
+                self._sig = np.empty((max(64, 2 * len(self.texts)), sig.shape[1]), np.uint32)
+            elif len(self.texts) > len(self._sig):
+                self._sig = np.concatenate([self._sig, np.empty((len(self.texts), sig.shape[1]), np.uint32)])
+            self._sig[before:len(self.texts)] = sig[keep][first]
+
+    def signature(self, text: str) -> Optional[np.ndarray]:
+        """The signature of a text already added (None if it was not, or without signatures)."""
+        t = self.texts.get(text)
+        return None if t is None or self._sig is None else self._sig[t]
+
+    def signatures(self) -> Optional[np.ndarray]:
+        """The signature of every text, by its number (None without signatures)."""
+        return None if self._sig is None else self._sig[:len(self.texts)]
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {c: (np.concatenate(v) if v else np.zeros(0, np.int64)) for c, v in self.cols.items()}
@@ -246,8 +266,10 @@ class _Reports:
         self._agency: list[int] = []
         self._chars: list[int] = []
         year = meta["year"] if "year" in meta.columns else pd.Series(dtype="Float64")
-        self._years = pd.to_numeric(year, errors="coerce").astype("float64")
-        self._keys = meta["agency_key"] if "agency_key" in meta.columns else pd.Series(dtype=object)
+        # plain dicts: a pandas lookup per report cost seconds at 100,000 reports
+        ids = meta.index.tolist()
+        self._years = dict(zip(ids, pd.to_numeric(year, errors="coerce").astype("float64").tolist()))
+        self._keys = dict(zip(ids, meta["agency_key"].tolist())) if "agency_key" in meta.columns else {}
 
     def add(self, ids: Sequence[str]) -> np.ndarray:
         out = np.empty(len(ids), np.int64)
@@ -317,11 +339,13 @@ def statements_of(prob: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
 
 
 class Previous:
-    """The statements and their themes of an earlier run, read in report-id order alongside the batches."""
+    """The statements and their themes of an earlier run, read in report-id order alongside the batches;
+    ``signatures``: its file of the sections' signatures, if it can be used (``ogi.text.signatures``)."""
 
-    def __init__(self, statements: Path, statement_themes: Path):
+    def __init__(self, statements: Path, statement_themes: Path, signatures: Optional[Path] = None):
         self._st = _RowsById(statements)
         self._th = _RowsById(statement_themes)
+        self.signatures = signatures
 
     def take(self, ids: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The stored rows of these reports (sorted ids, increasing from call to call)."""
@@ -335,8 +359,13 @@ class _RowsById:
         self.buffer: Optional[pa.Table] = None
 
     def take(self, ids: Sequence[str]) -> pd.DataFrame:
+        t = self.take_table(ids)
+        return t.to_pandas() if t.num_rows else self._empty()
+
+    def take_table(self, ids: Sequence[str]) -> pa.Table:
+        """The rows of these reports as an Arrow table (sorted ids, increasing from call to call)."""
         if not len(ids):
-            return self._empty()
+            return self.file.schema_arrow.empty_table()
         hi = ids[-1]
         parts = []
         while True:
@@ -352,10 +381,9 @@ class _RowsById:
             if self.buffer.num_rows:
                 break
         if not parts:
-            return self._empty()
+            return self.file.schema_arrow.empty_table()
         t = pa.concat_tables(parts)
-        t = t.filter(pc.is_in(t["report_id"], value_set=pa.array(list(ids), type=pa.string())))
-        return t.to_pandas()
+        return t.filter(pc.is_in(t["report_id"], value_set=pa.array(list(ids), type=pa.string())))
 
     def _empty(self) -> pd.DataFrame:
         return self.file.schema_arrow.empty_table().to_pandas()
@@ -367,7 +395,8 @@ class _RowsById:
 def compute(source: Any, sink: Any, *, groups: Sequence[str] = ("year", "level", "agency_kind"), k: int = 30,
             similarity_sections: Sequence[str] = ("problems",), threshold: float = 0.6,
             processes: Optional[int] = None, cache: bool = True, batch_reports: int = BATCH_REPORTS,
-            previous: Optional[Previous] = None, log: Optional[Callable[[str], None]] = None) -> dict[str, Any]:
+            previous: Optional[Previous] = None, signer: Optional[Signer] = None,
+            log: Optional[Callable[[str], None]] = None) -> dict[str, Any]:
     """Compute every text table from ``source`` a batch of reports at a time, handing them to ``sink``.
 
     Parameters
@@ -383,6 +412,9 @@ def compute(source: Any, sink: Any, *, groups: Sequence[str] = ("year", "level",
     previous : Previous, optional
         The statements and themes of an earlier run with the same text code, lexicons and parser:
         the rows of a report found there are reused (a report id is the hash of its file).
+    signer : signatures.Signer, optional
+        Normalises and signs the sections compared (reusing an earlier run's, and keeping this
+        run's, in ``store``); default: computes them all, keeps nothing.
     log : callable, optional
         Receives a line per phase.
 
@@ -404,6 +436,7 @@ def compute(source: Any, sink: Any, *, groups: Sequence[str] = ("year", "level",
     secs = _Items()
     sec_all: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {c: ([], []) for c in which}  # repeats
     sec_text_ids: dict[str, int] = {}  # every normalised section text, once (repeats and pairs)
+    signer = signer if signer is not None else Signer()
     stats = {"reports": 0, "reused": 0, "statements": 0}
     for batch, st, th, reused in _statement_batches(source.batches(codes, batch_reports), meta, previous,
                                                     processes, cache, len(meta)):
@@ -418,8 +451,9 @@ def compute(source: Any, sink: Any, *, groups: Sequence[str] = ("year", "level",
         rank = np.fromiter((reports.rank[r] for r in rid), np.int64, len(rid))
         part = np.asarray(st["part"].tolist(), dtype=object)
         text = st["text"].tolist()
+        at, uniq = pd.factorize(st["report_id"])  # each report's groups looked up once, not each statement's
         counts.add(st["tokens"], part, {"all": np.full(len(st), "all", dtype=object),
-                                        **{by: st["report_id"].map(group_of[by]).to_numpy(dtype=object)
+                                        **{by: group_of[by].reindex(uniq).to_numpy(dtype=object)[at]
                                            for by in by_groups}})
         chars = np.fromiter((len(t) if isinstance(t, str) else 3 for t in text), np.int64, len(st))
         stmt.add(rank, np.array([PARTS.index(p) for p in part], np.int64), st["idx"].to_numpy(dtype=np.int64),
@@ -427,15 +461,16 @@ def compute(source: Any, sink: Any, *, groups: Sequence[str] = ("year", "level",
         if len(st):
             per = pd.Series(chars).groupby(rank).sum()
             reports.set_chars(per.index.to_numpy(), per.to_numpy())
-        for c, code in enumerate(which):
-            sec = batch[(batch["section"] == code) & (batch["part"] == "full")]
-            norm = [similarity.normalize(t) for t in sec["text"].tolist()]
-            r = np.fromiter((reports.rank[x] for x in sec["report_id"].tolist()), np.int64, len(sec))
+        full = batch[batch["part"] == "full"]
+        parts = [(code, sec["report_id"].tolist(), sec["text"].tolist())
+                 for code in which for sec in [full[full["section"] == code]]]
+        for c, ((code, ids, _), (norm, sig)) in enumerate(zip(parts, signer.batch(parts, secs.signature))):
+            r = np.fromiter((reports.rank[x] for x in ids), np.int64, len(ids))
             sec_all[code][0].append(r)
             sec_all[code][1].append(np.fromiter((sec_text_ids.setdefault(t, len(sec_text_ids)) for t in norm),
                                                 np.int64, len(norm)))
-            secs.add(r, np.full(len(sec), c, np.int64), np.zeros(len(sec), np.int64), norm, np.zeros(len(sec)),
-                     MIN_CHARS)
+            secs.add(r, np.full(len(ids), c, np.int64), np.zeros(len(ids), np.int64), norm, np.zeros(len(ids)),
+                     MIN_CHARS, sig)
     clock.lap("statements, tokens, themes")
     say(f"  statements of {stats['reports']:,} reports ({stats['reused']:,} reused): {clock.last}")
 
@@ -447,7 +482,7 @@ def compute(source: Any, sink: Any, *, groups: Sequence[str] = ("year", "level",
     del counts
     clock.lap("keywords")
 
-    # repeats: per agency, on the normalised sections (normalising twice changes nothing)
+    # repeats: per agency, on the normalised sections
     sec_texts = list(sec_text_ids)
     del sec_text_ids
     names = np.asarray(reports.agency_names + [None], dtype=object)
@@ -459,7 +494,7 @@ def compute(source: Any, sink: Any, *, groups: Sequence[str] = ("year", "level",
         t = np.concatenate(sec_all[code][1]) if sec_all[code][1] else np.zeros(0, np.int64)
         items = pd.DataFrame({"report_id": ids[r], "agency_key": names[agency[r]],
                               "year": pd.array(year[r], dtype="Float64"), "text": [sec_texts[x] for x in t]})
-        found.append(similarity.repeat_shares(items).assign(section=code))
+        found.append(similarity.repeat_shares(items, normalized=True).assign(section=code))
     del sec_all
     rep = sort_chunk(pd.concat(found, ignore_index=True), "repeats")
     for lo in range(0, len(rep), ROW_GROUP):
@@ -478,8 +513,10 @@ def compute(source: Any, sink: Any, *, groups: Sequence[str] = ("year", "level",
     clock.lap("similar pairs of statements")
     c_items = secs.arrays()
     c_texts = list(secs.texts)
+    c_sig = secs.signatures()
     del secs
-    cross_sec = _pairs("section", c_items, c_texts, reports, which, sink, spill, threshold)
+    cross_sec = _pairs("section", c_items, c_texts, reports, which, sink, spill, threshold, c_sig)
+    del c_sig
     del c_texts
     clock.lap("similar pairs of sections")
 
@@ -510,7 +547,7 @@ def _statement_batches(batches: Iterator[pd.DataFrame], meta: pd.DataFrame, prev
         old = previous.take(ids) if previous is not None else None
         if old is not None and len(old[0]):
             done = set(old[0]["report_id"].tolist())
-            prob = prob[~prob["report_id"].isin(done)]
+            prob = prob[np.fromiter((r not in done for r in prob["report_id"].tolist()), bool, len(prob))]
         else:
             done = set()
         job = (prob, years.reindex(prob["report_id"].unique()).to_frame("year"), cache)
@@ -557,10 +594,14 @@ def _statement_job(job, processes: Optional[int] = 1) -> tuple[pd.DataFrame, pd.
 
 
 def _pairs(kind: str, items: dict[str, np.ndarray], texts: list[str], reports: _Reports, part_names: Sequence[str],
-           sink: Any, spill: Optional[Path], threshold: float) -> tuple[np.ndarray, ...]:
+           sink: Any, spill: Optional[Path], threshold: float, sig: Optional[np.ndarray] = None
+           ) -> tuple[np.ndarray, ...]:
     """Near-duplicate pairs of one kind, written to the sink in key order; returns the cross-agency pairs
-    (left, right, score, in the item numbering of ``_ordered``) and that numbering."""
-    order, tid, agency, report, texts = _ordered(items, texts, reports, part_names)
+    (left, right, score, in the item numbering of ``_ordered``) and that numbering. ``sig``: the
+    texts' MinHash signatures, if known (by text number in ``items``)."""
+    order, tid, agency, report, texts, uniq = _ordered(items, texts, reports, part_names)
+    if sig is not None:
+        sig = sig[uniq]
     n = len(order)
     report_of, part_of, idx_of = items["report"][order], items["part"][order], items["idx"][order]
     # the key of an item in the table's sort order: report id, part (as its category), idx
@@ -570,9 +611,9 @@ def _pairs(kind: str, items: dict[str, np.ndarray], texts: list[str], reports: _
     krank[np.lexsort((idx_of, cat_rank[part_of], report_of))] = np.arange(n)
     buckets = _Spill(n, max(1, math.ceil(n / ITEMS_PER_BUCKET)), spill)
     cross: list = []
-    for l, r, score in similarity.pair_batches(tid, agency, report, texts, threshold, cross=cross):
+    for l, r, score in similarity.pair_batches(tid, agency, report, texts, threshold, sig=sig, cross=cross):
         buckets.add(krank[l] * n + krank[r], score)
-    del texts, tid
+    del texts, tid, sig
     at = np.empty(n, np.int64)
     at[krank] = np.arange(n)  # item at each key position
     ids = pa.array(reports.ids, type=pa.string())
@@ -602,7 +643,8 @@ def _part_rank(names: Sequence[str]) -> np.ndarray:
 
 def _ordered(items: dict[str, np.ndarray], texts: list[str], reports: _Reports, part_names: Sequence[str]):
     """Items in time order (year, report id, part, idx; unknown years first), as ``similarity`` numbers them:
-    the order (positions into ``items``), text numbers by first appearance, agency and report codes."""
+    the order (positions into ``items``), text numbers by first appearance, agency and report codes, and
+    the number in ``items`` of each text so numbered."""
     report, part, idx = items["report"], items["part"], items["idx"]
     year = reports.year[report] if len(report) else np.zeros(0)
     alpha = np.argsort(np.argsort(np.asarray(part_names, dtype=object)))  # part names as strings sort
@@ -612,7 +654,7 @@ def _ordered(items: dict[str, np.ndarray], texts: list[str], reports: _Reports, 
     texts = [texts[t] for t in uniq]
     ag = reports.agency[report[order]] if len(order) else np.zeros(0, np.int64)
     ag = np.where(ag >= 0, ag, len(reports.agency_names) + report[order])  # an unknown agency is the report's own
-    return order, tid.astype(np.int64), ag, report[order], texts
+    return order, tid.astype(np.int64), ag, report[order], texts, uniq
 
 
 class _Spill:

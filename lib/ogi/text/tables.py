@@ -152,10 +152,16 @@ def categories(name: str, col: str, observed) -> list[str]:
 
 
 def _order_of(name: str, col: str, values: pd.Series) -> np.ndarray:
-    """Integer sort keys of a category column's values, in the order of its (future) categories."""
-    values = values.astype("string")
-    cats = categories(name, col, values.dropna().unique())
-    return pd.Index(cats).get_indexer(values.to_numpy(dtype=object, na_value=None))
+    """Integer sort keys of a category column's values, in the order of its (future) categories; -1 for NA.
+
+    The distinct values are looked up, not every value (a batch repeats each report id many times).
+    """
+    codes, uniques = pd.factorize(values)
+    seen = [str(v) for v in uniques.tolist()]
+    if not seen:
+        return np.full(len(values), -1, np.int64)
+    remap = pd.Index(categories(name, col, seen)).get_indexer(seen)
+    return np.where(codes >= 0, remap[codes], -1)
 
 
 def finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
