@@ -1132,7 +1132,9 @@ def _update_text(result: BuildResult, out: Path, jobs: int, wanted: bool, progre
     try:
         if log and result.wrote:
             log("text tables (statements, keywords, similar pairs; `--no-text` skips them) ...")
-        result.text = update_text(out, processes=jobs, log=log)
+        # one process when asked; else the text code decides (a pool from scratch, none for an update,
+        # where starting one cost more than the few changed reports)
+        result.text = update_text(out, processes=1 if jobs <= 1 else None, log=log)
     except Exception as exc:  # noqa: BLE001 - the corpus tables are written; say what failed
         result.text_error = f"{type(exc).__name__}: {exc}"
     if result.wrote:
