@@ -5,6 +5,7 @@ against the definition it replaces, on generated input, so a later edit of a
 pattern cannot make a shortcut silently skip or change a match.
 """
 
+import itertools
 import re
 
 from hypothesis import given, settings
@@ -123,3 +124,86 @@ def test_memoised_tokenizer_equals_its_definition(lines, start):
     expected = fields(_plain_tokenize(lines, start))
     assert fields(tokens.tokenize(lines, start, normalized=True)) == expected
     assert fields(tokens.tokenize(lines, start, normalized=True)) == expected  # from the memos
+
+
+def _plain_sum_blocks(digits, blocks, limit=64):
+    """``sum_blocks`` as first written: every split of the addends tried, the total checked last."""
+    out = []
+    if not digits.isdigit():
+        return out
+
+    def rec(start, bi, acc):
+        if len(out) >= limit:
+            return
+        if bi == len(blocks):
+            if start == len(digits):
+                out.append(tuple(acc))
+            return
+        m, min_after = blocks[bi], sum(blocks[bi + 1:])
+
+        def addends(pos, left, parts):
+            if len(out) >= limit:
+                return
+            if left == 0:
+                total = str(sum(parts))
+                end = pos + len(total)
+                if digits.startswith(total, pos) and len(digits) - end >= min_after:
+                    rec(end, bi + 1, acc + parts + [int(total)])
+                return
+            for end in range(pos + 1, min(len(digits) - left - min_after, pos + 9) + 1):
+                part = digits[pos:end]
+                if part[0] == "0" and part != "0":
+                    break
+                addends(end, left - 1, parts + [int(part)])
+
+        addends(start, m - 1, [])
+
+    rec(0, 0, [])
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([0, 0, 1, 2, 7, 10, 12, 99, 100, 305, 4711, 123456789]), min_size=1, max_size=14),
+       st.sampled_from([(7,), (5, 5, 5), (3,), (2, 2), (4, 3)]), st.booleans(), st.sampled_from([64, 3, 1]))
+def test_pruned_sum_blocks_equals_its_definition(values, blocks, summed, limit):
+    if summed:  # rows that hold their identities, as most printed rows do
+        values, it = [], itertools.cycle(values)
+        for m in blocks:
+            parts = [next(it) for _ in range(m - 1)]
+            values += parts + [sum(parts)]
+    digits = "".join(map(str, values))
+    assert sum_blocks(digits, blocks, limit) == _plain_sum_blocks(digits, blocks, limit)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.one_of(_CHINESE, st.sampled_from(list("a e\u0301\u0308\u0327\u1100\u1161\u11a8가ｆ１２（），"
+                                                                  "\u2212\u00a0\u3000\ufb01\u2460\u00bd|")),
+                                  st.characters(max_codepoint=0x2FFFF, blacklist_categories=("Cs",))),
+                        max_size=12).map(lambda s: s.replace("\n", "")), min_size=1, max_size=6))
+def test_normalize_lines_equals_normalizing_the_whole_text(lines):
+    expected = tokens.normalize("\n".join(lines)).split("\n")
+    assert tokens.normalize_lines(lines) == expected
+    assert tokens.normalize_lines(lines) == expected  # from the memo
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_LINE, st.sampled_from(["本年度情况如下：", "我局收到申请12件。| 3 | 4 |", "共计。本年新收 3 | 4",
+                                                  "2024年，各项工作情况如下:"])), max_size=8), st.integers(0, 50))
+def test_tokenizer_cutting_narrative_equals_table_text_first(lines, start):
+    def fields(toks):
+        return [(t.kind, t.text, t.line, t.value, t.digits, t.group, t.raw, t.first_on_line) for t in toks]
+
+    expected = fields(tokens.tokenize([tokens.table_text(line) for line in lines], start, normalized=True))
+    assert fields(tokens.tokenize(lines, start, normalized=True, cut=True)) == expected
+    assert fields(tokens.tokenize(lines, start, normalized=True, cut=True)) == expected  # from the memos
+
+
+def test_memoised_check_details_keep_int_and_float_sides_apart():
+    from ogi.checks import _check
+
+    assert _check("r", "s", 3, 3, [], "w").detail == "w: 3 = 3"
+    assert _check("r", "s", 3, 3, [], "w").detail == "w: 3 = 3"  # from the memo
+    assert _check("r", "s", 0, 0, [], "w").detail == "w: 0 = 0"
+    assert _check("r", "s", -0.0, 0, [], "w").detail == "w: -0 = 0"
+    assert _check("r", "s", 5, 2, [], "w").detail == "w: 5 ≠ 2 (difference 3)"
+    assert _check("r", "s", 5, 2, [], "w").ok is False

@@ -235,3 +235,55 @@ def test_written_bytes_do_not_depend_on_how_the_rows_are_chunked(tmp_path):
     tables.write_table(iter([one]), "sections", tmp_path / "one.parquet")
     tables.write_table(iter([pieces]), "sections", tmp_path / "pieces.parquet")
     assert (tmp_path / "one.parquet").read_bytes() == (tmp_path / "pieces.parquet").read_bytes()
+
+
+def _dictionary_encoded(rows):
+    """What ``Rows.to_arrow`` made before ``Category``: every column's values, ``dictionary_encode``d."""
+    types = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64(), "boolean": pa.bool_(),
+             "category": pa.string()}
+    out = {}
+    for part, cols in rows.parts.items():
+        ts = tables.SCHEMAS["reports" if part == "content" else part]
+        arrays = []
+        for name, values in cols.items():
+            dtype = ts.column(name).dtype
+            arr = pa.array(list(values), type=types[dtype])
+            arrays.append(arr.dictionary_encode() if dtype == "category" else arr)
+        out[part] = pa.Table.from_arrays(arrays, names=list(cols))
+    return out
+
+
+def _assert_same_tables(got, expected):
+    assert got.keys() == expected.keys()
+    for part in got:
+        assert got[part].schema == expected[part].schema, part
+        assert got[part].equals(expected[part]), part
+        for name in got[part].column_names:
+            a, b = got[part].column(name), expected[part].column(name)
+            if pa.types.is_dictionary(a.type):  # same dictionary order, same indices
+                assert a.chunk(0).dictionary.equals(b.chunk(0).dictionary), (part, name)
+                assert a.chunk(0).indices.equals(b.chunk(0).indices), (part, name)
+
+
+def test_category_columns_are_what_dictionary_encode_makes_also_after_a_rollback():
+    rows = tables.Rows()
+    first = ogi.parse_file(RAW / "004_b06d21084f014798.txt").to_dict()
+    tables.report_rows(rows, first, "a" * 64)
+    mark = rows.mark()
+    tables.report_rows(rows, ogi.parse_file(RAW / "000_a24b6662cf75509f.txt").to_dict(), "b" * 64)
+    rows.parts["checks"]["rule"].append("only.in.the.failed.report")  # half-written rows, as a crash leaves them
+    rows.rollback(mark)
+    assert "b" * 64 not in rows.parts["requests"]["report_id"].values  # forgotten with its rows
+    tables.failed_rows(rows, "c" * 64, "boom", "x")
+    d = {"requests": {"new": [None, 1, 0, 0, 0, 0, 1], "total": [1, 1]}, "checks": [
+        {"rule": "inferred", "ok": None, "detail": "d", "scope": None, "cells": []}],
+        "proactive": {"regulations": [1, None, 3]}, "templates": {"proactive": "2021"}, "sections": {"other": "x"}}
+    tables.report_rows(rows, d, "d" * 64)
+    tables.report_rows(rows, first, "e" * 64)
+    _assert_same_tables(rows.to_arrow(), _dictionary_encoded(rows))
+    assert rows.parts["requests"]["applicant"][:2] == ["natural_person", "commercial"]
+    assert list(rows.parts["requests"]["outcome_group"])[:1] == [None]
+
+
+def test_an_empty_rows_makes_empty_dictionary_columns():
+    _assert_same_tables(tables.Rows().to_arrow(), _dictionary_encoded(tables.Rows()))

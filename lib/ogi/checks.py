@@ -32,9 +32,26 @@ def _check(rule: str, scope: str, left, right, cells: list[str], what: str) -> C
         blanks = ", ".join(cells)
         return Check(rule, None, f"{what}: not decidable, a cell involved is blank ({blanks})", scope, left, right,
                      cells)
+    if type(left) is int and type(right) is int:  # counts: the same sides recur (rows of zeros), memoised
+        key = (what, left, right)
+        verdict = _VERDICTS.get(key)
+        if verdict is None:
+            if len(_VERDICTS) > 50_000:
+                _VERDICTS.clear()
+            verdict = _VERDICTS[key] = _verdict(what, left, right)
+    else:  # floats are not memoised: -0.0 == 0.0 as a key, but prints "-0"
+        verdict = _verdict(what, left, right)
+    return Check(rule, verdict[0], verdict[1], scope, left, right, cells)
+
+
+_VERDICTS: dict[tuple[str, int, int], tuple[bool, str]] = {}
+
+
+def _verdict(what: str, left, right) -> tuple[bool, str]:
+    """Whether the two sides agree, and the check's detail."""
     ok = abs(left - right) < 1e-9
-    detail = f"{what}: {left:g} = {right:g}" if ok else f"{what}: {left:g} ≠ {right:g} (difference {left - right:g})"
-    return Check(rule, ok, detail, scope, left, right, cells)
+    return ok, (f"{what}: {left:g} = {right:g}" if ok else
+                f"{what}: {left:g} ≠ {right:g} (difference {left - right:g})")
 
 
 # Cell names such as ``requests.new[natural_person]``, spelled once rather than per report.

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
@@ -373,14 +374,105 @@ CONTENT_COLUMNS = tuple(c for c in REPORTS.names if c not in ("path", "duplicate
 DATA_PARTS = ("requests", "proactive", "review_litigation", "sections", "checks")
 
 
-class Rows:
-    """Column lists for the content row and the data tables of many reports (what a worker returns)."""
+class Category:
+    """A category column as it grows: a code per row into the distinct values, numbered by first appearance.
+
+    ``Rows.to_arrow`` makes the dictionary array from the codes directly. That is
+    the array ``dictionary_encode`` makes of the strings (dictionary in order of
+    first appearance, null as a null index), without encoding and hashing every
+    row's string: the report id alone repeats on ~170 request rows a report.
+    Reads like the list of its values; ``del column[n:]`` (a rollback) also
+    forgets the values first seen in the rows it removes.
+    """
+
+    __slots__ = ("codes", "values", "_index", "_memo")
 
     def __init__(self) -> None:
-        self.parts: dict[str, dict[str, list]] = {
-            "content": {c: [] for c in CONTENT_COLUMNS},
-            **{p: {c: [] for c in SCHEMAS[p].names} for p in DATA_PARTS},
-        }
+        self.codes: list[Optional[int]] = []
+        self.values: list[str] = []
+        self._index: dict[str, int] = {}
+        self._memo: dict[Any, list[Optional[int]]] = {}
+
+    def code(self, value: Optional[str]) -> Optional[int]:
+        if value is None:
+            return None
+        code = self._index.get(value)
+        if code is None:
+            code = self._index[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+    def append(self, value: Optional[str]) -> None:
+        index = self._index
+        self.codes.append(index[value] if value in index else self.code(value))
+
+    def extend(self, values: Iterable[Optional[str]]) -> None:
+        index, code = self._index, self.code
+        self.codes.extend([index[v] if v in index else code(v) for v in values])
+
+    def repeat(self, value: Optional[str], n: int) -> None:
+        """``n`` rows of ``value``."""
+        self.codes.extend([self.code(value)] * n)
+
+    def extend_memo(self, key: Any, values: Iterable[Optional[str]]) -> None:
+        """``extend(values)``, their codes kept under ``key``: the same runs come back report after report."""
+        codes = self._memo.get(key)
+        if codes is None:
+            if len(self._memo) >= 1024:
+                self._memo.clear()
+            codes = self._memo[key] = [self.code(v) for v in values]
+        self.codes.extend(codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __iter__(self):
+        values = self.values
+        return (None if c is None else values[c] for c in self.codes)
+
+    def __getitem__(self, k):
+        values = self.values
+        if isinstance(k, slice):
+            return [None if c is None else values[c] for c in self.codes[k]]
+        c = self.codes[k]
+        return None if c is None else values[c]
+
+    def __delitem__(self, k: slice) -> None:
+        if not (isinstance(k, slice) and k.stop is None and k.step is None):
+            raise TypeError("a category column is only cut short (del column[n:])")
+        del self.codes[k]
+        # codes are numbered by first appearance: the rows kept use exactly 0 .. their largest code
+        keep = max((c for c in self.codes if c is not None), default=-1) + 1
+        for v in self.values[keep:]:
+            del self._index[v]
+        del self.values[keep:]
+        self._memo.clear()  # its codes may name values just forgotten
+
+    def to_arrow(self):
+        import pyarrow as pa
+
+        return pa.DictionaryArray.from_arrays(pa.array(self.codes, pa.int32()), pa.array(self.values, pa.string()))
+
+
+#: Category columns kept as lists of strings (``dictionary_encode`` at the end): one row a report, or text made
+#: afresh for each row, which Arrow hashes faster than a ``Category`` codes it.
+_CATEGORY_LISTS = {("checks", "cells"), ("checks", "detail")}
+
+
+class Rows:
+    """Column lists for the content row and the data tables of many reports (what a worker returns).
+
+    The data tables' category columns are ``Category`` (codes, read like lists), but for ``_CATEGORY_LISTS``.
+    """
+
+    def __init__(self) -> None:
+        def columns(part: str) -> dict[str, Any]:
+            ts = SCHEMAS[part]
+            return {c: Category() if ts.column(c).dtype == "category" and (part, c) not in _CATEGORY_LISTS else []
+                    for c in ts.names}
+
+        self.parts: dict[str, dict[str, Any]] = {"content": {c: [] for c in CONTENT_COLUMNS},
+                                                 **{p: columns(p) for p in DATA_PARTS}}
 
     def __len__(self) -> int:
         return len(self.parts["content"]["report_id"])
@@ -403,13 +495,15 @@ class Rows:
         out = {}
         for part, cols in self.parts.items():
             ts = SCHEMAS["reports" if part == "content" else part]
-            arrays, names = [], []
+            arrays = []
             for name, values in cols.items():
-                col = ts.column(name)
-                arr = pa.array(values, type=types[col.dtype])
-                arrays.append(arr.dictionary_encode() if col.dtype == "category" else arr)
-                names.append(name)
-            out[part] = pa.Table.from_arrays(arrays, names=names)
+                if isinstance(values, Category):
+                    arrays.append(values.to_arrow())
+                    continue
+                dtype = ts.column(name).dtype
+                arr = pa.array(values, type=types[dtype])
+                arrays.append(arr.dictionary_encode() if dtype == "category" else arr)
+            out[part] = pa.Table.from_arrays(arrays, names=list(cols))
         return out
 
 
@@ -499,23 +593,38 @@ def failed_rows(rows: Rows, report_id: str, message: str, parser_version: str) -
         rows.parts["content"][c].append(row[c])
 
 
-def _requests(out: dict[str, list], rid: str, requests: Mapping[str, list], notes: list[str]) -> None:
+_REQUEST_CODES = tuple(spec.code for spec in schema.REQUEST_ROWS)
+
+
+@lru_cache(maxsize=1024)
+def _request_layout(present: tuple[str, ...]) -> tuple[tuple[Optional[str], ...], ...]:
+    """The row, group, outcome_group and applicant columns of a report's request rows, by the rows it has."""
+    n = len(schema.APPLICANT_CODES)
+    specs = [schema.REQUEST_ROW_BY_CODE[code] for code in present]
+    return (tuple(s.code for s in specs for _ in range(n)), tuple(s.group for s in specs for _ in range(n)),
+            tuple(schema.OUTCOME_GROUP_OF.get(s.code) for s in specs for _ in range(n)),
+            schema.APPLICANT_CODES * len(specs))
+
+
+def _requests(out: dict[str, Any], rid: str, requests: Mapping[str, list], notes: list[str]) -> None:
     for code in requests:
         if code not in schema.REQUEST_ROW_BY_CODE:
             notes.append(f"requests: unknown row {code!r} not tabulated")
-    for spec in schema.REQUEST_ROWS:
-        vec = requests.get(spec.code)
-        if vec is None:
-            continue
-        n = len(schema.APPLICANT_CODES)
+    present = tuple(code for code in _REQUEST_CODES if requests.get(code) is not None)
+    if not present:
+        return
+    applicants = schema.APPLICANT_CODES
+    n = len(applicants)
+    values: list[Optional[int]] = []
+    for code in present:
+        vec = requests[code]
         vec = list(vec[:n]) + [None] * (n - len(vec))
-        out["report_id"].extend([rid] * n)
-        out["row"].extend([spec.code] * n)
-        out["group"].extend([spec.group] * n)
-        out["outcome_group"].extend([schema.OUTCOME_GROUP_OF.get(spec.code)] * n)
-        out["applicant"].extend(schema.APPLICANT_CODES)
-        out["value"].extend([v if v is None or type(v) is int else _count(v, f"requests.{spec.code}[{app}]", notes)
-                             for app, v in zip(schema.APPLICANT_CODES, vec)])
+        values += [v if v is None or type(v) is int else _count(v, f"requests.{code}[{app}]", notes)
+                   for app, v in zip(applicants, vec)]
+    out["report_id"].repeat(rid, len(values))
+    for name, column in zip(("row", "group", "outcome_group", "applicant"), _request_layout(present)):
+        out[name].extend_memo(present, column)
+    out["value"].extend(values)
 
 
 def _proactive_cells(code: str, v: Any, spec: Optional[schema.RowSpec]) -> list[tuple[str, str, Any]]:
@@ -540,48 +649,54 @@ def _proactive(out: dict[str, list], rid: str, proactive: Mapping[str, Any], tem
             notes.append(f"proactive: row {code!r} not in the {template} template, not tabulated")
             continue
         cells += _proactive_cells(code, v, spec)
-    for item, col, x in sorted(cells, key=lambda c: (_ITEM_ORDER[c[0]], _COLUMN_ORDER[c[1]])):  # key order
-        out["report_id"].append(rid)
-        out["item"].append(item)
-        out["column"].append(col)
-        out["value"].append(_num(x, f"proactive.{item}.{col}", notes))
-        out["template"].append(template)
+    if not cells:
+        return
+    cells.sort(key=lambda c: (_ITEM_ORDER[c[0]], _COLUMN_ORDER[c[1]]))  # key order
+    out["report_id"].repeat(rid, len(cells))
+    out["item"].extend([item for item, _, _ in cells])
+    out["column"].extend([col for _, col, _ in cells])
+    out["value"].extend([_num(x, f"proactive.{item}.{col}", notes) for item, col, x in cells])
+    out["template"].repeat(template, len(cells))
 
 
-def _review(out: dict[str, list], rid: str, values: list, notes: list[str]) -> None:
+_REVIEW_GROUPS = tuple(code.split(".")[0] for code in schema.REVIEW_CODES)
+_REVIEW_OUTCOMES = tuple(code.split(".")[1] for code in schema.REVIEW_CODES)
+
+
+def _review(out: dict[str, Any], rid: str, values: list, notes: list[str]) -> None:
     if not values:
         return
-    for k, code in enumerate(schema.REVIEW_CODES):
-        group, outcome = code.split(".")
-        out["report_id"].append(rid)
-        out["group"].append(group)
-        out["outcome"].append(outcome)
-        out["value"].append(_count(values[k] if k < len(values) else None, f"review_litigation.{code}", notes))
+    n = len(schema.REVIEW_CODES)
+    vec = list(values[:n]) + [None] * (n - len(values))
+    out["report_id"].repeat(rid, n)
+    out["group"].extend(_REVIEW_GROUPS)
+    out["outcome"].extend(_REVIEW_OUTCOMES)
+    out["value"].extend([v if v is None or type(v) is int else _count(v, f"review_litigation.{code}", notes)
+                         for code, v in zip(schema.REVIEW_CODES, vec)])
 
 
-def _sections(out: dict[str, list], rid: str, sections: Mapping[str, Optional[str]]) -> None:
-    def add(section: str, part: str, text: str) -> None:
-        out["report_id"].append(rid)
-        out["section"].append(section)
-        out["part"].append(part)
-        out["text"].append(text)
-
+def _sections(out: dict[str, Any], rid: str, sections: Mapping[str, Optional[str]]) -> None:
+    rows: list[tuple[str, str, str]] = []
     for code in schema.SECTION_CODES:
         text = sections.get(code)
         if text is None:
             continue
-        add(code, "full", text)
+        rows.append((code, "full", text))
         if code == "problems":
-            for part, part_text in split_problems(text).items():
-                if part_text:
-                    add(code, part, part_text)
+            rows += [(code, part, part_text) for part, part_text in split_problems(text).items() if part_text]
+    if not rows:
+        return
+    out["report_id"].repeat(rid, len(rows))
+    out["section"].extend([section for section, _, _ in rows])
+    out["part"].extend([part for _, part, _ in rows])
+    out["text"].extend([text for _, _, text in rows])
 
 
 def _checks(out: dict[str, list], rid: str, checks: list[Mapping[str, Any]]) -> None:
     if not checks:
         return
     n = len(checks)
-    out["report_id"].extend([rid] * n)
+    out["report_id"].repeat(rid, n)
     out["check_no"].extend(range(n))
     left = [c.get("left") for c in checks]
     right = [c.get("right") for c in checks]

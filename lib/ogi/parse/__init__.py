@@ -23,7 +23,7 @@ from ..readers.text import split_lines
 from . import metadata
 from .sections import find_headings, split_sections
 from .tables import parse_proactive, parse_requests, parse_review
-from .tokens import LABEL, NUM, normalize, table_text, tokenize
+from .tokens import LABEL, NUM, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
 PARSER_VERSION = "1.1.0"
@@ -82,7 +82,7 @@ def _parse(doc: Document) -> Report:
         report.messages.append("no Chinese text: not an annual OGI report")
         return report
 
-    norm = normalize(text).split("\n")  # one NFKC pass; it never adds or removes line breaks
+    norm = normalize_lines(text.split("\n"))  # NFKC; it never adds or removes line breaks
     if len(norm) != len(lines):  # pragma: no cover - defensive: keep line numbers aligned
         norm = [normalize(line) for line in lines]
     headings = find_headings(norm)
@@ -101,7 +101,7 @@ def _parse(doc: Document) -> Report:
         return report
 
     start, stop = _table_stretch(norm, headings)
-    tokens = tokenize([table_text(line) for line in norm[start:stop]], start_line=start, normalized=True)
+    tokens = tokenize(norm[start:stop], start_line=start, normalized=True, cut=True)  # table_text of each line
     found, t4_last_line = _read_tables(report, tokens, headings)
     _problems_without_heading(report, norm, headings, t4_last_line)
     report.checks.extend(checks_mod.run_checks(report))

@@ -91,8 +91,10 @@ def _sum_blocks(digits: str, blocks: tuple[int, ...], limit: int) -> tuple[tuple
             return
         m = blocks[bi]
         min_after = sum(blocks[bi + 1:])  # at least one digit per later cell
+        last = bi == len(blocks) - 1  # its total is the digits left after its addends
+        total_digits = len(str((m - 1) * (10 ** MAX_PART_DIGITS - 1)))  # the most a total can have
 
-        def addends(pos: int, left: int, parts: list[int]):
+        def addends(pos: int, left: int, parts: list[int], partial: int):
             if len(out) >= limit:
                 return
             if left == 0:
@@ -103,15 +105,23 @@ def _sum_blocks(digits: str, blocks: tuple[int, ...], limit: int) -> tuple[tuple
                 return
             # leave room for the remaining addends and the total
             max_end = min(len(digits) - left - min_after, pos + MAX_PART_DIGITS)
-            for end in range(pos + 1, max_end + 1):
+            min_end = pos + 1
+            if last:  # the digits after this part must fit in the other addends and the total
+                min_end = max(min_end, len(digits) - (left - 1) * MAX_PART_DIGITS - total_digits)
+            for end in range(min_end, max_end + 1):
                 part = digits[pos:end]
                 if not _ok_part(part):
                     if part[0] == "0":
                         break
                     continue
-                addends(end, left - 1, parts + [int(part)])
+                value = int(part)
+                # Pruned: in the last block the addends' sum cannot exceed the digits after the
+                # other addends (the largest total left); a longer part exceeds it further.
+                if last and partial + value > int(digits[end + left - 1:]):
+                    break
+                addends(end, left - 1, parts + [value], partial + value)
 
-        addends(start, m - 1, [])
+        addends(start, m - 1, [], 0)
 
     rec(0, 0, [])
     return tuple(out)

@@ -62,6 +62,32 @@ def normalize(text: str) -> str:
     return text.replace("\u2212", "-").replace("\u00a0", " ")
 
 
+_NORMALIZED: dict[str, str] = {}
+#: Longer lines are not memoised: narrative, which seldom recurs (and would make the memo large).
+_NORMALIZED_MAX_CHARS = 200
+
+
+def normalize_lines(lines: list[str]) -> list[str]:
+    """``normalize`` of each line (lines without line breaks): ``normalize("\\n".join(lines)).split("\\n")``.
+
+    NFKC never composes across a line break (a starter nothing composes with) and
+    never makes one, so line by line gives the same; it is also cheaper (a whole
+    report cost twice its lines), and lines that recur (table rows, headings) are memoised.
+    """
+    memo = _NORMALIZED
+    out = []
+    for line in lines:
+        norm = memo.get(line)
+        if norm is None:
+            norm = normalize(line)
+            if len(line) <= _NORMALIZED_MAX_CHARS:
+                if len(memo) >= 2 * _MEMO_LIMIT:
+                    memo.clear()
+                memo[line] = norm
+        out.append(norm)
+    return out
+
+
 _DIGIT = re.compile(r"\d")
 _QUOTES = "\"'“”‘’「」『』"
 # What ``label_key`` drops: every character ``str.isspace`` (= regex ``\s``) knows, and quotes.
@@ -250,7 +276,7 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
 # space groups, numbered from 1 within the memo entry, are renumbered from the running count.
 _Spec = tuple[tuple[str, str, Optional[Number], str, int, str], ...]
 _CELL_SPECS: dict[tuple[str, bool], tuple[_Spec, int]] = {}
-_LINE_SPECS: dict[tuple[str, bool, bool], tuple[_Spec, int, bool]] = {}
+_LINE_SPECS: dict[tuple[str, bool, bool, bool], tuple[_Spec, int, bool]] = {}
 #: Entries kept before a memo is emptied (and refilled by the rows that recur): a few tens of MB at most.
 _MEMO_LIMIT = 20_000
 
@@ -269,12 +295,13 @@ def _cell_spec(text: str, from_separator: bool) -> tuple[_Spec, int]:
     return hit
 
 
-def _line_spec(raw: str, prev_open: bool, normalized: bool) -> tuple[_Spec, int, bool]:
-    """The tokens of one line as a memo entry, its number of space groups, and ``prev_open`` after it."""
-    key = (raw, prev_open, normalized)
+def _line_spec(raw: str, prev_open: bool, normalized: bool, cut: bool = False) -> tuple[_Spec, int, bool]:
+    """The tokens of one line (``table_text`` of it when ``cut``) as a memo entry, its number of space
+    groups, and ``prev_open`` after it."""
+    key = (raw, prev_open, normalized, cut)
     hit = _LINE_SPECS.get(key)
     if hit is None:
-        cells, open_after = _line_cells(raw, prev_open, normalized)
+        cells, open_after = _line_cells(table_text(raw) if cut else raw, prev_open, normalized)
         spec: list = []
         groups = 0
         for text, sep in cells:
@@ -290,18 +317,22 @@ def _line_spec(raw: str, prev_open: bool, normalized: bool) -> tuple[_Spec, int,
     return hit
 
 
-def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False) -> list[Token]:
+def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False, cut: bool = False) -> list[Token]:
     """Lines → tokens (line numbers counted from ``start_line``).
 
     The same as ``tokenize_cell`` over ``split_cells``, with ``first_on_line`` set on
     each line's first token and space groups numbered through the whole stream.
+    ``cut``: read each line's ``table_text`` (cut there, inside the memo, rather than by
+    the caller: on a line seen before, cutting was most of the cost).
     """
     tokens: list[Token] = []
     append = tokens.append
     groups = 0
     prev_open = False
+    specs = _LINE_SPECS
     for offset, raw in enumerate(lines):
-        spec, n, prev_open = _line_spec(raw, prev_open, normalized)
+        hit = specs.get((raw, prev_open, normalized, cut))
+        spec, n, prev_open = hit if hit is not None else _line_spec(raw, prev_open, normalized, cut)
         if not spec:
             continue
         line = start_line + offset
