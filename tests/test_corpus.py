@@ -323,7 +323,7 @@ def test_cross_year_check_on_a_pair_of_reports_of_one_agency(tmp_path):
     assert rep.loc["qianjiang_2025.txt", "n_checks_failed"] == len(failed)
 
 
-def test_checks_written_by_a_process_of_their_own_are_the_same_bytes(tmp_path, monkeypatch):
+def test_tables_written_on_a_thread_beside_the_checks_are_the_same_bytes(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     raw.mkdir()
     seed = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8")
@@ -336,15 +336,15 @@ def test_checks_written_by_a_process_of_their_own_are_the_same_bytes(tmp_path, m
 
     submitted = []
 
-    class Pool(corpus.ProcessPoolExecutor):
+    class Pool(corpus.ThreadPoolExecutor):
         def submit(self, fn, *args, **kwargs):
             submitted.append(fn.__name__)
             return super().submit(fn, *args, **kwargs)
 
-    monkeypatch.setattr(corpus, "ProcessPoolExecutor", Pool)
-    monkeypatch.setattr(corpus, "PARALLEL_CHECKS_FROM", 0)
+    monkeypatch.setattr(corpus, "ThreadPoolExecutor", Pool)
+    monkeypatch.setattr(corpus, "PARALLEL_TABLES_FROM", 0)
     beside = corpus.build(raw, tmp_path / "beside", jobs=2, progress=False, text=False)
-    assert submitted == ["_write_checks"]  # six files are parsed in this process; the checks went to a pool
+    assert submitted == ["_write_tables"]  # four tables written on a thread beside the checks
     assert serial.rows == beside.rows and serial.rows["checks"] > 0
     assert _table_bytes(tmp_path / "serial") == _table_bytes(tmp_path / "beside")
     c = ogi.load(raw, tmp_path / "beside", rebuild="never")

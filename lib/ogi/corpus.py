@@ -36,7 +36,7 @@ import stat
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,9 +58,10 @@ FLUSH_EVERY = 5_000
 #: Reports per batch when the tables are assembled and written (one Parquet row group each): the
 #: tables are streamed batch by batch, never whole in memory.
 BATCH_REPORTS = 1024
-#: From this many reports (and with more than one job), the checks table is written by a process of its own
-#: while this one writes the other tables: it is half of the assembly's work.
-PARALLEL_CHECKS_FROM = 10_000
+#: From this many reports (and with more than one job), the data tables but checks are written on a thread
+#: while the checks table (half of the assembly's work, with the cross-year join) is written: Arrow and
+#: Parquet release the GIL for most of it (-22 % of the assembly at 100k; a process instead held ~0.5 GB more).
+PARALLEL_TABLES_FROM = 10_000
 #: Reports whose cross-year checks are made at once (pairs multiply where an agency has many reports a year).
 CROSS_REPORTS = 512
 #: Row groups of a cache segment's files (read back a batch at a time): at most this many rows ...
@@ -1163,11 +1164,11 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
     each data table is read from the cache segments a range of report ids
     at a time (``SegmentStore.stream``), sorted, typed and validated
     (``tables.arrow_batch``) and written as one Parquet row group. The checks
-    table, the largest (with the cross-year checks), is written by
-    ``_write_checks``: in a process of its own beside the other data tables
-    when ``jobs`` allows and the corpus is large (``PARALLEL_CHECKS_FROM``),
-    the same function in this process otherwise. Its per-report counts go into
-    ``reports``, which comes last.
+    table, the largest (with the cross-year checks), is written here by
+    ``_write_checks``; the four other data tables by ``_write_tables``, on a
+    thread meanwhile when ``jobs`` allows and the corpus is large
+    (``PARALLEL_TABLES_FROM``; it streams, so it adds little memory). The
+    checks' per-report counts go into ``reports``, which comes last.
 
     All tables go to temporary files, then are renamed over the old ones,
     then ``BUILD.json``: all or nothing.
@@ -1186,17 +1187,20 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
     tmp = {name: out / f".{name}.parquet.tmp{os.getpid()}" for name in tables.TABLE_NAMES}
     n_rows: dict[str, int] = {}
     meta = content[["report_id", "agency_key", "year"]]
+    others = ("requests", "proactive", "review_litigation", "sections")
     pool = None
     try:
-        if jobs > 1 and len(ids) >= PARALLEL_CHECKS_FROM:
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=_pool_context())
-            checks_job = pool.submit(_write_checks, store, idset, bounds, meta, tmp["checks"])
+        if jobs > 1 and len(ids) >= PARALLEL_TABLES_FROM:
+            pool = ThreadPoolExecutor(max_workers=1)
+            job = pool.submit(_write_tables, store, idset, bounds, {part: tmp[part] for part in others})
         else:
-            checks_job = None
-            checked = _write_checks(store, idset, bounds, meta, tmp["checks"])
-        for part in ("requests", "proactive", "review_litigation", "sections"):
-            tables.write_table(_batches(store, part, idset, bounds, n_rows), part, tmp[part])
-        counts_df, failed_rules, n_rows["checks"] = checks_job.result() if checks_job is not None else checked
+            job = None
+            n_rows.update(_write_tables(store, idset, bounds, {part: tmp[part] for part in others}))
+        counts_df, failed_rules, n_rows["checks"] = _write_checks(store, idset, bounds, meta, tmp["checks"])
+        if job is not None:
+            n_rows.update(job.result())
+            pool.shutdown(wait=True)
+            pool = None
         reports = tables.reports_frame(fdf, content, counts_df)
         tables.write_table(reports, "reports", tmp["reports"])
         n_rows["reports"] = len(reports)
@@ -1231,6 +1235,19 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
     return info
 
 
+def _write_tables(store: SegmentStore, idset: set[str], bounds: list[str], paths: Mapping[str, Path]
+                  ) -> dict[str, int]:
+    """Write the data tables other than checks (each to its path); returns their rows.
+
+    Streamed, so it holds a batch at a time: run on a thread beside ``_write_checks`` on large
+    corpora, it adds little to the build's memory.
+    """
+    n_rows: dict[str, int] = {}
+    for part, path in paths.items():
+        tables.write_table(_batches(store, part, idset, bounds, n_rows), part, path)
+    return n_rows
+
+
 def _batches(store: SegmentStore, part: str, idset: set[str], bounds: list[str], n_rows: dict,
              extra=None, each=None) -> Iterator:
     """One data table's rows from the cache, a range of report ids at a time, typed, sorted and validated
@@ -1258,8 +1275,8 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
     """Write the checks table: each batch's own checks, then its reports' cross-year checks.
 
     Reads what it needs from the cache itself (the requests' carried-over and
-    carried-forward rows, for the cross-year join), so that it can run in a
-    process of its own while the other tables are written. ``meta`` holds
+    carried-forward rows, for the cross-year join), so that the requests table
+    can be written meanwhile on another thread. ``meta`` holds
     ``report_id``, ``agency_key`` and ``year`` of the reports. Returns the
     per-report counts for ``reports`` (``n_checks``, ``n_checks_failed``,
     ``n_checks_undecidable``), the failed checks by rule and the rows written.
@@ -1272,10 +1289,13 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
     req = _to_frame(store._tables("requests", idset, columns=list(cols), where=("row", _CARRIED)), cols)
     this, last = tables.cross_year_inputs(meta, req)
     del req
-    # this year's side, in report-id order, cut by batch (row ranges, no copies kept)
+    # this year's side, in report-id order, cut by batch (row ranges, no copies kept); the ids are
+    # categoricals over sorted values, so their codes are in that order too
     this = this.sort_values("report_id", kind="stable", ignore_index=True)
-    cuts = np.searchsorted(this["report_id"].astype(str).to_numpy(dtype=object),
-                           np.asarray(bounds + ["\U0010ffff"], dtype=object), side="left")
+    rid = this["report_id"]
+    ids = rid.cat.categories.astype(str).to_numpy(dtype=object) if len(this) else np.zeros(0, dtype=object)
+    cuts = np.searchsorted(rid.cat.codes.to_numpy() if len(this) else np.zeros(0, np.int64),
+                           np.searchsorted(ids, np.asarray(bounds + ["\U0010ffff"], dtype=object)), side="left")
 
     def with_cross(k: int, own):
         mine = this.iloc[cuts[k]:cuts[k + 1]]
