@@ -414,9 +414,10 @@ def _run(mode: str, items, jobs: int, progress: Optional[bool], sink, total: Opt
          ) -> tuple[list[str], list]:
     """Run ``_work`` over ``items`` in chunks, in a process pool when worth it; each chunk's parts go to ``sink``.
 
-    ``items`` is a list, or an iterable of lists already in report-id order
+    ``items`` is a list, or an iterable of lists, each in report-id order
     (``total`` items in all: the cached payloads of a re-derivation, read a
-    batch at a time). At most a few chunks per worker are in flight, so the
+    batch at a time, a cache segment after another; ``SegmentStore.add``
+    sorts what is not in order). At most a few chunks per worker are in flight, so the
     build holds a bounded number of items and results, whatever the corpus size.
 
     Returns (ids whose file changed while read, failures of whole chunks as
@@ -611,6 +612,18 @@ class SegmentStore:
             chunks.append(t)
         return chunks
 
+    def shares(self, ids: set[str], current: bool = True) -> list[set[str]]:
+        """``ids`` by the segment each is read from (the first holding it), in the segments' order."""
+        out, taken = [], set()
+        for _, meta in self.segments:
+            if (meta.get("rows_key") == self.key) != current:
+                continue
+            mine = (set(meta["ids"]) & ids) - taken
+            if mine:
+                taken |= mine
+                out.append(mine)
+        return out
+
     def read(self, part: str, ids: set[str], current: bool = True):
         """One part's rows for ``ids`` as a DataFrame in the declared dtypes (None if no segment has them)."""
         import pyarrow as pa
@@ -673,7 +686,10 @@ class SegmentStore:
             if not mine:
                 continue
             taken |= mine
-            sources.append(_SegmentCursor(seg / f"{part}.parquet", seg_ids, mine, self._cat_cols(part)))
+            # the payloads are kilobytes a row: read them a few hundred rows at a time (a segment
+            # each, so 8,192 rows a cursor held ~1.6 GB at 100,000 reports)
+            sources.append(_SegmentCursor(seg / f"{part}.parquet", seg_ids, mine, self._cat_cols(part),
+                                          256 if part == "store" else 8192))
         try:
             for k, lo in enumerate(bounds):
                 hi = bounds[k + 1] if k + 1 < len(bounds) else None
@@ -703,7 +719,8 @@ class SegmentStore:
 class _SegmentCursor:
     """Reads one segment file front to back: ``take(a, b)`` gives the rows of its ids ``a..b-1`` (taken ones)."""
 
-    def __init__(self, path: Path, ids: list[str], mine: set[str], cat_cols: list[str]) -> None:
+    def __init__(self, path: Path, ids: list[str], mine: set[str], cat_cols: list[str], batch_rows: int = 8192
+                 ) -> None:
         import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -728,7 +745,7 @@ class _SegmentCursor:
         self.offsets = np.concatenate([[0], np.cumsum(self.counts)])
         file = pq.ParquetFile(str(path), read_dictionary=cat_cols or None)
         self._file = file
-        self._batches = file.iter_batches(batch_size=8192, use_threads=False)
+        self._batches = file.iter_batches(batch_size=batch_rows, use_threads=False)
         self._buffer: list = []  # record batches not yet consumed
         self._buffered = 0
         self.position = 0  # rows consumed
@@ -1078,14 +1095,17 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
             with_payload: set[str] = set()
 
             def payloads() -> Iterator[list]:
-                for t in store.stream("store", set(rederive), _bounds(sorted(rederive)), current=False):
-                    if t is None:
-                        continue
-                    t = _sort_by_report_id(t)
-                    batch = [(rid, data) for rid, data in zip(t["report_id"].to_pylist(), t["payload"].to_pylist())
-                             if data is not None]
-                    with_payload.update(rid for rid, _ in batch)
-                    yield batch
+                # a segment at a time, so that one segment's payloads are read at once, not every one's
+                # (~1 GB at 100,000 reports); each in report-id order
+                for share in store.shares(set(rederive), current=False):
+                    for t in store.stream("store", share, _bounds(sorted(share)), current=False):
+                        if t is None:
+                            continue
+                        t = _sort_by_report_id(t)
+                        batch = [(rid, data) for rid, data in zip(t["report_id"].to_pylist(), t["payload"].to_pylist())
+                                 if data is not None]
+                        with_payload.update(rid for rid, _ in batch)
+                        yield batch
 
             ch, lo = _run("rows", payloads(), jobs, progress, sink, total=len(rederive))
             again = set(rederive) - with_payload  # cached as failed, without a payload: parse again
