@@ -1373,12 +1373,6 @@ def _np_array(a):
     return np.asarray(a.to_numpy(zero_copy_only=False))
 
 
-def _np_isin(indices, wanted):
-    import numpy as np
-
-    return np.isin(np.asarray(indices.to_numpy(zero_copy_only=False)), np.asarray(wanted, dtype=np.int64))
-
-
 def _np_bincount(idx, weights, n):
     import numpy as np
 
