@@ -596,14 +596,8 @@ class SegmentStore:
         import pyarrow.parquet as pq
 
         cat_cols = self._cat_cols(part)
-        chunks, taken = [], set()
-        for seg, meta in self.segments:
-            if (meta.get("rows_key") == self.key) != current:
-                continue
-            mine = (set(meta["ids"]) & ids) - taken
-            if not mine:
-                continue
-            taken |= mine
+        chunks = []
+        for seg, meta, mine in self._assigned(ids, current):
             t = pq.read_table(str(seg / f"{part}.parquet"), columns=columns, read_dictionary=cat_cols)
             if where is not None:
                 t = t.filter(_id_mask(t[where[0]], pa.array(sorted(where[1]), pa.string())))
@@ -612,17 +606,22 @@ class SegmentStore:
             chunks.append(t)
         return chunks
 
-    def shares(self, ids: set[str], current: bool = True) -> list[set[str]]:
-        """``ids`` by the segment each is read from (the first holding it), in the segments' order."""
+    def _assigned(self, ids: set[str], current: bool = True) -> list[tuple[Path, dict, set[str]]]:
+        """The segments that hold ``ids`` (of the current rows key, or older ones), each with the ids
+        read from it: every id from the first segment that holds it, in the segments' order."""
         out, taken = [], set()
-        for _, meta in self.segments:
+        for seg, meta in self.segments:
             if (meta.get("rows_key") == self.key) != current:
                 continue
             mine = (set(meta["ids"]) & ids) - taken
             if mine:
                 taken |= mine
-                out.append(mine)
+                out.append((seg, meta, mine))
         return out
+
+    def shares(self, ids: set[str], current: bool = True) -> list[set[str]]:
+        """``ids`` by the segment each is read from (the first holding it), in the segments' order."""
+        return [mine for _, _, mine in self._assigned(ids, current)]
 
     def read(self, part: str, ids: set[str], current: bool = True):
         """One part's rows for ``ids`` as a DataFrame in the declared dtypes (None if no segment has them)."""
@@ -677,15 +676,9 @@ class SegmentStore:
 
         import pyarrow as pa
 
-        sources, taken = [], set()
-        for seg, meta in self.segments:
-            if (meta.get("rows_key") == self.key) != current:
-                continue
+        sources = []
+        for seg, meta, mine in self._assigned(ids, current):
             seg_ids = meta["ids"]
-            mine = (set(seg_ids) & ids) - taken
-            if not mine:
-                continue
-            taken |= mine
             # the payloads are kilobytes a row: read them a few hundred rows at a time (a segment
             # each, so 8,192 rows a cursor held ~1.6 GB at 100,000 reports)
             sources.append(_SegmentCursor(seg / f"{part}.parquet", seg_ids, mine, self._cat_cols(part),
