@@ -1338,35 +1338,104 @@ def _g(values: Any) -> Any:
     return pd.Series(values).map({v: format(v, "g") for v in uniq}).to_numpy(dtype=object)
 
 
+def _strings(values: Any) -> Any:
+    """A column of strings (or a categorical over strings) as a numpy object array.
+
+    A categorical's strings are taken for its rows only: ``astype(str)`` would convert
+    every category, and a batch of the cross-year join carries all the corpus's report ids.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        if len(codes) and codes.min() < 0:
+            raise ValueError("a null where every row must have a value")
+        return np.asarray(values.cat.categories.take(codes), dtype=object)
+    return values.astype(str).to_numpy(dtype=object)
+
+
+def _codes(this: Any, last: Any, name: str) -> tuple[Any, Any]:
+    """Integer codes of column ``name`` on both sides of a join, equal where the values are equal.
+
+    Categoricals over the same categories (``cross_year_inputs`` makes them) give their
+    codes as they are; other columns are factorised together.
+    """
+    import numpy as np
+    import pandas as pd
+
+    a, b = this[name], last[name]
+    if (isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype)
+            and a.cat.categories.equals(b.cat.categories)):
+        return a.cat.codes.to_numpy().astype(np.int64), b.cat.codes.to_numpy().astype(np.int64)
+    if pd.api.types.is_integer_dtype(a.dtype) and pd.api.types.is_integer_dtype(b.dtype) \
+            and not (a.isna().any() or b.isna().any()):
+        return a.to_numpy(dtype=np.int64), b.to_numpy(dtype=np.int64)
+    codes, _ = pd.factorize(np.concatenate([np.asarray(a, dtype=object), np.asarray(b, dtype=object)]))
+    return codes[:len(a)].astype(np.int64), codes[len(a):].astype(np.int64)
+
+
+def _rank(values: Any) -> Any:
+    """Integers that sort as the strings of ``values`` do (a sorted categorical's codes as they are)."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.is_monotonic_increasing:
+        return values.cat.codes.to_numpy()
+    codes, _ = pd.factorize(_strings(values), sort=True)
+    return np.asarray(codes)
+
+
 def cross_year_rows(this: Any, last: Any, start: Any = None) -> Any:
     """The ``requests.cross_year`` check rows for the reports in ``this`` (see ``cross_year_checks``).
 
     ``start``: a Series report_id -> the report's largest own ``check_no``
     (the cross-year checks are numbered after it); missing means none.
     Vectorised: a corpus where an agency has many reports a year makes
-    millions of pairs.
+    millions of pairs; called a batch of reports at a time by the build, it
+    joins on integer codes and takes strings only for the rows it returns.
     """
     import numpy as np
     import pandas as pd
 
     cols = SCHEMAS["checks"].names
-    empty = pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
+    def empty():
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
     if this is None or not len(this) or last is None or not len(last):
-        return empty
-    pairs = this.merge(last, on=["agency_key", "year", "applicant"], suffixes=("", "_last"))
-    pairs = pairs[pairs["report_id"] != pairs["report_id_last"]]
-    if not len(pairs):
-        return empty
+        return empty()
+    # the join on (agency_key, year, applicant), as one integer key per row
+    key_this, key_last = np.zeros(len(this), np.int64), np.zeros(len(last), np.int64)
+    for name in ("agency_key", "year", "applicant"):
+        a, b = _codes(this, last, name)
+        lo = min(a.min(), b.min())
+        span = int(max(a.max(), b.max()) - lo + 1)
+        key_this, key_last = key_this * span + (a - lo), key_last * span + (b - lo)
+    by_key = np.argsort(key_last, kind="stable")
+    sorted_last = key_last[by_key]
+    first_at = np.searchsorted(sorted_last, key_this, side="left")
+    n = np.searchsorted(sorted_last, key_this, side="right") - first_at
+    i = np.repeat(np.arange(len(this)), n)  # rows of this
+    j = by_key[np.repeat(first_at - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]  # their rows of last
+    this_id, last_id = _codes(this, last, "report_id")
+    keep = this_id[i] != last_id[j]
+    i, j = i[keep], j[keep]
+    if not len(i):
+        return empty()
     order = {a: k for k, a in enumerate(schema.APPLICANT_CODES)}
-    pairs = pairs.assign(_app=pairs["applicant"].astype(str).map(order).astype("int64")).sort_values(
-        ["report_id", "report_id_last", "_app"], kind="stable", ignore_index=True)
-    rid = pairs["report_id"].astype("string")
-    first = (start.reindex(rid.to_numpy()).to_numpy(dtype="float64", na_value=np.nan)
-             if start is not None and len(start) else np.full(len(pairs), np.nan))
+    app = _strings(this["applicant"].iloc[i])
+    sort = np.lexsort((np.array([order[a] for a in app], dtype=np.int64),
+                       _rank(last["report_id"])[j], _rank(this["report_id"])[i]))
+    i, j, app = i[sort], j[sort], app[sort]
+    rid = _strings(this["report_id"].iloc[i])
+    other = _strings(last["report_id"].iloc[j])
+    first = (start.reindex(rid).to_numpy(dtype="float64", na_value=np.nan)
+             if start is not None and len(start) else np.full(len(i), np.nan))
     first = np.where(np.isnan(first), -1, first).astype(np.int64) + 1
-    check_no = first + pairs.groupby("report_id", sort=False).cumcount().to_numpy()
-    left = pd.array(pairs["value_last"], dtype="Float64")
-    right = pd.array(pairs["value"], dtype="Float64")
+    # numbered within each report: the rows are sorted by report, so a report's rows are one run
+    at = np.arange(len(rid))
+    check_no = first + at - np.maximum.accumulate(np.where(np.r_[True, rid[1:] != rid[:-1]], at, 0))
+    left = pd.array(last["value"].iloc[j], dtype="Float64")
+    right = pd.array(this["value"].iloc[i], dtype="Float64")
     lf = left.to_numpy(dtype="float64", na_value=np.nan)
     rf = right.to_numpy(dtype="float64", na_value=np.nan)
     decidable = ~(np.isnan(lf) | np.isnan(rf))
@@ -1374,25 +1443,26 @@ def cross_year_rows(this: Any, last: Any, start: Any = None) -> Any:
     same = decidable & (np.abs(np.where(decidable, diff, 0.0)) < 1e-9)
     ok = pd.array(np.where(decidable, same, False), dtype="boolean")
     ok[~decidable] = pd.NA
-    app = pairs["applicant"].astype(str).to_numpy(dtype=object)
-    other = pairs["report_id_last"].astype(str).to_numpy(dtype=object)
-    year = pairs["year"].astype("int64").to_numpy()
-    ys = {y: str(y) for y in np.unique(np.concatenate([year, year - 1]))}
-    what = ("carried forward in " + pd.Series(year - 1).map(ys).to_numpy(dtype=object) + " vs carried over in "
-            + pd.Series(year).map(ys).to_numpy(dtype=object) + " (" + app + ")")
-    lg = np.where(decidable, _g(np.where(decidable, lf, 0.0)), "")
-    rg = np.where(decidable, _g(np.where(decidable, rf, 0.0)), "")
-    dg = np.where(decidable, _g(np.where(decidable, diff, 0.0)), "")
-    tail = np.where(~decidable, ": not decidable, a cell involved is blank",
-                    np.where(same, ": " + lg + " = " + rg, ": " + lg + " ≠ " + rg + " (difference " + dg + ")"))
-    detail = what + tail.astype(object) + "; last year's report " + other
-    cells = other + ":requests.carry_forward[" + app + "], requests.carried_over[" + app + "]"
+    year = this["year"].iloc[i].astype("int64").to_numpy()
+    ys = {y: str(y) for y in np.unique(np.concatenate([year, year - 1])).tolist()}
+    lg = _g(np.where(decidable, lf, 0.0))
+    rg = _g(np.where(decidable, rf, 0.0))
+    dg = _g(np.where(decidable, diff, 0.0))
+    detail = np.array([
+        f"carried forward in {ys[y - 1]} vs carried over in {ys[y]} ({a})"
+        + ((f": {l} = {r}" if s else f": {l} ≠ {r} (difference {d})") if dec
+           else ": not decidable, a cell involved is blank")
+        + f"; last year's report {o}"
+        for y, a, o, dec, s, l, r, d in zip(year.tolist(), app, other, decidable.tolist(), same.tolist(), lg, rg, dg)
+    ], dtype=object)
+    cells = np.array([f"{o}:requests.carry_forward[{a}], requests.carried_over[{a}]" for o, a in zip(other, app)],
+                     dtype=object)
     difference = pd.array(np.where(decidable, diff, np.nan), dtype="Float64")
     difference[~decidable] = pd.NA
     return pd.DataFrame({
-        "report_id": rid.to_numpy(dtype=object), "check_no": check_no, "rule": "requests.cross_year",
+        "report_id": rid, "check_no": check_no, "rule": "requests.cross_year",
         "scope": app, "ok": ok, "left": left, "right": right, "difference": difference,
-        "cells": cells, "detail": detail, "candidates": pd.array([None] * len(pairs), dtype="string"),
+        "cells": cells, "detail": detail, "candidates": pd.array([None] * len(i), dtype="string"),
     })[cols]
 
 
