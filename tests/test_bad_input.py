@@ -79,6 +79,43 @@ def test_notice_about_the_report_is_not_a_report():
     assert report.status == "not_a_report"
 
 
+def test_report_cut_short_before_its_tables_is_failed_not_a_non_report():
+    # a page saved only up to its first section: it says what it is, its tables are missing
+    cut = ("某县人民政府办公室\n2024年政府信息公开工作年度报告\n"
+           "根据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室关于印发"
+           "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》要求，编制本报告。\n"
+           "一、总体情况\n2024年，我县持续推进政务公开工作，全年主动公开政府信息1200条。")
+    report = parse(cut.encode("utf-8"))
+    assert report.status == "failed"
+    assert any("cut short" in m for m in report.messages)
+    # the notice it cites in its opening sentence does not make it a notice
+    assert not ogi.parse.metadata.looks_like_notice(cut.split("\n"))
+
+
+def test_report_whose_tables_are_missing_and_notice_citing_the_format_is_still_a_report():
+    # tables published as images: six headings, no table text
+    body = ("2023年政府信息公开工作年度报告\n根据《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》"
+            "要求编制。\n一、总体情况\n全年主动公开信息。\n二、主动公开政府信息情况\n（见图）\n"
+            "三、收到和处理政府信息公开申请情况\n（见图）\n四、政府信息公开行政复议、行政诉讼情况\n（见图）\n"
+            "五、存在的主要问题及改进情况\n公开内容不够丰富。\n六、其他需要报告的事项\n无。\n")
+    report = parse(body.encode("utf-8"))
+    assert report.status == "failed"
+    assert any("none of the three standard tables could be read" in m for m in report.messages)
+
+
+def test_page_holding_only_table_4_reads_it():
+    # one page of a longer PDF: table 4 under its heading, the next section after it
+    page = ("四、因政府信息公开工作被申请行政复议提起行政诉讼情况\n行政复议 行政诉讼\n"
+            "未经复议直接起诉 复议后起诉\n结果 结果 其他 尚未 总\n"
+            "维持 纠正 结果 审结 计 结果 结果 其他 尚未 总 结果 结果 其他 尚未 总\n"
+            "维持 纠正 结果 审结 计 维持 纠正 结果 审结 计\n1 0 0 0 1 0 0 0 0 0 0 0 0 0 0\n"
+            "五、政府信息公开工作存在的主要问题及改进情况\n我局产生的政府信息大多不公开，公开的信息内容较少。\n")
+    report = parse(page.encode("utf-8"))
+    assert report.status == "partial"
+    assert report.review_litigation == [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert report.sections["problems"].startswith("我局产生的")
+
+
 def test_pre2019_report_is_recognised():
     old = ("某市人民政府2015年政府信息公开工作年度报告\n一、概述\n二、主动公开政府信息情况\n"
            "三、依申请公开政府信息情况\n统计表\n申请总数 | 12 |\n同意公开 | 10 |\n")

@@ -245,6 +245,18 @@ def test_pdf_text_roundtrip(case):
     _check("pdf_text", *case)
 
 
+@SETTINGS
+@given(reports("run_together"), st.sampled_from(["", " "]))
+def test_run_together_flattened_onto_one_line(case, glue):
+    """Crawler text as some archives keep it: the whole page one line, narrative, tables and all
+    (``ogi.parse.reflow``). The tables read as from the page's lines: true values, or ambiguous with
+    the truth among the candidates."""
+    text, truth = case
+    flat = glue.join(line.strip() for line in text.split("\n"))
+    assert "\n" not in flat
+    _check("run_together", flat, truth)
+
+
 # ---------------------------------------------------------------------------
 # Metadata: year and agency, and the six sections found
 # ---------------------------------------------------------------------------

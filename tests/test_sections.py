@@ -22,6 +22,16 @@ def test_own_numbering_typos_and_half_width():
     assert codes(text) == ["overview", "proactive", "requests", "review_litigation", "problems", "other"]
 
 
+def test_the_templates_own_wording_of_the_headings():
+    # the national template words sections 四 and 五 longer than FORMAT.md's short forms
+    text = "\n".join(["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                      "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+                      "五、政府信息公开工作存在的主要问题及改进情况", "六、其他需要报告的事项"])
+    assert codes(text) == ["overview", "proactive", "requests", "review_litigation", "problems", "other"]
+    sections = split_sections(text.split("\n") + ["本年度存在的问题是……"], find_headings(text.split("\n")))
+    assert sections["problems"] == ""  # the heading is not taken into the section's text
+
+
 def test_subheadings_are_not_sections():
     text = "\n".join(["一、总体情况", "(一)主动公开情况", "(二)依申请公开情况", "二、主动公开政府信息情况"])
     hs = find_headings(text.split("\n"))

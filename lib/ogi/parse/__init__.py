@@ -21,12 +21,13 @@ from ..readers import Document, read_bytes, read_file
 from ..readers.document import sha256_bytes
 from ..readers.text import split_lines
 from . import metadata
+from .reflow import unflatten
 from .sections import find_headings, split_sections
 from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import LABEL, NUM, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.2.0"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -85,6 +86,11 @@ def _parse(doc: Document) -> Report:
     norm = normalize_lines(text.split("\n"))  # NFKC; it never adds or removes line breaks
     if len(norm) != len(lines):  # pragma: no cover - defensive: keep line numbers aligned
         norm = [normalize(line) for line in lines]
+    cut = unflatten(norm)
+    if cut is not None:  # a page flattened onto long lines: read as the lines it had
+        norm = lines = cut
+        report.messages.append("text flattened onto long lines: cut before its section headings and "
+                               "table 2's parts before reading")
     headings = find_headings(norm)
     report.sections = split_sections(norm, headings)
     # The metadata readers normalise what they read; NFKC is idempotent, so they are given
@@ -120,7 +126,9 @@ def _table_stretch(norm: list[str], headings) -> tuple[int, int]:
     """
     line_of = {h.code: h.line for h in headings}
     first = next((i for i, line in enumerate(norm) if any(w in line for w in _TABLE_WORDS)), 0)
-    start = min(first, line_of.get("proactive", first))
+    # a table's own section heading before any table word: a report (or a page of one) that starts
+    # with a later table, whose words come only in the narrative after it
+    start = min([first] + [line_of[c] for c in ("proactive", "requests", "review_litigation") if c in line_of])
     last_review = max((i for i, line in enumerate(norm) if "复议" in line), default=-1)
     stop = line_of.get("problems", len(norm))
     if stop <= max(start, last_review):
@@ -249,7 +257,12 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None
     """ok: all three tables fully read and every identity holds; otherwise say what is not."""
     missing = [t for t in ("proactive", "requests", "review_litigation") if t not in found]
     if not found:
-        if metadata.looks_like_notice(lines) or len(headings) < 3:
+        notice = metadata.looks_like_notice(lines)
+        if not notice and len(headings) < 3 and metadata.looks_titled(lines):
+            report.status = "failed"
+            report.messages.append(f"titled as an annual OGI report, but none of the three standard tables found "
+                                   f"and {len(headings)} of 6 section headings: the text may be cut short")
+        elif notice or len(headings) < 3:
             report.status = "not_a_report"
             report.messages.append(f"none of the three standard tables found and {len(headings)} of 6 section "
                                    "headings: not an annual OGI report (or not in the national template)")

@@ -147,6 +147,17 @@ def looks_pre2019(year: Optional[int], text: str) -> bool:
     return year is None and sum(1 for k in _OLD_TABLE if k in text) >= 2 and "本年新收" not in text
 
 
+#: A title quoted in running text: real reports open by citing the notice that sets their format
+#: (``根据《…关于印发〈…年度报告格式〉的通知》``), which is not what they are.
+_QUOTED = re.compile(r"[《<〈][^《》<>〈〉\n]{0,80}[》>〉]")
+
+
 def looks_like_notice(lines: list[str]) -> bool:
-    head = normalize("\n".join(lines[:5]))
+    head = _QUOTED.sub("", _QUOTED.sub("", normalize("\n".join(lines[:5]))))  # twice: titles nest
     return bool(_NOTICE.search(head))
+
+
+def looks_titled(lines: list[str]) -> bool:
+    """The first lines name an annual report of a year (``…2024年政府信息公开工作年度报告``)."""
+    head = _QUOTED.sub("", _QUOTED.sub("", normalize("\n".join(lines[:5]))))
+    return bool(_TITLE_YEAR.search(_arabic_years(head)))
