@@ -109,6 +109,33 @@ def test_markdown_placeholder_headers_and_page_footer():
     assert report.requests["carried_over"] == [1, None, 0, 0, 0, 0, 1]
 
 
+def test_model_markdown_spaced_enumerators_and_a_total_header_per_small_table():
+    # model-made markdown of a scan: "1. 属于…" (a space after the point), one small table per row
+    # group whose header ends "数据6 | 总计", and the group heading (六)其他处理 printed "(六) 其他"
+    head = "| 类别 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |\n|---|---|---|---|---|---|---|---|"
+    text = "\n".join([
+        "### 三、收到和处理政府信息公开申请情况", "申请人情况",
+        "### (三) 不予公开", head,
+        "| 1. 属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "| 2. 其他法律行政法规禁止公开 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |",
+        "### (五) 不予处理", head,
+        "| 5. 要求行政机关确认或重新出具已获取信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "### (六) 其他", head,
+        "| 1. 申请人无正当理由逾期不补正, 行政机关不再处理其政府信息公开申请 | 9 | 0 | 0 | 0 | 0 | 0 | 9 |",
+        "| 2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "| 3. 其他 | 4 | 2 | 0 | 0 | 0 | 0 | 6 |",
+        "| （七）总计 | 710 | 3 | 0 | 0 | 5 | 0 | 718 |",
+    ])
+    report = ogi.parse_text(text)
+    assert report.requests["denied.state_secret"] == [0] * 7
+    assert report.requests["denied.prohibited_by_law"] == [3, 0, 0, 0, 0, 0, 3]
+    assert report.requests["other.no_correction"] == [9, 0, 0, 0, 0, 0, 9]
+    assert report.requests["other.no_fee"] == [1, 0, 0, 0, 0, 0, 1]
+    assert report.requests["other.other"] == [4, 2, 0, 0, 0, 0, 6]
+    assert report.requests["total"] == [710, 3, 0, 0, 5, 0, 718]
+    assert not any("ignored" in m for m in report.messages), report.messages
+
+
 def test_labels_printed_apart_from_values():
     # PDF conversion can put a block of labels before the block of value rows
     text = "\n".join([

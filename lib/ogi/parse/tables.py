@@ -19,7 +19,7 @@ from typing import Optional
 from .. import schema
 from ..model import Check
 from .solve import MAX_CANDIDATES, resolve_row
-from .tokens import BLANK, LABEL, NUM, Token
+from .tokens import _PLACEHOLDER, BLANK, LABEL, NUM, Token
 
 # ---------------------------------------------------------------------------
 # Row matching
@@ -169,6 +169,13 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
     while i < n:
         tok = tokens[i]
         if tok.kind == LABEL:
+            if tok.text in _GENERIC_KEYS and i > start and tokens[i - 1].kind == LABEL \
+                    and _PLACEHOLDER.fullmatch(tokens[i - 1].text):
+                i += 1  # "数据6 | 总计": the last header cell of a small table, not the total row
+                continue
+            if tok.text == "(六)其他" and i + 1 < n and tokens[i + 1].kind == LABEL:
+                i += 1  # the group heading (六)其他处理 printed short, labels after it: not the row 3.其他
+                continue
             found = _matches(rows, tok.text, pointer)
             nxt = tokens[i + 1] if i + 1 < n else None
             if nxt is not None and nxt.kind == LABEL:

@@ -117,8 +117,9 @@ _BLANK_WORDS = {"", "-", "--", "—", "——", "/", "\\", "无", "空", "—/�
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
 _UNIT = r"(?:万元|元|件|个|条|次|项|人次|家|份)"
 _PURE_NUMBER = re.compile(rf"^\s*(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({_UNIT})?\s*$")
-# An enumerator glued before a label: "3.要求提供公开出版物", "2、重复申请".
-_ENUM_AFTER = re.compile(r"[.、．](?=[\u4e00-\u9fff\"“'‘(])")
+# An enumerator before a label: "3.要求提供公开出版物", "2、重复申请", "2. 其他法律…" (a space after
+# the point, as OCR and model-made markdown print it).
+_ENUM_AFTER = re.compile(r"[.、．][ \t]?(?=[\u4e00-\u9fff\"“'‘(])")
 # Placeholder headers of OCR/model markdown: 数据1 … 数据7, 列1, Column 2.
 _PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
 # Parenthetical remarks inside value cells: "22（其中修订 16 件）".
