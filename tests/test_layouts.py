@@ -136,6 +136,26 @@ def test_model_markdown_spaced_enumerators_and_a_total_header_per_small_table():
     assert not any("ignored" in m for m in report.messages), report.messages
 
 
+def test_blank_cells_collapsed_after_the_numbers_are_not_placed_by_guess():
+    # a crawler that kept a row's numbers, then all its empty cells at the end: "3 | 3 |" then "||||||"
+    # (in the source the 3s were natural_person and total; nothing printed says so)
+    text = "\n".join([
+        "申请人情况 |", "一、本年新收政府信息公开申请数量 |", "3 |", "3 |", "|||||||",
+        "二、上年结转政府信息公开申请数量 |", "0 |", "0 |", "|||||||",
+        "三、本年度办理结果 |", "(一)予以公开 |", "3 |", "3 |", "||||||",
+        "(二)部分公开(区分处理的,只计这一情形,不计其他情形) |", "0 |", "||||||||", "(三)不予公开 |", "1.",
+        "属于国家秘密 |",
+    ])
+    report = ogi.parse_text(text)
+    ambiguous = {c.scope: c.candidates for c in report.checks if c.rule == "ambiguous"}
+    for code in ("new", "carried_over", "granted", "partial"):
+        assert report.requests[code] == [None] * 7, (code, report.requests[code])  # never 3 | 3 | … by position
+        assert f"requests.{code}" in ambiguous
+    assert [3, None, None, None, None, None, 3] in ambiguous["requests.new"]
+    assert any("collapsed after the numbers" in m for m in report.messages)
+    assert not any("ignored" in m for m in report.messages), report.messages  # "1." is the next label's
+
+
 def test_labels_printed_apart_from_values():
     # PDF conversion can put a block of labels before the block of value rows
     text = "\n".join([

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import product
+from itertools import combinations, product
 from typing import Callable, Optional, Sequence
 
 from .tokens import BLANK, NUM, Token
@@ -154,9 +154,13 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
     position), or ``"short"`` when no reading fits (candidates empty).
     """
     values = [t for t in tokens if t.kind in (NUM, BLANK)]
+    check = row_sum_ok(blocks) if blocks else (lambda v: True)
+    if len(values) > width:
+        loose = _loose_readings(values, width, check)
+        if loose is not None:
+            return loose, "loose"
     if len(values) >= width:
         return [tuple(t.value if t.kind == NUM else None for t in values[:width])], "printed"
-    check = row_sum_ok(blocks) if blocks else (lambda v: True)
     # Fast path: one run holding the whole row.
     nums = [t for t in values if t.kind == NUM]
     if len(values) == 1 and nums:
@@ -177,6 +181,29 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
         return cands[:MAX_CANDIDATES], "split"
     gaps = _gap_readings(values, width, check)
     return (gaps, "gap") if gaps else ([], "short")
+
+
+def _loose_readings(values: list[Token], width: int, check: Constraint) -> Optional[list[tuple]]:
+    """Numbers first, then more blank cells than the row has room for: the blanks were collapsed
+    after the numbers (a crawler that dropped empty cells' places), so where each number stood
+    is lost. Every placement keeping the printed order is a reading; ``None`` if the row is not so.
+
+    With one blank short of the width (seed 004: six numbers, then a blank total and padding)
+    the numbers are taken as printed: only two or more unknown places make a row loose.
+    """
+    k = sum(1 for t in values if t.kind == NUM)
+    if not 0 < k <= width - 2 or any(t.kind != NUM for t in values[:k]):
+        return None
+    nums = [t.value for t in values[:k]]
+    out: list[tuple] = []
+    for places in combinations(range(width), k):
+        it = iter(nums)
+        vec = tuple(next(it) if i in places else None for i in range(width))
+        if check(vec):
+            out.append(vec)
+            if len(out) >= MAX_CANDIDATES:
+                break
+    return out
 
 
 def _gap_readings(values: list[Token], width: int, check: Constraint):

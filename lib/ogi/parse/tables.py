@@ -297,6 +297,13 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             result.checks.append(Check(
                 "inferred", None, f"'{printed}' has {w - len(vals)} cell(s) fewer than the row's {w}: "
                                   "a blank left no trace", scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
+        elif how == "loose":
+            k = sum(1 for t in vals if t.kind == NUM)
+            result.messages.append(f"{table} row {h.code}: {k} number(s), then {len(vals) - k} blank cells for its "
+                                   f"{w}: the blanks were collapsed after the numbers, so where each stood is lost")
+            result.checks.append(Check(
+                "inferred", None, f"'{printed}': {k} number(s) and more blanks than the row's {w} cells; "
+                                  "their places are not known", scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
     return cands
 
 
@@ -312,14 +319,16 @@ def _choose(cands: dict[str, list[tuple]], widths: dict[str, int], table: str, r
         if space <= 20000:
             fixed = {c: opts[0] for c, opts in cands.items() if len(opts) == 1}
             survivors = []
+            complete = True
             for combo in product(*(cands[c] for c in multi)):
                 trial = dict(fixed)
                 trial.update(zip(multi, combo))
                 if joint_ok(trial):
                     survivors.append(combo)
                     if len(survivors) > MAX_CANDIDATES:
+                        complete = False  # cut short: the readings seen so far narrow nothing
                         break
-            if survivors:
+            if survivors and complete:
                 for k, c in enumerate(multi):
                     readings = sorted({s[k] for s in survivors}, key=str)
                     if len(readings) < len(cands[c]):

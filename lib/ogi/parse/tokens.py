@@ -120,6 +120,8 @@ _PURE_NUMBER = re.compile(rf"^\s*(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({_UNIT})?\s*$
 # An enumerator before a label: "3.要求提供公开出版物", "2、重复申请", "2. 其他法律…" (a space after
 # the point, as OCR and model-made markdown print it).
 _ENUM_AFTER = re.compile(r"[.、．][ \t]?(?=[\u4e00-\u9fff\"“'‘(])")
+# An enumerator standing alone in a cell: "1.", "2、".
+_LONE_ENUM = re.compile(r"\d{1,2}[.、．]")
 # Placeholder headers of OCR/model markdown: 数据1 … 数据7, 列1, Column 2.
 _PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
 # Parenthetical remarks inside value cells: "22（其中修订 16 件）".
@@ -228,6 +230,8 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
     if stripped.lower() in _BLANK_WORDS:
         return [Token(BLANK, "", line, raw=text)] if (from_separator or stripped) else []
     if _DIGIT.search(stripped) is None:  # a label with no digits at all: nothing to cut
+        return [Token(LABEL, label_key(stripped), line, raw=text)]
+    if _LONE_ENUM.fullmatch(stripped):  # "1." alone, its label on the next line (PDF): not a value
         return [Token(LABEL, label_key(stripped), line, raw=text)]
     value, digits = parse_number(stripped)
     if value is not None:
