@@ -176,3 +176,17 @@ def test_value_with_remark_and_units():
     report = ogi.parse_text(text)
     assert report.proactive["normative_documents"] == [22, 1, 1024]
     assert report.proactive["fees"] == 12.5
+
+
+def test_changes_printed_in_words_keep_their_sign():
+    # the 2019 template's 本年增/减 column: "减4" is -4, never 4
+    text = "\n".join([
+        "二、主动公开政府信息情况", "第二十条第(五)项", "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |",
+        "行政许可 | 120 | +19 | 3000 |", "其他对外管理服务事项 | 10 | 减4 | 50 |",
+        "第二十条第(六)项", "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |",
+        "行政处罚 | 30 | 增加 2 | 100 |",
+    ])
+    report = ogi.parse_text(text)
+    assert report.proactive["licensing_items"] == [120, 19]
+    assert report.proactive["other_services"] == [10, -4, 50]
+    assert report.proactive["penalty_items"] == [30, 2]

@@ -122,6 +122,8 @@ _PURE_NUMBER = re.compile(rf"^\s*(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({_UNIT})?\s*$
 _ENUM_AFTER = re.compile(r"[.、．][ \t]?(?=[\u4e00-\u9fff\"“'‘(])")
 # An enumerator standing alone in a cell: "1.", "2、".
 _LONE_ENUM = re.compile(r"\d{1,2}[.、．]")
+# A signed change as printed in words: "减4", "增加 3", "+19".
+_CHANGE = re.compile(r"(增加?|减少?|\+)\s*(\d+(?:\.\d+)?)")
 # Placeholder headers of OCR/model markdown: 数据1 … 数据7, 列1, Column 2.
 _PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
 # Parenthetical remarks inside value cells: "22（其中修订 16 件）".
@@ -233,6 +235,13 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
         return [Token(LABEL, label_key(stripped), line, raw=text)]
     if _LONE_ENUM.fullmatch(stripped):  # "1." alone, its label on the next line (PDF): not a value
         return [Token(LABEL, label_key(stripped), line, raw=text)]
+    change = _CHANGE.fullmatch(stripped)
+    if change:  # table 2's 本年增/减 column: "减4" is -4, "增1" and "+19" are 1 and 19
+        value, digits = parse_number(change.group(2))
+        if value is not None:
+            if change.group(1).startswith("减") and value:
+                value, digits = -value, "-" + digits
+            return [Token(NUM, digits, line, value=value, digits=digits, raw=text)]
     value, digits = parse_number(stripped)
     if value is not None:
         return [Token(NUM, digits, line, value=value, digits=digits, raw=text)]
