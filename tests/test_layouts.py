@@ -190,3 +190,19 @@ def test_changes_printed_in_words_keep_their_sign():
     assert report.proactive["licensing_items"] == [120, 19]
     assert report.proactive["other_services"] == [10, -4, 50]
     assert report.proactive["penalty_items"] == [30, 2]
+
+
+def test_a_header_row_invented_mid_table_misplaces_no_values():
+    # model-made markdown: a header row it made up in the middle of table 3, naming earlier rows and
+    # 结转下年度; the row after it is not the carried-forward row
+    text = "\n".join([
+        "### 三、收到和处理政府信息公开申请情况", "申请人情况",
+        "| 1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 9 | 0 | 0 | 0 | 0 | 0 | 9 |",
+        "| 项目 | 本年新收件数 | 上年结转件数 | 予以公开 | 部分公开 | 不予公开 | 结转下年度 | 总计 |",
+        "|---|---|---|---|---|---|---|---|",
+        "| 2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 7 | 0 | 0 | 0 | 0 | 0 | 7 |",
+        "| 3. 其他 | 142 | 1 | 0 | 0 | 0 | 0 | 143 |",
+    ])
+    report = ogi.parse_text(text)
+    assert report.requests["other.no_correction"] == [9, 0, 0, 0, 0, 0, 9]
+    assert report.requests.get("carry_forward") in (None, [None] * 7)

@@ -196,6 +196,10 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 cur = hits[-1]
                 pointer = found[-1][0] + 1
                 last_used = i
+            elif cur is not None and any(idx < pointer - 1 for idx, _ in _matches(rows, tok.text, 0)):
+                # an earlier row's label out of its place (a header row a model invented, a shredded
+                # table): what follows is not the current row's; left unread rather than misplaced
+                cur.ended = True
             elif cur is not None and cur.tokens and len(tok.text) >= _LONG_LABEL:
                 # running text after a row's cells ends it (before its cells, it continues the label)
                 if cur.index == last_row:
