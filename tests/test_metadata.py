@@ -16,6 +16,11 @@ from ogi.parse import metadata as m
      "沭阳县人民政府", 2022, "2023-01-20"),
     ("二〇二三年度信息公开工作年度报告\n我局认真落实……\n某县水利局\n2024年1月15日", "某县水利局", 2023, "2024-01-15"),
     ("关于印发某县2022年政府信息公开工作年度报告的通知", "某县", 2022, None),
+    # a PDF's title broken over two lines, the year first
+    ("正文\n2024 年某市科委政府信息公开工作\n年度报告\n根据《条例》的要求，市科委编制了本报告。", "某市科委", 2024, None),
+    ("2025 年某市人民政府办公厅政府信息公开\n工作年度报告\n本年度报告根据……", "某市人民政府办公厅", 2025, None),
+    # the opening sentence: "现向社会公开X…"
+    ("根据《条例》规定，现向社会公开某县某某乡2021年政府信息公开工作年度报告。", "某县某某乡", 2021, None),
 ])
 def test_metadata(text, agency, year, published):
     lines = text.split("\n")

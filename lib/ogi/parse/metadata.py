@@ -25,7 +25,8 @@ def _arabic_years(text: str) -> str:
     return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS.get(c, c) for c in m.group(0)), text)
 
 
-_REPORT = r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:情况)?(?:工作)?(?:年度)?报告"
+# \s* between the words: a title broken over two lines (PDF: "2024年上海市科委政府信息公开工作" / "年度报告").
+_REPORT = r"(?:政府)?\s*(?:信息公开|政务公开)\s*(?:工作)?\s*(?:年度)?\s*(?:情况)?\s*(?:工作)?\s*(?:年度)?\s*报告"
 _TITLE_YEAR = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*(?:[\u4e00-\u9fff]{{0,16}}?)?{_REPORT}")
 _PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
 # A year in running text, not the year of a full date (the signature is dated the next year).
@@ -66,12 +67,12 @@ _AGENCY_SUFFIX = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员�
                             r"街道|镇|乡|区|县|市|州|盟|旗|公司|集团|部)$")
 _TITLE_AGENCY = re.compile(rf"([\u4e00-\u9fff（）()]{{2,40}}?)\s*((?:19|20)\d\d)\s*年度?\s*{_REPORT}")
 _AFTER_YEAR_AGENCY = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*([\u4e00-\u9fff]{{2,30}}?){_REPORT}")
-_LEADING_JUNK = re.compile(r"^.*(?:现向社会公布|向社会公布|现将|现发布|发布|公布|关于|印发|根据|《)")
+_LEADING_JUNK = re.compile(r"^.*(?:现向社会公布|向社会公布|现向社会公开|向社会公开|现将|现发布|发布|公布|关于|印发|根据|《)")
 
 
 def _clean_agency(name: str) -> Optional[str]:
     name = normalize(name).strip(" 《》<>\"'“”:：,，。")
-    name = _LEADING_JUNK.sub("", name) if re.search(r"公布|发布|现将|关于|印发|《", name) else name
+    name = _LEADING_JUNK.sub("", name) if re.search(r"公布|发布|向社会公开|现将|关于|印发|《", name) else name
     name = re.sub(r"(?:的|本|我)$", "", name).strip("《》 ")
     if len(name) < 2 or not _AGENCY_SUFFIX.search(name):
         return None
