@@ -26,25 +26,27 @@ _TABLE_EVIDENCE = re.compile(r"第二十条|本年新收|申请人情况|行政�
 
 #: A section heading wherever it stands, even glued to digits: a Chinese top-level number and a
 #: heading phrase. (Table 3's row labels ``三、本年度办理结果`` hold no heading phrase.)
-_CUT = re.compile(
-    r"[一二三四五六七八九十]{1,2}\s*[、.．]\s*(?:"
-    + "|".join(_spaced(p) for p in PHRASES.values())
-    + r")|第二十条\s*第\s*[(（]")
+_HEADING_CUT = re.compile(
+    r"[一二三四五六七八九十]{1,2}\s*[、.．]\s*(?:" + "|".join(_spaced(p) for p in PHRASES.values()) + r")")
+#: Table 2's parts, cut only in a line that holds a heading too: a paragraph citing
+#: 《条例》第二十条第（一）项 is left whole.
+_PART_CUT = re.compile(r"第二十条\s*第\s*[(（]")
 
 
 def unflatten(lines: list[str]) -> Optional[list[str]]:
     """``lines`` (NFKC-normalised) with each long line that holds a table cut before its section
-    headings and sub-tables; ``None`` when no line needs it."""
+    headings (and, in such a line, table 2's parts); ``None`` when no line needs it."""
     out: list[str] = []
     changed = False
     for line in lines:
         if len(line) < LONG_LINE or not _TABLE_EVIDENCE.search(line):
             out.append(line)
             continue
-        cuts = [m.start() for m in _CUT.finditer(line) if m.start() > 0]
+        cuts = [m.start() for m in _HEADING_CUT.finditer(line) if m.start() > 0]
         if not cuts:
             out.append(line)
             continue
+        cuts = sorted(set(cuts) | {m.start() for m in _PART_CUT.finditer(line) if m.start() > 0})
         changed = True
         for a, b in zip([0] + cuts, cuts + [len(line)]):
             piece = line[a:b].strip()

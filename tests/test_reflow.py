@@ -1,0 +1,28 @@
+"""Pages flattened onto one line are cut where the template starts a new part (``ogi.parse.reflow``)."""
+
+from ogi.parse.reflow import LONG_LINE, unflatten
+
+NARRATIVE = "我区坚持以人民为中心深化政务公开，不断拓展重点领域信息公开的广度与深度。" * 8
+
+
+def test_a_flattened_page_is_cut_before_its_headings_and_table_2_parts():
+    line = (NARRATIVE + "二、主动公开政府信息情况 第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000"
+            "第二十条第(五)项信息内容本年处理决定数量行政许可2293"
+            "三、收到和处理政府信息公开申请情况申请人情况自然人…一、本年新收政府信息公开申请数量640020470"
+            "四、政府信息公开行政复议、行政诉讼情况 行政复议行政诉讼结果维持…100000000000000"
+            "五、政府信息公开工作存在的主要问题及改进情况(一)存在的主要问题:解读形式不够丰富。")
+    assert len(line) >= LONG_LINE
+    cut = unflatten(["标题: 某区2021年度政府信息公开工作年度报告", line])
+    assert cut is not None
+    starts = [piece[:6] for piece in cut[1:]]
+    assert starts == ["我区坚持以人", "二、主动公开", "第二十条第(", "第二十条第(", "三、收到和处", "四、政府信息",
+                      "五、政府信息"]
+    assert "".join(cut[1:]) == line.replace("情况 第二十条", "情况第二十条")  # nothing lost but a space at a cut
+
+
+def test_ordinary_lines_are_never_touched():
+    lines = ["一、总体情况", NARRATIVE, "二、主动公开政府信息情况", "第二十条第(一)项", "规章 | 0 | 0 | 0 |",
+             # a long paragraph citing the article, with no heading in it
+             NARRATIVE + "按照《条例》第二十条第(一)项的规定，本年新收申请均依法答复。" + NARRATIVE,
+             "很长的一行，" * 100]
+    assert unflatten(lines) is None
