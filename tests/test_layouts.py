@@ -206,3 +206,20 @@ def test_a_header_row_invented_mid_table_misplaces_no_values():
     report = ogi.parse_text(text)
     assert report.requests["other.no_correction"] == [9, 0, 0, 0, 0, 0, 9]
     assert report.requests.get("carry_forward") in (None, [None] * 7)
+
+
+def test_a_label_spanned_cell_printed_empty_is_not_the_first_value():
+    # converters that print a label's colspan as empty cells: "| 一、本年新收… | | 3 | … | 4 |"
+    text = "\n".join([
+        "申请人情况",
+        "| 一、本年新收政府信息公开申请数量 | | 3 | 1 | 0 | 0 | 0 | 0 | 4 |",
+        "| 二、上年结转政府信息公开申请数量 | | | 1 | 0 | 0 | 0 | 0 | 1 | | |",  # a real blank, and padding
+        "| 三、本年度办理结果 | （一）予以公开 | 2 | 1 | 0 | 0 | 0 | 0 | 3 |",
+        "| | （三）不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    ])
+    report = ogi.parse_text(text)
+    assert report.requests["new"] == [3, 1, 0, 0, 0, 0, 4]
+    assert report.requests["carried_over"] == [None, 1, 0, 0, 0, 0, 1]
+    assert report.requests["granted"] == [2, 1, 0, 0, 0, 0, 3]
+    assert report.requests["denied.state_secret"] == [0] * 7
+    assert not any("ignored" in m for m in report.messages), report.messages

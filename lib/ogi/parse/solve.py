@@ -159,6 +159,7 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
         loose = _loose_readings(values, width, check)
         if loose is not None:
             return loose, "loose"
+        values = trim_padding(values, width)
     if len(values) >= width:
         return [tuple(t.value if t.kind == NUM else None for t in values[:width])], "printed"
     # Fast path: one run holding the whole row.
@@ -181,6 +182,19 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
         return cands[:MAX_CANDIDATES], "split"
     gaps = _gap_readings(values, width, check)
     return (gaps, "gap") if gaps else ([], "short")
+
+
+def trim_padding(values: list[Token], width: int) -> list[Token]:
+    """A row's cells without the blank padding that makes it longer than ``width``: trailing blanks
+    first (seed 004's `` ||``), then leading ones (a label's spanned cell printed empty:
+    ``| 一、本年新收… | | 3 | 1 | … | 4 |``)."""
+    end = len(values)
+    while end > width and values[end - 1].kind == BLANK:
+        end -= 1
+    start = 0
+    while end - start > width and values[start].kind == BLANK:
+        start += 1
+    return values[start:end]
 
 
 def _loose_readings(values: list[Token], width: int, check: Constraint) -> Optional[list[tuple]]:

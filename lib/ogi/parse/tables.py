@@ -18,7 +18,7 @@ from typing import Optional
 
 from .. import schema
 from ..model import Check
-from .solve import MAX_CANDIDATES, resolve_row
+from .solve import MAX_CANDIDATES, resolve_row, trim_padding
 from .tokens import _PLACEHOLDER, BLANK, LABEL, NUM, Token
 
 # ---------------------------------------------------------------------------
@@ -277,7 +277,7 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             continue
         options, how = resolve_row(h.tokens, w, blocks.get(h.code))
         if how == "printed":
-            extra = [t for t in vals[w:] if t.kind == NUM]
+            extra = [t for t in trim_padding(vals, w)[w:] if t.kind == NUM]
             if extra:
                 result.messages.append(f"{table} row {h.code}: {len(extra)} number(s) after its {w} cells ignored "
                                        f"({', '.join(t.digits for t in extra[:5])})")
