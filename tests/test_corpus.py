@@ -381,6 +381,27 @@ def test_tables_written_on_a_thread_beside_the_checks_are_the_same_bytes(tmp_pat
     assert (c.checks.rule == "requests.cross_year").sum() == 3 * len(schema.APPLICANT_CODES)  # 2023, 2024, 2025
 
 
+def test_files_hashed_in_worker_processes_give_the_same_ids_and_errors(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in sorted(RAW.glob("*.txt")):
+        shutil.copy(path, raw / path.name)
+    (raw / "empty.txt").write_bytes(b"")
+    files = corpus.scan(raw)
+    gone = files[0]
+    os.remove(gone.path)  # vanished between the scan and the hash: an error, never a lost row
+    index = corpus.FileIndex(tmp_path / "files.tsv", str(raw))
+    serial = [corpus.FileEntry(**{k: getattr(f, k) for k in f.__dataclass_fields__}) for f in files]
+    assert corpus._hash_files(serial, index, jobs=1) == len(files) - 1
+    monkeypatch.setattr(corpus, "HASH_POOL_FROM", 1)
+    monkeypatch.setattr(corpus, "_HASH_CHUNK", 2)
+    pooled = [corpus.FileEntry(**{k: getattr(f, k) for k in f.__dataclass_fields__}) for f in files]
+    assert corpus._hash_files(pooled, index, jobs=2) == len(files) - 1
+    assert [(f.rel, f.sha256, f.error) for f in pooled] == [(f.rel, f.sha256, f.error) for f in serial]
+    assert pooled[0].sha256 is None and "cannot read file" in pooled[0].error
+    assert all(f.sha256 for f in pooled[1:])
+
+
 # --------------------------------------------------------------------------- load, CLI, export
 
 

@@ -217,26 +217,53 @@ class FileIndex:
         _atomic_write_text(self.path, "".join(lines))
 
 
-def _hash_files(files: list[FileEntry], index: FileIndex) -> int:
+#: Files to read before hashing them is shared among worker processes (a fresh build of a large corpus).
+HASH_POOL_FROM = 20_000
+_HASH_CHUNK = 2_000
+
+
+def _hash_files(files: list[FileEntry], index: FileIndex, jobs: int = 1) -> int:
     """Set each file's sha256 (from the index when unchanged); an unreadable file gets an error. Returns files read.
 
-    One thread: threads sharing the work were slower on 100,000 files of ~10 KB
-    (opening and reading small files holds the GIL most of the time).
+    Threads sharing the work were slower on 100,000 files of ~10 KB (opening and reading small
+    files holds the GIL most of the time); processes are not: from ``HASH_POOL_FROM`` files to
+    read, with ``jobs`` > 1, they share them (100k files: 3.1–4.3 s in one process, more when
+    the files are not in the page cache).
     """
-    read = 0
+    todo: list[FileEntry] = []
     for f in files:
         if f.error:
             continue
         sha = index.sha256(f)
         if sha is None:
-            try:
-                sha = _sha256_file(f.path)
-                read += 1
-            except OSError as exc:
-                f.error = f"cannot read file: {_os_error(exc)}"
-                continue
-        f.sha256 = sha
+            todo.append(f)
+        else:
+            f.sha256 = sha
+    if jobs > 1 and len(todo) >= HASH_POOL_FROM:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
+            chunks = [[f.path for f in todo[i:i + _HASH_CHUNK]] for i in range(0, len(todo), _HASH_CHUNK)]
+            results = [r for chunk in pool.map(_sha256_files, chunks) for r in chunk]
+    else:
+        results = _sha256_files([f.path for f in todo])
+    read = 0
+    for f, (sha, error) in zip(todo, results):
+        if error is not None:
+            f.error = error
+        else:
+            f.sha256 = sha
+            read += 1
     return read
+
+
+def _sha256_files(paths: list[str]) -> list[tuple[Optional[str], Optional[str]]]:
+    """(sha256, None) or (None, error message) for each path (runs in a worker for large corpora)."""
+    out: list[tuple[Optional[str], Optional[str]]] = []
+    for path in paths:
+        try:
+            out.append((_sha256_file(path), None))
+        except OSError as exc:
+            out.append((None, f"cannot read file: {_os_error(exc)}"))
+    return out
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -1044,7 +1071,7 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
     with _lock(out):
         files = scan(raw, skip=[out, cache_dir])
         index = FileIndex(cache_dir / "files.tsv", str(raw))
-        hashed = _hash_files(files, index)
+        hashed = _hash_files(files, index, jobs)
         timings = {"scan and hash": time.perf_counter() - t0}
         key = rows_key()
         fp = fingerprint(files, key)
