@@ -323,7 +323,29 @@ def child_parse_sample(raw: str, n: int) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
     corpus._work("parse", items)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return {"n": len(items), "seconds": wall, "cpu_seconds": cpu, **_rusage()}
+    return {"n": len(items), "seconds": wall, "cpu_seconds": cpu, "accuracy": _accuracy(Path(raw), sample),
+            **_rusage()}
+
+
+def _accuracy(raw: Path, sample: list[Path]) -> Optional[dict]:
+    """Cells of the sample read exactly, left null or wrong against the corpus's ``truth.jsonl`` (not timed)."""
+    import ogi
+    from ogi import synth
+
+    truth_path = raw.parent / "truth.jsonl"
+    if not truth_path.is_file():
+        return None
+    wanted = {p.name for p in sample}
+    total = {"reports": 0, "exact": 0, "null": 0, "wrong": 0}
+    with open(truth_path, encoding="utf-8") as fh:
+        for line in fh:
+            truth = json.loads(line)
+            if truth["file"] in wanted:
+                got = synth.score(ogi.parse_file(raw / truth["file"]), truth)
+                total["reports"] += 1
+                for k, v in got.items():
+                    total[k] += v
+    return total
 
 
 def child_dashboards(raw: str, out: str, lang: str, repeats: int) -> dict:
@@ -668,6 +690,13 @@ def bench_size(n: int, args, table: Table, log) -> dict:
         table.add(label, "parse throughput, 1 core (worker's job)", r1, f"{r1:,.0f}/s", "parse_rate_1", n,
                   f"{1000 * one['seconds'] / one['n']:.2f} ms/report wall, "
                   f"{1000 * one['cpu_seconds'] / one['n']:.2f} ms/report CPU (n={one['n']:,})")
+        acc = one.get("accuracy")
+        if acc:
+            cells = acc["exact"] + acc["null"] + acc["wrong"]
+            table.add(label, "parse accuracy vs the synthetic truth", acc["wrong"], f"{acc['wrong']:,} wrong", None, n,
+                      f"of {cells:,} table cells in {acc['reports']:,} reports: exact {acc['exact'] / cells:.2%}, "
+                      f"left null {acc['null'] / cells:.2%} (ambiguous, or a blank the layout cannot show); "
+                      "wrong = a number not printed there, which must stay 0")
     return res
 
 

@@ -223,3 +223,12 @@ def test_a_label_spanned_cell_printed_empty_is_not_the_first_value():
     assert report.requests["granted"] == [2, 1, 0, 0, 0, 0, 3]
     assert report.requests["denied.state_secret"] == [0] * 7
     assert not any("ignored" in m for m in report.messages), report.messages
+
+
+def test_blank_cells_printed_in_their_places_are_kept_beside_padding():
+    # two trailing cells printed blank, then padding: in a pipes row, and one cell a line (seed 004's way)
+    pipes = "申请人情况\n一、本年新收政府信息公开申请数量 | 0 | 2 | 0 | 0 | 0 |  |  | |"
+    assert ogi.parse_text(pipes).requests["new"] == [0, 2, 0, 0, 0, None, None]
+    per_line = "\n".join(["申请人情况", "一、本年新收政府信息公开申请数量 |", "0 |", "2 |", "0 |", "0 |", "0 |", " |",
+                          "| ||", "二、上年结转政府信息公开申请数量 |"])
+    assert ogi.parse_text(per_line).requests["new"] == [0, 2, 0, 0, 0, None, None]

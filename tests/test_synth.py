@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 from lxml import html as lxml_html
 
+import ogi
 from ogi import synth
 from ogi.model import Report
 from ogi.regions import agency_key, derive_region, printed_region
@@ -513,3 +514,16 @@ def test_values_take_the_carried_over_cells(template):
         assert synth.check_identities(v) == [], (seed, v)
     with pytest.raises(ValueError):
         synth.random_values(random.Random(0), template, carried_over=[1, 2])
+
+
+def test_score_counts_exact_null_and_wrong_cells():
+    text, truth = synth.generate(random.Random(11), "pipes", synth.TEMPLATE_2021)
+    report = ogi.parse_text(text)
+    n = sum(len(v) for v in truth["requests"].values()) + len(truth["review_litigation"]) + sum(
+        len(v) if isinstance(v, list) else 1 for v in truth["proactive"].values())
+    assert synth.score(report, truth) == {"exact": n, "null": 0, "wrong": 0}
+    d = report.to_dict()
+    d["requests"]["granted"][0] += 1            # a misplaced number
+    d["requests"]["new"][1] = None              # a cell left unread
+    del d["requests"]["carry_forward"]          # a row not found: its cells null
+    assert synth.score(d, truth) == {"exact": n - 1 - 1 - 7, "null": 8, "wrong": 1}

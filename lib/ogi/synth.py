@@ -775,6 +775,36 @@ def truth_of(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: copy.deepcopy(doc[k]) for k in TRUTH_KEYS}
 
 
+def score(report: Any, truth: dict[str, Any]) -> dict[str, int]:
+    """Cells of the three tables read exactly, left null, or wrong, against a synthetic truth.
+
+    ``report`` is a ``Report`` or its ``to_dict()``; ``truth`` a line of ``truth.jsonl`` (or
+    ``generate``'s truth). *wrong* is a value that is not the truth and not null: a number the
+    parser invented or misplaced, which it must never do; *null* is a cell it left unread
+    (ambiguous, or a blank the layout could not show). A row or table missing counts its cells null.
+    """
+    d = report.to_dict() if hasattr(report, "to_dict") else report
+    out = {"exact": 0, "null": 0, "wrong": 0}
+
+    def cmp(want: Any, got: Any) -> None:
+        if isinstance(want, list):
+            got = got if isinstance(got, list) and len(got) == len(want) else [None] * len(want)
+            for w, g in zip(want, got):
+                cmp(w, g)
+        elif got == want and (got is None) == (want is None):
+            out["exact"] += 1
+        elif got is None:
+            out["null"] += 1
+        else:
+            out["wrong"] += 1
+
+    for table in ("requests", "proactive"):
+        for key, want in truth[table].items():
+            cmp(want, (d.get(table) or {}).get(key))
+    cmp(truth["review_litigation"], d.get("review_litigation"))
+    return out
+
+
 # ===========================================================================
 # Tables as grids (what an HTML table holds): rows of cells with spans
 # ===========================================================================
@@ -1486,5 +1516,5 @@ __all__ = [
     "blank_cells", "check_identities", "fmt_number", "generate", "labelled_rows", "population_size",
     "printed_proactive", "random_agency", "random_document", "random_values", "render",
     "render_cell_per_line_bare", "render_cell_per_line_pipe", "render_html", "render_markdown", "render_pdf_text",
-    "render_pipes", "render_run_together", "truth_of", "value_cells", "write_corpus",
+    "render_pipes", "render_run_together", "score", "truth_of", "value_cells", "write_corpus",
 ]

@@ -198,15 +198,20 @@ def trim_padding(values: list[Token], width: int) -> list[Token]:
 
 
 def _loose_readings(values: list[Token], width: int, check: Constraint) -> Optional[list[tuple]]:
-    """Numbers first, then more blank cells than the row has room for: the blanks were collapsed
-    after the numbers (a crawler that dropped empty cells' places), so where each number stood
-    is lost. Every placement keeping the printed order is a reading; ``None`` if the row is not so.
+    """Numbers first, then one line of more blank cells than the row has room for: the blanks were
+    collapsed after the numbers (a crawler that dropped empty cells' places), so where each number
+    stood is lost. Every placement keeping the printed order is a reading; ``None`` if the row is not so.
 
     With one blank short of the width (seed 004: six numbers, then a blank total and padding)
     the numbers are taken as printed: only two or more unknown places make a row loose.
     """
     k = sum(1 for t in values if t.kind == NUM)
     if not 0 < k <= width - 2 or any(t.kind != NUM for t in values[:k]):
+        return None
+    # the blanks are one line of bare separators ("||||||") apart from the numbers' lines; blank
+    # cells printed in their places come on the numbers' line (pipes) or one a line (seed 004)
+    blank_lines = {t.line for t in values[k:]}
+    if len(blank_lines) != 1 or blank_lines & {t.line for t in values[:k]}:
         return None
     nums = [t.value for t in values[:k]]
     out: list[tuple] = []
