@@ -19,7 +19,7 @@ from typing import Optional
 from .. import schema
 from ..model import Check
 from .solve import MAX_CANDIDATES, resolve_row, trim_padding
-from .tokens import _PLACEHOLDER, BLANK, LABEL, NUM, Token
+from .tokens import BLANK, LABEL, NUM, Token, is_placeholder
 
 # ---------------------------------------------------------------------------
 # Row matching
@@ -152,6 +152,16 @@ def _closest_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> 
     return best_idx if best >= _FUZZY_MIN else None
 
 
+def _header_cell(tokens: list[Token], i: int, start: int) -> bool:
+    """A label that names a row only by a generic word but is a header (model-made markdown):
+    ``数据6 | 总计`` closing a small table's header, or ``(六)其他`` — the group heading
+    (六)其他处理 printed short — with its sub-rows' labels after it (not the row 3.其他)."""
+    text = tokens[i].text
+    if text in _GENERIC_KEYS:
+        return i > start and tokens[i - 1].kind == LABEL and is_placeholder(tokens[i - 1].text)
+    return text == "(六)其他" and i + 1 < len(tokens) and tokens[i + 1].kind == LABEL
+
+
 def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int = 0,
               stop_when_full: bool = True) -> tuple[list[RowHit], int]:
     """Scan tokens from ``start`` and collect row hits with their value tokens.
@@ -169,12 +179,8 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
     while i < n:
         tok = tokens[i]
         if tok.kind == LABEL:
-            if tok.text in _GENERIC_KEYS and i > start and tokens[i - 1].kind == LABEL \
-                    and _PLACEHOLDER.fullmatch(tokens[i - 1].text):
-                i += 1  # "数据6 | 总计": the last header cell of a small table, not the total row
-                continue
-            if tok.text == "(六)其他" and i + 1 < n and tokens[i + 1].kind == LABEL:
-                i += 1  # the group heading (六)其他处理 printed short, labels after it: not the row 3.其他
+            if _header_cell(tokens, i, start):
+                i += 1
                 continue
             found = _matches(rows, tok.text, pointer)
             nxt = tokens[i + 1] if i + 1 < n else None

@@ -149,6 +149,11 @@ def parse_number(text: str) -> tuple[Optional[Number], str]:
     return int(s), s
 
 
+def is_placeholder(label: str) -> bool:
+    """A placeholder header of OCR or model-made markdown (``数据1``, ``列2``, ``Column 3``)."""
+    return _PLACEHOLDER.fullmatch(label) is not None
+
+
 def is_footer(line: str) -> bool:
     """A page footer or page number (``— 4 —``, ``第 3 页 共 9 页``) in a normalised line."""
     return bool(_FOOTER.match(line))
