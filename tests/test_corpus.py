@@ -530,6 +530,31 @@ def test_build_brings_the_text_tables_up_to_date(tmp_path, monkeypatch):
     assert load_text(ogi.load(raw, out, rebuild="never")).info["cached"]
 
 
+def test_a_no_change_build_checks_the_text_tables_without_the_text_code(tmp_path, monkeypatch):
+    import subprocess
+
+    from ogi.text import fresh, store
+
+    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
+    assert corpus.build(raw, out, jobs=1, progress=False).text.status == "computed"
+    calls = []
+    real = store.update_text
+    monkeypatch.setattr(store, "update_text", lambda *a, **k: calls.append(1) or real(*a, **k))
+    again = corpus.build(raw, out, jobs=1, progress=False)
+    assert again.text.status == "fresh" and again.text_error is None and calls == []  # the light check
+    # in a fresh interpreter, the check imports neither pandas nor jieba
+    code = (f"import sys; from ogi.text import fresh; assert fresh.current({str(out)!r}) is not None; "
+            "assert 'pandas' not in sys.modules and 'jieba' not in sys.modules, sorted(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    # anything the text key depends on changed (code, lexicons, jieba): the full check decides
+    monkeypatch.setattr(fresh, "sources_digest", lambda: "changed")
+    assert corpus.build(raw, out, jobs=1, progress=False).text.status == "fresh" and calls == [1]
+    # a damaged table: not current by the light check either
+    monkeypatch.undo()
+    (out / "text" / "keywords.parquet").write_bytes(b"damaged")
+    assert fresh.current(out) is None
+
+
 def test_text_false_and_no_text_write_the_corpus_tables_only(tmp_path):
     raw = _copy_seeds(tmp_path / "raw")
     result = corpus.build(raw, tmp_path / "a", jobs=1, progress=False, text=False)

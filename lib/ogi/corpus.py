@@ -1165,6 +1165,17 @@ def _update_text(result: BuildResult, out: Path, jobs: int, wanted: bool, progre
     """
     if not wanted:
         return
+    from .text.fresh import current
+
+    t = time.perf_counter()
+    try:
+        fresh = current(out)  # without pandas or jieba: a no-change rebuild need not import the text code
+    except Exception:  # noqa: BLE001 - the full check below decides
+        fresh = None
+    if fresh is not None:
+        fresh.seconds = time.perf_counter() - t
+        result.text = fresh
+        return
     from .text.store import update_text
 
     show = progress if progress is not None else (sys.stderr.isatty() and result.n_files >= PROGRESS_FROM)

@@ -15,15 +15,17 @@ them in memory, for small corpora and tests. ``explore`` holds what notebook 06 
 plotly and ipywidgets).
 """
 
-from .store import TextTables, TextUpdate, load_text, update_text
-from .tables import SCHEMAS, text_tables
-
 __all__ = ["SCHEMAS", "TextTables", "TextUpdate", "load_text", "text_tables", "themes_dashboard", "update_text"]
+
+#: Imported on first use: pandas and jieba for the tables, plotly and ipywidgets for the dashboard.
+#: A no-change ``ogi build`` asks only ``ogi.text.fresh`` whether the stored tables are current.
+_LAZY = {"TextTables": ".store", "TextUpdate": ".fresh", "load_text": ".store", "update_text": ".store",
+         "SCHEMAS": ".tables", "text_tables": ".tables", "themes_dashboard": ".dashboard"}
 
 
 def __getattr__(name: str):
-    if name == "themes_dashboard":  # plotly and ipywidgets only when a dashboard is asked for
-        from .dashboard import themes_dashboard
+    if name in _LAZY:
+        import importlib
 
-        return themes_dashboard
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module 'ogi.text' has no attribute {name!r}")

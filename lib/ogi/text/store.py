@@ -58,7 +58,9 @@ from typing import Any, Callable, Optional
 
 import pandas as pd
 
+from . import fresh as _fresh
 from . import themes as _themes
+from .fresh import FOLDER, MANIFEST, STATE, TextUpdate
 from . import tokenize as _tokenize
 from ..corpus import _lock, files_intact  # one writer per folder and one check of stored files, as for the corpus
 from .tables import SCHEMAS, from_arrow, text_tables, validate
@@ -68,10 +70,6 @@ __all__ = ["KEY_OPTIONS", "MANIFEST", "STORE_VERSION", "TextTables", "TextUpdate
 
 #: Bump when the layout of the stored files changes.
 STORE_VERSION = "2"
-MANIFEST = "TEXT.json"
-#: Size, mtime and sha256 of each stored file when last verified (so a fresh check need not hash them).
-STATE = "text.state.json"
-FOLDER = "text"
 #: The ``text_tables`` options that change the tables (``processes`` and ``cache`` do not).
 KEY_OPTIONS = ("groups", "k", "similarity_sections", "threshold")
 #: ``load_text`` computes in a child process from this many reports on (see ``load_text``'s ``isolate``).
@@ -305,16 +303,9 @@ def _stamps(files: Mapping[str, Path]) -> dict:
     return {n: (p.stat().st_size, p.stat().st_mtime_ns) for n, p in paths.items()}
 
 
-def _manifest(folder: Path) -> Optional[dict]:
-    try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _open(folder: Path, key: str) -> Optional[dict[str, Path]]:
     """The stored tables' files if the manifest has this key and every file is the one it names; else None."""
-    manifest = _manifest(folder)
+    manifest = _fresh.manifest(folder)
     if not manifest or manifest.get("key") != key or manifest.get("store_version") != STORE_VERSION:
         return None
     tables = manifest.get("tables") or {}
@@ -335,7 +326,7 @@ def _previous(folder: Path, rows_key: Optional[str]):
     from . import signatures
     from .stream import Previous
 
-    manifest = _manifest(folder)
+    manifest = _fresh.manifest(folder)
     if not rows_key or not manifest or manifest.get("rows_key") != rows_key or \
             manifest.get("store_version") != STORE_VERSION or manifest.get("text_version") != text_version():
         return None
@@ -362,50 +353,10 @@ def _previous(folder: Path, rows_key: Optional[str]):
 # --------------------------------------------------------------------------- computing
 
 
-def _build_info(folder: Path) -> dict:
-    try:
-        return json.loads((folder / "BUILD.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _fingerprint_of_build(info: Mapping[str, Any]) -> str:
-    """BUILD.json's fingerprint; for an incomplete build, the sha256 of the tables the text is made from."""
-    fp = str(info.get("fingerprint") or "")
-    if fp and not fp.startswith("incomplete:"):
-        return fp
-    tables = info.get("tables") or {}
-    shas = [str((tables.get(t) or {}).get("sha256") or "") for t in ("sections", "reports")]
-    if not all(shas):
-        return ""
-    return "tables:" + hashlib.sha256("\n".join(shas).encode()).hexdigest()
-
-
-@dataclass
-class TextUpdate:
-    """What ``update_text`` did."""
-
-    folder: Path
-    key: str
-    status: str  # "fresh" (nothing to do) or "computed"
-    reports: int = 0
-    reused: int = 0
-    statements: int = 0
-    rows: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def summary(self) -> str:
-        if self.status == "fresh":
-            return f"text tables in {self.folder} are up to date ({self.seconds:.1f} s)"
-        return (f"text tables written to {self.folder} in {self.seconds:.1f} s: {self.reports:,} reports with a "
-                f"problems section ({self.reused:,} reused), " +
-                ", ".join(f"{n} {r:,}" for n, r in self.rows.items()))
-
-
 def _meta(key: str, fingerprint: str, options: Mapping[str, Any], rows_key: Optional[str]) -> dict:
     return {"key": key, "fingerprint": fingerprint, "text_version": text_version(),
             "codebook_version": _themes.codebook_version(), "store_version": STORE_VERSION, "rows_key": rows_key,
+            "sources": _fresh.sources_digest(),
             "options": {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in sorted(options.items())
                         if k in KEY_OPTIONS}}
 
@@ -474,10 +425,10 @@ def update_text(processed: str | os.PathLike | None = None, *, out: str | os.Pat
 
     t0 = time.perf_counter()
     folder = Path(processed if processed is not None else paths.PROCESSED)
-    info = _build_info(folder)
+    info = _fresh.build_info(folder)
     if not info:
         raise FileNotFoundError(f"no corpus tables in {folder} (no BUILD.json): run `ogi build` first")
-    fingerprint = _fingerprint_of_build(info)
+    fingerprint = _fresh.fingerprint_of_build(info)
     key = text_key(fingerprint, options)
     dest = Path(out if out is not None else folder) / FOLDER
     dest.mkdir(parents=True, exist_ok=True)
@@ -534,8 +485,8 @@ def load_text(corpus: Any = None, processed: str | os.PathLike | None = None, *,
     folder_of_corpus = getattr(corpus, "processed", None)
     base = Path(processed) if processed is not None else (Path(folder_of_corpus) if folder_of_corpus else None)
     built = folder_of_corpus is not None and (Path(folder_of_corpus) / "sections.parquet").exists()
-    info = _build_info(Path(folder_of_corpus)) if built else {}
-    fingerprint = _fingerprint_of_build(info) if built else ""
+    info = _fresh.build_info(Path(folder_of_corpus)) if built else {}
+    fingerprint = _fresh.fingerprint_of_build(info) if built else ""
     if not fingerprint:
         built = False
         fingerprint = "content:" + _content_fingerprint(corpus["sections"], corpus["reports"])
