@@ -126,12 +126,14 @@ def _add_corpus_commands(sub) -> None:
 
 
 def _add_text_commands(sub) -> None:
-    """``ogi text``: the text tables of a built corpus (``ogi.text.store.update_text``)."""
-    try:
-        from .text import store
-    except ImportError:  # jieba or pyarrow missing: the corpus commands still work
+    """``ogi text``: the text tables of a built corpus (``ogi.text.store.update_text``, imported when it runs)."""
+    from importlib.util import find_spec
+
+    if find_spec("jieba") is None or find_spec("pyarrow") is None:  # the corpus commands still work
         return
-    store.add_cli(sub)
+    from .text import command
+
+    command.add_cli(sub)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
