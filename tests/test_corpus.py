@@ -609,3 +609,11 @@ def test_a_build_with_progress_says_when_it_computes_the_text_tables(tmp_path, c
     assert "statements of 5 reports (0 reused)" in err
     corpus.build(raw, tmp_path / "quiet", jobs=1, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_the_cli_starts_without_the_text_code():
+    # every `ogi` call builds the parser, `ogi text` included: that must not import pandas or jieba
+    code = ("import sys; from ogi import cli; p = cli.build_parser(); p.parse_args(['text', '--quiet']); "
+            "assert 'pandas' not in sys.modules and 'jieba' not in sys.modules, "
+            "[m for m in ('pandas', 'jieba') if m in sys.modules]")
+    subprocess.run([sys.executable, "-c", code], check=True)
