@@ -153,12 +153,15 @@ def looks_pre2019(year: Optional[int], text: str) -> bool:
 _QUOTED = re.compile(r"[《<〈][^《》<>〈〉\n]{0,80}[》>〉]")
 
 
+def _head_unquoted(lines: list[str]) -> str:
+    """The first five lines, normalised, without the titles they quote (twice: titles nest)."""
+    return _QUOTED.sub("", _QUOTED.sub("", normalize("\n".join(lines[:5]))))
+
+
 def looks_like_notice(lines: list[str]) -> bool:
-    head = _QUOTED.sub("", _QUOTED.sub("", normalize("\n".join(lines[:5]))))  # twice: titles nest
-    return bool(_NOTICE.search(head))
+    return bool(_NOTICE.search(_head_unquoted(lines)))
 
 
 def looks_titled(lines: list[str]) -> bool:
     """The first lines name an annual report of a year (``…2024年政府信息公开工作年度报告``)."""
-    head = _QUOTED.sub("", _QUOTED.sub("", normalize("\n".join(lines[:5]))))
-    return bool(_TITLE_YEAR.search(_arabic_years(head)))
+    return bool(_TITLE_YEAR.search(_arabic_years(_head_unquoted(lines))))
