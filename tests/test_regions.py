@@ -107,6 +107,35 @@ def test_province_administered_county_level_units(agency, printed, code):
     assert (printed_region(info), info.code, info.province_administered) == (printed, code, True)
 
 
+@pytest.mark.parametrize(
+    "agency, printed, level, kind, key",
+    [
+        # a zone printed with no place of its own (data/zones.csv); real reports, 2019-2025
+        ("平潭综合实验区管委会办公室", ("福建省", "福州市", "平潭县"), "prefecture", ("development_zone", None),
+         "350128:平潭综合实验区管委会办公室"),
+        ("平潭综合实验区教育局", ("福建省", "福州市", "平潭县"), "prefecture", ("department", "education"),
+         "350128:平潭综合实验区教育局"),
+        ("雄安新区管理委员会", ("河北省", None, None), "prefecture", ("development_zone", None),
+         "130000:雄安新区管理委员会"),
+        # the county itself stays a county, and a series apart from the zone's
+        ("平潭县人民政府", ("福建省", "福州市", "平潭县"), "county", ("government", None), "350128:人民政府"),
+    ],
+)
+def test_zones_without_a_place_name(agency, printed, level, kind, key):
+    info = derive_region(agency)
+    assert printed_region(info) == printed
+    assert regions.government_level(agency, info) == level
+    assert regions.agency_kind(agency) == kind
+    assert regions.agency_key(agency, info) == key
+
+
+def test_zones_name_units_of_the_data():
+    # NOTE: guards data/zones.csv against a change of code upstream.
+    for row in regions._data_rows("zones.csv"):
+        assert region_from_code(row["code"]).code == row["code"]
+        assert row["level"] in ("provincial", "prefecture", "county")
+
+
 def test_province_administered_overrides_exist_in_the_data():
     # NOTE: guards data/province_administered.csv against a change of code or name upstream.
     for row in regions._data_rows("province_administered.csv"):

@@ -83,6 +83,10 @@ Rules worth knowing
   seed truth does for 定州市 (seed 002); ``RegionInfo`` still names the unit and
   its code. Municipalities' districts keep their county: 重庆市黔江区 ->
   (重庆市, None, 黔江区).
+- Zones whose names hold no place (平潭综合实验区, 雄安新区) are attributed to
+  the unit ``data/zones.csv`` names (平潭县; 河北省), take that file's
+  government level (their bodies rank as prefectures), and keep their name in
+  the agency key, so 平潭综合实验区 and 平潭县人民政府 stay two series.
 """
 
 from __future__ import annotations
@@ -359,6 +363,8 @@ def _index() -> _Index:
 
     names = {k: tuple(v) for k, v in full.items()}
     names.update((k, tuple(v)) for k, v in short.items())
+    for name in _zone_levels():  # 平潭综合实验区: a zone printed with no place of its own
+        names[name] = (units[_zone_codes()[name]],)
     lengths: dict[str, set[int]] = {}
     for k in names:  # every name has two characters or more
         lengths.setdefault(k[:2], set()).add(len(k))
@@ -372,6 +378,18 @@ def _index() -> _Index:
         starts=re.compile("[" + re.escape("".join(sorted({k[0] for k in names}))) + "]"),
         supplemented=supplemented,
     )
+
+
+@lru_cache(maxsize=1)
+def _zone_codes() -> dict[str, str]:
+    """Zone name -> code of the unit it is attributed to (``data/zones.csv``)."""
+    return {row["name"]: row["code"] for row in _data_rows("zones.csv")}
+
+
+@lru_cache(maxsize=1)
+def _zone_levels() -> dict[str, str]:
+    """Zone name -> government level of its own bodies (``data/zones.csv``)."""
+    return {row["name"]: row["level"] for row in _data_rows("zones.csv")}
 
 
 def _supplement(units: dict[str, _Unit], add, codeless: set[str]) -> frozenset[str]:
@@ -596,6 +614,9 @@ def _parse_agency(a: str) -> _Agency:
 
 
 def _cut(s: str, matches: tuple[_Match, ...]) -> str:
+    """``s`` without the place names matched; a zone's name stays (平潭综合实验区教育局 is the zone's)."""
+    zones = _zone_codes()
+    matches = tuple(m for m in matches if m.text not in zones)
     if not matches:
         return s
     keep, pos = [], 0
@@ -775,6 +796,9 @@ def government_level(agency: Optional[str], info: Optional[RegionInfo] = None) -
     parsed = _parse_agency(a)
     if _TOWNSHIP.search(parsed.bare):
         return "township"
+    zone = next((level for name, level in _zone_levels().items() if name in a), None)
+    if zone:  # 平潭综合实验区: a province's zone at prefecture rank, not its county
+        return zone
     own = parsed.info
     units = _index().units
     levels = {units[c].level for c in own.candidates}  # 朝阳区商务局: a county, but which?
@@ -827,7 +851,7 @@ def _strip_hint(name: str) -> str:
 
 _OFFICE = re.compile(r"政府办|办公厅$")
 _GOVERNMENT = frozenset({"", "人民政府", "政府"})
-_ZONE = re.compile(r"开发区|高新区|经开区|新区|园区|试验区|示范区|合作区|自贸区|保税区|度假区|景区")
+_ZONE = re.compile(r"开发区|高新区|经开区|新区|园区|试验区|实验区|示范区|合作区|自贸区|保税区|度假区|景区")
 _DEPARTMENT_END = re.compile(r"(?:局|委|委员会|办|办公室|厅|中心|署|部|院|所|站|队|处|会)$")
 
 
