@@ -63,18 +63,30 @@ _META_AGENCY = re.compile(r"(?:发布机构|发文机关|发布单位|发文单�
 _META_SOURCE = re.compile(r"(?:来源|信息来源)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})")
 _META_DATE = re.compile(r"(?:发布日期|发文日期|发布时间|成文日期|日期)\s*[:：|]\s*\|?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _SIGN_DATE = re.compile(r"^\s*((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+# 室/馆/会/联/协/处/社/台: 参事室, 档案馆, 红十字会, 残联, 科协, 办事处, 供销合作社, 气象台.
 _AGENCY_SUFFIX = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会|管理委员会|管委会|局|厅|委|办|署|院|中心|所|站|队|街道办事处|"
-                            r"街道|镇|乡|区|县|市|州|盟|旗|公司|集团|部)$")
+                            r"街道|镇|乡|区|县|市|州|盟|旗|公司|集团|部|室|馆|会|联|协|处|社|台)$")
 _TITLE_AGENCY = re.compile(rf"([\u4e00-\u9fff（）()]{{2,40}}?)\s*((?:19|20)\d\d)\s*年度?\s*{_REPORT}")
 _AFTER_YEAR_AGENCY = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*([\u4e00-\u9fff]{{2,30}}?){_REPORT}")
 _LEADING_JUNK = re.compile(r"^.*(?:现向社会公布|向社会公布|现向社会公开|向社会公开|现将|现发布|发布|公布|关于|印发|根据|《)")
 
 
+# "……等文件精神，(特)编制X2024年…年度报告": the verb before the title, not the agency's (编制委员会 is).
+_COMPILED_BY = re.compile(r"^(?:特|现|现特)?编制了?(?!委员会|办)")
+
+
+# "现将2020年政府信息公开工作报告如下": the title's own word, naming no one.
+_NOT_A_NAME = frozenset({"政府", "人民政府", "本机关", "本单位", "单位"})
+# "我局", "本委", "我办": the report speaking of itself.
+_SELF = re.compile(r"[我本该](?:局|委|办|厅|院|所|站|队|处|室|会|中心|单位|机关|部门|街道|镇|乡|区|县|市)")
+
+
 def _clean_agency(name: str) -> Optional[str]:
     name = normalize(name).strip(" 《》<>\"'“”:：,，。")
     name = _LEADING_JUNK.sub("", name) if re.search(r"公布|发布|向社会公开|现将|关于|印发|《", name) else name
+    name = _COMPILED_BY.sub("", name)
     name = re.sub(r"(?:的|本|我)$", "", name).strip("《》 ")
-    if len(name) < 2 or not _AGENCY_SUFFIX.search(name):
+    if len(name) < 2 or not _AGENCY_SUFFIX.search(name) or name in _NOT_A_NAME or _SELF.fullmatch(name):
         return None
     return name
 
