@@ -20,7 +20,7 @@ from ..model import Check, Region, Report
 from ..readers import Document, read_bytes, read_file
 from ..readers.document import sha256_bytes
 from ..readers.text import split_lines
-from . import metadata
+from . import metadata, script
 from .reflow import unflatten
 from .sections import find_headings, split_sections
 from .tables import parse_proactive, parse_requests, parse_review
@@ -82,6 +82,11 @@ def _parse(doc: Document) -> Report:
         report.status = "not_a_report"
         report.messages.append("no Chinese text: not an annual OGI report")
         return report
+
+    simplified, notes = script.simplify(lines, text)  # a mirror's copy in traditional characters
+    if notes:
+        lines, text = simplified, "\n".join(simplified)
+        report.messages.extend(notes)
 
     norm = normalize_lines(text.split("\n"))  # NFKC; it never adds or removes line breaks
     if len(norm) != len(lines):  # pragma: no cover - defensive: keep line numbers aligned
