@@ -232,3 +232,23 @@ def test_blank_cells_printed_in_their_places_are_kept_beside_padding():
     per_line = "\n".join(["申请人情况", "一、本年新收政府信息公开申请数量 |", "0 |", "2 |", "0 |", "0 |", "0 |", " |",
                           "| ||", "二、上年结转政府信息公开申请数量 |"])
     assert ogi.parse_text(per_line).requests["new"] == [0, 2, 0, 0, 0, None, None]
+
+
+def test_appeals_counted_in_the_opening_are_not_table_4():
+    # a page cut before table 3: the overview's sentence on appeals, then table 2's numbers; table 4
+    # was read from that sentence and table 2's cells (invented values, one identity failing)
+    text = "\n".join([
+        "一、总体情况",
+        "(一)主动公开情况。全年主动公开政府信息32条,其中规范性文件类2条。",
+        "(二)依申请公开情况。全年共收到依申请公开0件,因政府信息依申请公开引起行政复议0件,行政诉讼0件",
+        "二、主动公开政府信息情况",
+        "| 第二十条第(一)项 | |||", "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+        "| 规章 | 2 | 0 | 2 |", "| 行政规范性文件 | 2 | 0 | 2 |",
+        "| 第二十条第(五)项 | |||", "| 信息内容 | 本年处理决定数量 | ||", "| 行政许可 | 0 | ||",
+        "| 第二十条第(六)项 | |||", "| 信息内容 | 本年处理决定数量 | ||", "| 行政处罚 | 9 | ||", "| 行政强制 | 0 | ||",
+        "| 第二十条第(八)项 | |||", "| 信息内容 | 本年收费金额(单位:万元) | ||", "| 行政事业性收费 | 6 | ||",
+    ])
+    report = ogi.parse_text(text)
+    assert report.proactive["regulations"] == [2, 0, 2]
+    assert report.review_litigation == []
+    assert "review_litigation" in " ".join(report.messages)

@@ -27,7 +27,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import LABEL, NUM, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.2.0"
+PARSER_VERSION = "1.3.0"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -198,7 +198,9 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
             report.requests = t3.values
             t3_end = t3.end_token
             _second_copy(report, tokens, t3_end, t3.values)
-    t4_start = _first(tokens, lab("行政复议", "行政法复议", "复议"), t3_end)
+    # Table 4 comes after table 2 too: an opening sentence that counts appeals ("引起行政复议0件") is no table.
+    t4_from = max(t3_end, t2_start or 0)
+    t4_start = _first(tokens, lab("行政复议", "行政法复议", "复议"), t4_from)
     if t4_start is not None:
         stop_line = heading_line.get("problems", heading_line.get("other"))
         t4_stop = _first(tokens, lambda t: (stop_line is not None and t.line >= stop_line and t.line > tokens[t4_start].line)
