@@ -129,6 +129,15 @@ def test_zones_without_a_place_name(agency, printed, level, kind, key):
     assert regions.agency_key(agency, info) == key
 
 
+def test_places_named_as_neighbours_are_not_the_agencys():
+    # a township's overview lists its neighbours; 陆丰 (its own county-level city) is not indexed in short form
+    text = ("八万镇2024年政府信息公开工作年度报告\n一、总体情况\n"
+            "八万镇位于陆丰东北部,东邻陂洋镇,西连河东镇,南接博美镇,北靠陆河县,下辖11个行政村和1个社区。")
+    assert printed_region(derive_region("八万镇", text)) == (None, None, None)
+    own = text.replace("八万镇位于陆丰东北部", "八万镇位于汕尾市陆丰市东北部")
+    assert printed_region(derive_region("八万镇", own)) == ("广东省", "汕尾市", "陆丰市")
+
+
 def test_zones_name_units_of_the_data():
     # NOTE: guards data/zones.csv against a change of code upstream.
     for row in regions._data_rows("zones.csv"):

@@ -642,9 +642,14 @@ def _support(votes: Counter) -> Counter:
     return support
 
 
+# A clause naming a place's neighbours (八万镇…东邻陂洋镇,北靠陆河县): those places are not the agency's.
+_NEIGHBOURS = re.compile(r"[^,，。;；、:：]*(?:[东西南北](?:邻|接|连|靠|临|抵)|毗邻|接壤|交界|相邻)[^,，。;；、:：]*")
+
+
 def _text_votes(text: str) -> Counter:
-    """How often each unit is named in the head of the text, one vote per run of names."""
-    s = _WS.sub("", text[:TEXT_HEAD])
+    """How often each unit is named in the head of the text, one vote per run of names
+    (clauses about neighbours left out)."""
+    s = _NEIGHBOURS.sub("", _WS.sub("", text[:TEXT_HEAD]))
     votes: Counter = Counter()
     unresolved: list[tuple[_Unit, ...]] = []
     run: list[_Match] = []
