@@ -374,7 +374,9 @@ def _colspan(cell) -> int:
 
 def _lone_text(cell, check_hidden: bool) -> str | None:
     """The one text of a cell built as a chain of only children, as in
-    ``<td><p><span>12</span></p></td>``; None when the general walk is needed.
+    ``<td><p><span>12</span></p></td>``, or ending in inline pieces
+    (``<td><p><span>20</span><span>23</span></p></td>``); None when the
+    general walk is needed.
 
     Most cells look like that, and for them the walk is wasted: every line
     break it would add falls before or after the one text that is not blank,
@@ -385,14 +387,21 @@ def _lone_text(cell, check_hidden: bool) -> str | None:
     found = None
     el = cell
     while True:
+        children = len(el)
+        if children > 1:  # <p><span>20</span><span>23</span></p>: inline pieces join with nothing between
+            inner = _inline_text(el, check_hidden)
+            if inner is None:
+                return None
+            if inner and not inner.isspace():
+                return None if found is not None else inner
+            return found or ""
         text = el.text
         if text and not text.isspace():
             if found is not None:
                 return None
             found = text
-        children = len(el)
-        if children != 1:
-            return (found or "") if children == 0 else None
+        if not children:
+            return found or ""
         el = el[0]
         kind = _kind(el.tag)
         if kind == _SKIP or kind == _TABLE or (check_hidden and _hidden(el)):
@@ -402,6 +411,20 @@ def _lone_text(cell, check_hidden: bool) -> str | None:
             if found is not None:
                 return None
             found = text
+
+
+def _inline_text(el, check_hidden: bool) -> str | None:
+    """``el``'s text when everything inside it is inline and shown (the walk would add no
+    line break and skip nothing); None otherwise. Word pastes split one number over spans."""
+    kinds = _KINDS
+    for d in el.iterdescendants():
+        tag = d.tag
+        kind = kinds.get(tag)
+        if kind is None:
+            kind = _kind(tag)
+        if kind != _INLINE or (check_hidden and _hidden(d)):
+            return None
+    return "".join(el.itertext())
 
 
 def _walked_cell(cell, check_hidden: bool) -> tuple[str, list[str]]:
