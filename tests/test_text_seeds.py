@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ogi
 from ogi.parse.sections import split_problems
@@ -154,6 +156,27 @@ def test_list_styles(text, expected):
 
 def test_empty_part_has_no_statements():
     assert split_statements("") == [] and split_statements("(二)改进措施\n") == []
+
+
+def test_a_block_with_two_numbered_lists():
+    # a real problems section numbered 1., 2. twice in one block: the first list ran to where the second
+    # starts, and the statement splitter raised (the text tables of that corpus were not built)
+    one_line = "下一步:1.加强培训;2.完善制度。同时:1.强化监督;2.定期通报。"
+    expected = [("下一步", True), ("加强培训", False), ("完善制度", False), ("同时", True), ("强化监督", False),
+                ("定期通报", False)]
+    for text in (one_line, one_line.replace(":", ":\n").replace(";", ";\n").replace("。", "。\n")):
+        assert [(s.text, s.lead) for s in split_statements(text)] == expected
+
+
+_PIECES = ["一是", "二是", "三是", "1.", "2.", "3、", "(一)", "(二)", "(1)", "(2)", "第一,", "第二,", "一、", "二、",
+           "加强培训", "公开不及时", "。", ";", ":", "\n", " ", "(二)改进措施\n", "存在的问题:"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_any_mix_of_list_numbers_splits_without_error(text):
+    for statement in split_statements(text):
+        assert statement.text and statement.text in text
 
 
 # --------------------------------------------------------------------------- themes

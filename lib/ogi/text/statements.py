@@ -53,6 +53,7 @@ _STYLES: dict[str, re.Pattern] = {
 }
 _SENTENCE_END = re.compile(r"(?<=[。!！?？;；])|\n")
 _TRIM = " \t\n,，;；:：、。."
+_FULL_STOP = re.compile(r"[。!！?？]")
 
 
 @dataclass(frozen=True)
@@ -137,13 +138,16 @@ def _split_block(block: str) -> list[Statement]:
     runs = _runs(block)
     for k, run in enumerate(runs):
         out.extend(_sentences(block[pos:run[0].start()], before_list=True))
-        limit = runs[k + 1][0][0].start() if k + 1 < len(runs) else len(block)
+        limit = runs[k + 1][0].start() if k + 1 < len(runs) else len(block)
         one_line = all("\n" not in block[a.end():b.start()].strip() for a, b in zip(run, run[1:]))
         for i, m in enumerate(run):
             end = run[i + 1].start() if i + 1 < len(run) else limit
             if i + 1 == len(run) and one_line:
                 nl = block.find("\n", m.end())
                 end = min(end, nl) if nl >= 0 else end
+            if i + 1 == len(run) and k + 1 < len(runs):  # another list follows: its lead is no part of this item
+                stop = _FULL_STOP.search(block, m.end(), end)
+                end = stop.end() if stop else end
             item = block[m.end():end].strip(_TRIM)
             if item:
                 out.append(Statement(item))
