@@ -39,3 +39,17 @@ def test_summary_tells_the_user_what_to_look_at(built):
     assert "to look at first:" in text
     assert "empty.txt: empty file" in text
     assert "failed" in text and "partial" in text
+
+
+
+def test_summary_gives_the_verdict_not_a_note_on_reading(tmp_path):
+    # an HTML page that is no report: its first message is how it was decoded, its last why it was not read
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "news.html").write_bytes("<html><body><p>某县召开政务公开工作会议，部署下一阶段工作。</p></body></html>"
+                                    .encode("utf-8"))
+    result = corpus.build(raw, tmp_path / "out", jobs=1)
+    messages = pd.read_parquet(tmp_path / "out" / "reports.parquet")["messages"].iloc[0].split("\n")
+    assert len(messages) >= 2 and "charset" in messages[0]
+    line = next(line for line in result.summary().split("\n") if "news.html" in line)
+    assert "not_a_report" in line and messages[-1][:60] in line and "charset" not in line

@@ -956,7 +956,9 @@ class BuildResult:
 
 
     def _to_look_at(self, limit: int = 12) -> list[str]:
-        """The files a researcher should look at first: not ok, worst first, with their first message."""
+        """The files a researcher should look at first: not ok, worst first, each with the message that
+        says why (a file that was not read: its last message, the verdict, after any notes on how it was
+        read; a partial report: its first, what is missing or does not add up)."""
         if not any(k not in ("ok", "duplicate") for k in self.status):
             return []
         try:
@@ -970,8 +972,9 @@ class BuildResult:
                       key=lambda r: (order[str(r["status"])], str(r["path"])))
         out = ["  to look at first:"]
         for r in rows[:limit]:
-            first = (str(r["messages"] or "").split("\n") or [""])[0]
-            out.append(f"    {str(r['status']):<12} {r['path']}: {first[:110]}")
+            messages = str(r["messages"] or "").split("\n")
+            why = messages[0] if str(r["status"]) == "partial" else messages[-1]
+            out.append(f"    {str(r['status']):<12} {r['path']}: {why[:110]}{'…' if len(why) > 110 else ''}")
         if len(rows) > limit:
             out.append(f"    … and {len(rows) - limit} more")
         return out

@@ -267,8 +267,8 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None
         notice = metadata.looks_like_notice(lines)
         if not notice and len(headings) < 3 and metadata.looks_titled(lines):
             report.status = "failed"
-            report.messages.append(f"titled as an annual OGI report, but none of the three standard tables found "
-                                   f"and {len(headings)} of 6 section headings: the text may be cut short")
+            report.messages.append(f"the text may be cut short: titled as an annual OGI report, but none of the three "
+                                   f"standard tables found and {len(headings)} of 6 section headings")
         elif notice or len(headings) < 3:
             report.status = "not_a_report"
             report.messages.append(f"none of the three standard tables found and {len(headings)} of 6 section "
