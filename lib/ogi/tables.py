@@ -121,7 +121,8 @@ _REGION_COLUMNS = (
     Column("county", "category", "County-level unit (county, district, county-level city), official name",
            "县级行政区"),
     Column("county_code", "category", "Its GB/T 2260 code", "县级行政区划代码"),
-    Column("region_code", "category", "GB/T 2260 code of the most specific unit found (the agency's place)",
+    Column("region_code", "category", "GB/T 2260 code of the most specific unit found (the agency's place; "
+           "a zone named with no place, such as 平潭综合实验区, takes the unit data/zones.csv gives it)",
            "行政区划代码"),
     Column("region_source", "category", "Where the region was read: 'agency' (the agency name names the place) "
            "or 'text' (the report's first lines)", "地区信息来源", ("agency", "text")),
