@@ -252,3 +252,20 @@ def test_appeals_counted_in_the_opening_are_not_table_4():
     assert report.proactive["regulations"] == [2, 0, 2]
     assert report.review_litigation == []
     assert "review_litigation" in " ".join(report.messages)
+
+
+def test_rows_named_in_a_labels_note_are_not_that_row():
+    # Wuhan's 2020 template: the 其他对外管理服务事项 label carries a note naming 行政处罚 and 行政强制;
+    # those rows were matched there, given no values or the row's own, and their real rows ignored
+    text = "\n".join([
+        "第二十条第(五)项 | |||", "信息内容 | 上一年项目数量(指2019年事项数) | 本年增/减(指2020年增加或减少的事项数,"
+        "减用负值表示,如-8) | 处理决定数量(指2020年办件量) | |",
+        "行政许可 | 8 | 5 | 93 | |",
+        "其他对外管理服务事项(指行政许可以外的政务服务事项,含行政确认、行政处罚、行政强制和其他类) | 117 | 0 | 165 | |",
+        "第二十条第(六)项 | |||", "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 | |",
+        "行政处罚 | 90 | 0 | 22 | |", "行政强制 | 4 | 4 | 7 | |",
+    ])
+    report = ogi.parse_text(text)
+    assert report.proactive["other_services"] == [117, 0, 165]
+    assert (report.proactive["penalty_items"], report.proactive["penalty"]) == ([90, 0], 22)
+    assert (report.proactive["coercion_items"], report.proactive["coercion"]) == ([4, 4], 7)

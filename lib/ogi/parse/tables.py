@@ -92,10 +92,22 @@ def _matches(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> tupl
     return hit
 
 
+# A note in brackets after a label's own words ("其他对外管理服务事项(指…含行政确认、行政处罚、
+# 行政强制…)"): the rows it names are not this row; an enumerator in brackets ("(三)") is no note.
+_NOTE = re.compile(r"(?<=[^\s(])\((?![一二三四五六七八九十\d]{1,3}\))[^()]*\)")
+
+
+def _in_notes(label: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _NOTE.finditer(label)] if "(" in label else []
+
+
 def _match_rows(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> list[tuple[int, int]]:
     pattern, keymap = _key_index(rows)
     found: dict[int, tuple[int, int]] = {}
+    notes = _in_notes(label)
     for m in pattern.finditer(label):
+        if notes and any(a <= m.start() and m.end() <= b for a, b in notes):
+            continue
         key = m.group(0)
         for idx in keymap[key]:
             if idx < pointer:
