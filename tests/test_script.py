@@ -8,6 +8,7 @@ import pytest
 from ogi.parse import parse_text, script
 
 _TO_TRADITIONAL = opencc.OpenCC("s2t")
+_TO_TAIWAN = opencc.OpenCC("s2twp")  # Taiwan phrasing: 信息 -> 資訊, 文件 -> 檔案
 
 
 def _values(report):
@@ -37,6 +38,30 @@ def test_a_mirror_copy_reads_as_the_seed(seed, copy):
     said = " ".join(report.messages)
     assert ("traditional characters" in said) == copy.startswith("traditional")
     assert ("pinyin glosses" in said) == copy.endswith("glossed")
+
+
+def test_a_mirror_copy_with_taiwan_phrasing_reads_as_the_seed(seed):
+    path, _truth = seed
+    text = path.read_text(encoding="utf-8")
+    original = parse_text(text)
+    mirrored = _TO_TAIWAN.convert(text)
+    assert "規範性檔案" in mirrored or "資訊" in mirrored  # what made labels fail after t2s alone
+    report = parse_text(mirrored)
+    assert _values(report) == _values(original)
+    assert report.status == original.status
+    assert "Taiwan phrasing" in " ".join(report.messages)
+
+
+def test_a_mirror_that_keeps_xinxi_but_prints_wenjian_as_dangan():
+    # a real mirror: 信息 kept, 文件 printed 檔案 (so no Taiwan phrasing to undo), the row label lost
+    lines = ["規範性檔案(行政機關制定發布的決定、公告) | 2 | 2 | 19 | ||"]
+    assert script.to_simplified(lines) == ["规范性文件(行政机关制定发布的决定、公告) | 2 | 2 | 19 | ||"]
+
+
+def test_archives_keep_their_name_through_taiwan_phrasing():
+    lines = ["某市檔案館2023年政府資訊公開工作年度報告", "某市檔案局政府資訊公開", "政府資訊"]
+    assert script.to_simplified(lines, taiwan=True)[:2] == ["某市档案馆2023年政府信息公开工作年度报告",
+                                                           "某市档案局政府信息公开"]
 
 
 def test_simplified_text_with_a_few_traditional_characters_is_left_alone():

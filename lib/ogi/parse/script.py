@@ -5,8 +5,10 @@ Mirror sites republish government pages converted to traditional characters
 characters (``報(bào)告``). The template's labels are simplified, so such a copy
 read no table at all. Both are undone before anything reads the text: glosses
 are removed (tone-marked pinyin in brackets never occurs in a report's own
-text), and traditional text is converted by OpenCC's ``t2s`` profile, the
-standard open-source converter (an exact pin: converted names are results).
+text), and traditional text is converted by OpenCC, the standard open-source
+converter (an exact pin: converted names are results): character by character
+(``t2s``), or, for a copy made with Taiwan phrasing (``資訊`` for 信息, ``檔案``
+for 文件), with mainland phrases (``tw2sp``).
 
 The check costs one regex scan of a report's opening (about 20 us); text whose
 opening holds no tone mark and none of the traditional-only characters below
@@ -49,17 +51,37 @@ def strip_glosses(lines: list[str]) -> list[str]:
     return [_GLOSS.sub("", line) for line in lines]
 
 
-@lru_cache(maxsize=1)
-def _converter():
+# Some mirrors convert with Taiwan phrasing (OpenCC s2twp): 信息 → 資訊, 文件 → 檔案, 发布 → 釋出, so that
+# even converted back character by character the labels do not match (规范性档案). Their mark: 資訊 more
+# often than 信息, in reports about 政府信息公开.
+_TAIWAN_MARK, _MAINLAND_MARK = "資訊", "信息"
+# What the phrase conversion back (tw2sp) gets wrong in names: 档案 (archives) is 档案, not 文件.
+_NAMES_BACK = (("文件馆", "档案馆"), ("文件局", "档案局"))
+# Mirrors that keep 信息 may still print 文件 as 檔案: the template's row label, whatever the profile.
+_LABELS_BACK = (("规范性档案", "规范性文件"),)
+
+
+def taiwan_phrasing(text: str) -> bool:
+    """Whether a traditional text was converted with Taiwan phrases (資訊 for 信息)."""
+    taiwan = text.count(_TAIWAN_MARK)
+    return taiwan >= 3 and taiwan > text.count(_MAINLAND_MARK)
+
+
+@lru_cache(maxsize=2)
+def _converter(profile: str):
     import opencc  # imported on first use: most corpora never need it
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(profile)
 
 
-def to_simplified(lines: list[str]) -> list[str]:
-    """``lines`` converted to simplified characters (one line in, one line out)."""
-    convert = _converter().convert
-    return [convert(line) for line in lines]
+def to_simplified(lines: list[str], taiwan: bool = False) -> list[str]:
+    """``lines`` converted to simplified characters (one line in, one line out); ``taiwan``: with
+    mainland phrases for Taiwan ones (OpenCC ``tw2sp``), else character by character (``t2s``)."""
+    convert = _converter("tw2sp" if taiwan else "t2s").convert
+    out = [convert(line) for line in lines]
+    for wrong, right in _NAMES_BACK + _LABELS_BACK if taiwan else _LABELS_BACK:
+        out = [line.replace(wrong, right) for line in out]
+    return out
 
 
 # One scan decides for almost every report: no tone mark and no traditional-only character in its opening.
@@ -77,6 +99,12 @@ def simplify(lines: list[str], text: str) -> tuple[list[str], list[str]]:
         lines = strip_glosses(lines)
         messages.append("pinyin glosses after characters removed before reading (a mirror site's copy?)")
     if looks_traditional(text):
-        lines = to_simplified(lines)
-        messages.append("text in traditional characters: converted to simplified (OpenCC t2s) before reading")
+        if taiwan_phrasing(text):
+            lines = to_simplified(lines, taiwan=True)
+            messages.append("text in traditional characters with Taiwan phrasing (資訊 for 信息): converted to "
+                            "simplified with mainland phrases (OpenCC tw2sp) before reading; the narrative's "
+                            "wording may differ from the original's")
+        else:
+            lines = to_simplified(lines)
+            messages.append("text in traditional characters: converted to simplified (OpenCC t2s) before reading")
     return lines, messages
