@@ -1,6 +1,7 @@
 """Mirror copies in traditional characters, or glossed with pinyin, read as the report they copy."""
 
 import re
+import sys
 
 import opencc
 import pytest
@@ -81,3 +82,17 @@ def test_conversion_keeps_lines():
     out = script.to_simplified(lines)
     assert out == ["政府信息公开工作年度报告", "", "| 本年新收政府信息公开申请数量 | 3 |"]
     assert not any(re.search("[開報請數]", line) for line in out)
+
+
+def test_without_opencc_the_text_is_read_as_it_is_and_the_report_says_so(monkeypatch, seed):
+    path, _truth = seed
+    mirrored = _TO_TRADITIONAL.convert(path.read_text(encoding="utf-8"))
+    script._converter.cache_clear()
+    monkeypatch.setitem(sys.modules, "opencc", None)  # import opencc raises ImportError
+    try:
+        report = parse_text(mirrored)
+    finally:
+        script._converter.cache_clear()
+    assert report.status in ("not_a_report", "failed", "partial")
+    assert any("opencc" in m and "not installed" in m for m in report.messages)
+    assert not any("internal parser error" in m for m in report.messages)

@@ -67,6 +67,15 @@ def taiwan_phrasing(text: str) -> bool:
     return taiwan >= 3 and taiwan > text.count(_MAINLAND_MARK)
 
 
+def _have_opencc() -> bool:
+    """Whether OpenCC can be imported (a dependency; an install without it still parses, and says so)."""
+    try:
+        _converter("t2s")
+    except ImportError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=2)
 def _converter(profile: str):
     import opencc  # imported on first use: most corpora never need it
@@ -99,7 +108,10 @@ def simplify(lines: list[str], text: str) -> tuple[list[str], list[str]]:
         lines = strip_glosses(lines)
         messages.append("pinyin glosses after characters removed before reading (a mirror site's copy?)")
     if looks_traditional(text):
-        if taiwan_phrasing(text):
+        if not _have_opencc():
+            messages.append("text in traditional characters, left as it is: the converter (opencc) is not "
+                            "installed; its labels will not match (pip install opencc)")
+        elif taiwan_phrasing(text):
             lines = to_simplified(lines, taiwan=True)
             messages.append("text in traditional characters with Taiwan phrasing (資訊 for 信息): converted to "
                             "simplified with mainland phrases (OpenCC tw2sp) before reading; the narrative's "
