@@ -269,3 +269,19 @@ def test_rows_named_in_a_labels_note_are_not_that_row():
     assert report.proactive["other_services"] == [117, 0, 165]
     assert (report.proactive["penalty_items"], report.proactive["penalty"]) == ([90, 0], 22)
     assert (report.proactive["coercion_items"], report.proactive["coercion"]) == ([4, 4], 7)
+
+
+@pytest.mark.parametrize("line", [
+    "全年公开信息120条,其中规范性文件5件、行政许可信息302条、行政处罚信息33条",  # items published, not decisions
+    "本年度主动公开规范性文件3件,其中现行有效2件,行政许可办件302件,行政处罚案件33件",
+])
+def test_counts_in_running_text_are_not_table_cells(line):
+    # section 二 told in a sentence (no table 2, the line not closed by 。 as PDF text wraps): its counts
+    # were read as table 2's cells (licensing 302, penalty 33), though 302 counted published items
+    text = "\n".join(["某县某局2023年政府信息公开工作年度报告", "一、总体情况", "本年度我局认真落实条例要求。",
+                      "二、主动公开政府信息情况", line, "三、收到和处理政府信息公开申请情况",
+                      "2021年全年共收到依申请公开308件,政府信息公开类行政复议3件,其中:结果维持2件"])
+    report = ogi.parse_text(text)
+    assert report.proactive == {} or all(v is None or v == [None] * len(v) for v in report.proactive.values())
+    assert report.review_litigation in ([], [None] * 15)
+    assert report.requests == {}

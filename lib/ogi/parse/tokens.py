@@ -211,6 +211,9 @@ def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tupl
 
 
 _DATE_AFTER = re.compile(r"\s*[年月日号时]")
+# A counter word after a number inside a cell's text; amounts (元, 万元) are left out: run-together
+# crawler rows print them (行政事业性收费5.2万元).
+_COUNT_AFTER = re.compile(r"\s*[件条起宗次个份人家]")
 
 
 def _number_pieces(text: str) -> list[tuple[int, int]]:
@@ -220,6 +223,8 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
         s, e = m.span()
         if _DATE_AFTER.match(text, e):
             continue  # "2024年", "12月31日": a date in running text, never a table cell
+        if _COUNT_AFTER.match(text, e):
+            continue  # "行政许可302件,行政处罚33起": a count in running text (a cell "3件" is read whole)
         # "00000003.要求…": the last digit enumerates the next label.
         if _ENUM_AFTER.match(text, e) and "." not in m.group(0)[:-1]:
             e -= 1
