@@ -285,3 +285,14 @@ def test_counts_in_running_text_are_not_table_cells(line):
     assert report.proactive == {} or all(v is None or v == [None] * len(v) for v in report.proactive.values())
     assert report.review_litigation in ([], [None] * 15)
     assert report.requests == {}
+
+
+def test_counts_standing_apart_in_a_pdf_row_are_cells():
+    # the counter rule is for numbers glued into running text; a PDF row prints cells with units apart
+    text = "\n".join(["二、主动公开政府信息情况", "第二十条第(一)项", "信息内容 本年制发件数 本年废止件数 现行有效件数",
+                      "规章 0件 0件 2件", "行政规范性文件 3件 1件 12件", "第二十条第(五)项", "信息内容 本年处理决定数量",
+                      "行政许可 302件"])
+    report = ogi.parse_text(text)
+    assert report.proactive["regulations"] == [0, 0, 2]
+    assert report.proactive["normative_documents"] == [3, 1, 12]
+    assert report.proactive["licensing"] == 302

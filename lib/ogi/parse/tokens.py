@@ -223,8 +223,9 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
         s, e = m.span()
         if _DATE_AFTER.match(text, e):
             continue  # "2024年", "12月31日": a date in running text, never a table cell
-        if _COUNT_AFTER.match(text, e):
-            continue  # "行政许可302件,行政处罚33起": a count in running text (a cell "3件" is read whole)
+        if s and not text[s - 1].isspace() and _COUNT_AFTER.match(text, e):
+            continue  # "行政许可302件,行政处罚33起": a count in running text (a cell "3件" is read whole,
+            # and so is "0件" standing apart in a PDF row "规章 0件 0件 2件")
         # "00000003.要求…": the last digit enumerates the next label.
         if _ENUM_AFTER.match(text, e) and "." not in m.group(0)[:-1]:
             e -= 1
