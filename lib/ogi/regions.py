@@ -363,8 +363,8 @@ def _index() -> _Index:
 
     names = {k: tuple(v) for k, v in full.items()}
     names.update((k, tuple(v)) for k, v in short.items())
-    for name in _zone_levels():  # 平潭综合实验区: a zone printed with no place of its own
-        names[name] = (units[_zone_codes()[name]],)
+    for name, (code, _level) in _zones().items():  # 平潭综合实验区: a zone printed with no place of its own
+        names[name] = (units[code],)
     lengths: dict[str, set[int]] = {}
     for k in names:  # every name has two characters or more
         lengths.setdefault(k[:2], set()).add(len(k))
@@ -381,15 +381,10 @@ def _index() -> _Index:
 
 
 @lru_cache(maxsize=1)
-def _zone_codes() -> dict[str, str]:
-    """Zone name -> code of the unit it is attributed to (``data/zones.csv``)."""
-    return {row["name"]: row["code"] for row in _data_rows("zones.csv")}
-
-
-@lru_cache(maxsize=1)
-def _zone_levels() -> dict[str, str]:
-    """Zone name -> government level of its own bodies (``data/zones.csv``)."""
-    return {row["name"]: row["level"] for row in _data_rows("zones.csv")}
+def _zones() -> dict[str, tuple[str, str]]:
+    """Zone name -> (code of the unit it is attributed to, government level of its own bodies),
+    from ``data/zones.csv``."""
+    return {row["name"]: (row["code"], row["level"]) for row in _data_rows("zones.csv")}
 
 
 def _supplement(units: dict[str, _Unit], add, codeless: set[str]) -> frozenset[str]:
@@ -615,7 +610,7 @@ def _parse_agency(a: str) -> _Agency:
 
 def _cut(s: str, matches: tuple[_Match, ...]) -> str:
     """``s`` without the place names matched; a zone's name stays (平潭综合实验区教育局 is the zone's)."""
-    zones = _zone_codes()
+    zones = _zones()
     matches = tuple(m for m in matches if m.text not in zones)
     if not matches:
         return s
@@ -801,7 +796,7 @@ def government_level(agency: Optional[str], info: Optional[RegionInfo] = None) -
     parsed = _parse_agency(a)
     if _TOWNSHIP.search(parsed.bare):
         return "township"
-    zone = next((level for name, level in _zone_levels().items() if name in a), None)
+    zone = next((level for name, (_code, level) in _zones().items() if name in a), None)
     if zone:  # 平潭综合实验区: a province's zone at prefecture rank, not its county
         return zone
     own = parsed.info

@@ -36,8 +36,6 @@ _GLOSS = re.compile(rf"[(（][a-zü]{{0,6}}[{_TONE}][a-zü]{{0,6}}[)）]")
 
 def looks_traditional(text: str) -> bool:
     """Whether ``text`` is written in traditional characters (not a few in simplified text)."""
-    if _TRADITIONAL_CHAR.search(text) is None:
-        return False
     traditional = len(_TRADITIONAL_CHAR.findall(text))
     return traditional >= MIN_TRADITIONAL and traditional > 2 * len(_SIMPLIFIED_CHAR.findall(text))
 
