@@ -296,3 +296,19 @@ def test_counts_standing_apart_in_a_pdf_row_are_cells():
     assert report.proactive["regulations"] == [0, 0, 2]
     assert report.proactive["normative_documents"] == [3, 1, 12]
     assert report.proactive["licensing"] == 302
+
+
+@pytest.mark.parametrize("header", [
+    ["信息内容 | 采购项目数量(指202", "0年采购项目数) | 采购总金额"],  # PDF text wrapped inside the note
+    ["信息内容 | 采购项目数量(指202"],  # a page cut off mid-header
+])
+def test_a_number_inside_a_headers_open_note_is_not_a_cell(header):
+    # Wuhan 2020 (a mirror cut short): "(指202" after an empty 行政事业性收费 row gave its fee 202
+    text = "\n".join(["第二十条第(五)项 | |||", "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 | |",
+                      "行政许可 | 8 | 5 | 93 | |",
+                      "第二十条第(八)项 | |||", "信息内容 | 上一年项目数量 | 本年增/减 | |",
+                      "行政事业性收费 | |||", "第二十条第(九)项 | |||", *header])
+    report = ogi.parse_text(text)
+    assert report.proactive["licensing"] == 93
+    assert 202 not in (report.proactive.get("fee_items") or [])
+    assert 2020 not in (report.proactive.get("fee_items") or [])

@@ -226,6 +226,8 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
         if s and not text[s - 1].isspace() and _COUNT_AFTER.match(text, e):
             continue  # "行政许可302件,行政处罚33起": a count in running text (a cell "3件" is read whole,
             # and so is "0件" standing apart in a PDF row "规章 0件 0件 2件")
+        if s and "\u4e00" <= text[s - 1] <= "\u9fff" and text.rfind("(", 0, s) > text.rfind(")", 0, s):
+            continue  # "采购项目数量(指202" / "0年…)": a header's note wrapped (PDF) or cut mid-number
         # "00000003.要求…": the last digit enumerates the next label.
         if _ENUM_AFTER.match(text, e) and "." not in m.group(0)[:-1]:
             e -= 1
