@@ -1,6 +1,7 @@
 """Section headings in their wild variants, and the problems section's parts."""
 
 import ogi
+import pytest
 from conftest import RAW
 from ogi.parse.sections import find_headings, split_problems, split_sections
 
@@ -86,3 +87,46 @@ def test_problems_section_without_heading():
     assert "政府信息公开工作虽然" not in report.sections["review_litigation"]
     assert report.review_litigation == [2, 1, 0, 0, 3, 1, 0, 1, 0, 2, 0, 0, 0, 1, 1]
     assert any("no heading" in m for m in report.messages)
+
+
+_HEADINGS = ["一、总体情况", "甲。", "五、存在的主要问题及改进情况", "乙。", "六、其他需要报告的事项",
+             "本年度未收取信息处理费。", "某县某局", "2024年1月20日"]
+
+
+@pytest.mark.parametrize("site", [
+    ["分享到:", "【打印本页】【关闭窗口】"],
+    ["相关链接:某县某局2022年政府信息公开工作年度报告", "上一篇:关于…的通知"],
+    ["主办单位:某县人民政府办公室 承办:某县大数据中心", "网站标识码:3301000001 浙ICP备05010101号 浙公网安备 33010202000123号"],
+    ["【字号:大 中 小】 浏览次数:1234", "扫一扫在手机打开当前页"],
+    ["附件下载:", "Copyright © 2024 某县人民政府 版权所有"],
+])
+def test_the_web_page_after_the_report_is_not_the_last_section(site):
+    # FORMAT.md: "site chrome surrounds the text" of crawled pages; seed 003 ends with 分享到:
+    lines = _HEADINGS + site
+    assert split_sections(lines, find_headings(lines))["other"] == "本年度未收取信息处理费。\n某县某局\n2024年1月20日"
+    # a page flattened onto one line keeps the footer after the last sentence
+    flat = ["".join(lines[:-len(site)]) + " ".join(site)]
+    assert not any(m in split_sections(flat, find_headings(flat))["other"] for m in ("分享到", "相关链接", "网站标识码",
+                                                                                   "扫一扫", "版权所有"))
+
+
+def test_words_a_report_uses_do_not_end_it():
+    lines = _HEADINGS[:5] + ["由县政府办公室主办的政府网站运行平稳,全年浏览次数较上年增长。", "下一步,我局将继续做好相关链接的维护。"]
+    assert split_sections(lines, find_headings(lines))["other"] == "\n".join(lines[5:])
+
+
+def test_seed_003_ends_before_its_share_button():
+    report = ogi.parse_file(RAW / "003_070df74db560079b.txt")
+    assert "分享到" not in report.sections["other"]
+    assert report.sections["other"].endswith("。")
+
+
+def test_site_text_after_a_problems_section_without_heading():
+    # seed 004 with its 五 heading and section 六 removed: the narrative after table 4 is section 五,
+    # up to the page's buttons
+    src = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8").split("\n")
+    five = next(k for k, line in enumerate(src) if line.startswith("五、"))
+    six = next(k for k, line in enumerate(src) if line.startswith("六、"))
+    report = ogi.parse_text("\n".join(src[:five] + src[five + 1:six] + ["分享到:", "【打印本页】【关闭窗口】"]))
+    assert "section 五 (problems) has no heading: the text after table 4 is taken as it" in report.messages
+    assert report.sections["problems"].endswith("深度融合和协同发展。")

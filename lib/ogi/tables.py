@@ -250,7 +250,8 @@ SECTIONS = TableSchema(
         Column("part", "category", "'full' for the whole section; for 'problems' also the parts 'problems', "
                "'improvements' and 'rectification' (last year's problems and how they were fixed) where present",
                "段落", _codes(schema.SECTION_PARTS), "part"),
-        Column("text", "string", "The text, heading excluded, lines joined with newlines", "正文"),
+        Column("text", "string", "The text, heading excluded, lines joined with newlines; the last section stops "
+               "where the web page's own text (share buttons, related links, site footer) begins", "正文"),
     ),
     primary_key=("report_id", "section", "part"),
     notes=("A section whose heading was not found has no row.",),

@@ -22,12 +22,12 @@ from ..readers.document import sha256_bytes
 from ..readers.text import split_lines
 from . import metadata, script
 from .reflow import unflatten
-from .sections import find_headings, split_sections
+from .sections import find_headings, split_sections, without_site_text
 from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import LABEL, NUM, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.3"
+PARSER_VERSION = "1.3.4"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -233,6 +233,8 @@ def _problems_without_heading(report: Report, norm: list[str], headings, t4_last
     if other and other.line < len(norm) and other.start > 0:
         tail.append(norm[other.line][:other.start].strip())
     text = "\n".join(t for t in tail if t)
+    if other is None:
+        text = without_site_text(text)
     if len(text) < 10:
         return
     report.sections["problems"] = text

@@ -122,8 +122,28 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
             if stop > 0:
                 parts.append(last[:stop])
         text = "\n".join([p.strip() for p in parts]).strip()
-        out[h.code] = text
+        out[h.code] = text if nxt else without_site_text(text)
     return out
+
+
+# The web page around a report (FORMAT.md: "site chrome surrounds the text"): share and print
+# buttons, links to other articles, the site's footer. A report's own words never hold these; a
+# line that starts with one ends the report, and so do the footer's marks anywhere in a line
+# (text flattened onto one line keeps the footer after the last sentence).
+_SITE_TEXT = re.compile(
+    r"网站标识码|[A-Za-z\u4e00-\u9fff]ICP[备證证]|公网安备|扫一扫在手机|版权所有|[【\[]?(?:打印本页|关闭窗口|打印此页|关闭本页)[】\]]?"
+    r"|(?:分享到|附件下载|相关(?:链接|文章|阅读|新闻|稿件|附件))\s*[:：]"
+    r"|(?m:^\s*(?:分享到|附件下载|上一篇|下一篇|上一条|下一条|主办(?:单位)?\s*[:：]|承办(?:单位)?\s*[:：]|"
+    r"技术支持\s*[:：]|copyright\b|©|网站地图|联系我们|责任编辑\s*[:：]|(?:【\s*)?字号\s*[:：]?\s*【?\s*大|"
+    r"浏览次数|阅读次数|访问量\s*[:：]))",
+    re.I)
+
+
+def without_site_text(text: str) -> str:
+    """The last section's text up to the web page's own text after the report (share buttons,
+    related links, the site footer), which a crawled page keeps and the narrative must not."""
+    m = _SITE_TEXT.search(text)
+    return text if m is None else text[:m.start()].rstrip()
 
 
 # ---------------------------------------------------------------------------
