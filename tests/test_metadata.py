@@ -36,6 +36,11 @@ from ogi.parse import metadata as m
     ("某市红十字会2023年度政府信息公开工作年度报告", "某市红十字会", 2023, None),
     ("某县残联2020年政府信息公开工作年度报告", "某县残联", 2020, None),
     ("某市科协2024年政府信息公开工作年度报告", "某市科协", 2024, None),
+    # the signature above its date, in figures or in words, the day sometimes left out
+    ("年度报告\n我局认真落实……\n某县某局\n二〇二四年一月十日", "某县某局", None, None),
+    ("年度报告\n正文……\n某市人民政府\n2013年3月", "某市人民政府", None, None),
+    # a page cut off inside table 2: its last cell is no signature (遂溪, a mirror: "本年處[理决定数量]")
+    ("年度报告\n第二十条第(六)项\n信息内容\n本年处", None, None, None),
 ])
 def test_metadata(text, agency, year, published):
     lines = text.split("\n")

@@ -30,7 +30,7 @@ _REPORT = r"(?:政府)?\s*(?:信息公开|政务公开)\s*(?:工作)?\s*(?:年�
 _TITLE_YEAR = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*(?:[\u4e00-\u9fff]{{0,16}}?)?{_REPORT}")
 _PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
 # A year in running text, not the year of a full date (the signature is dated the next year).
-_YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年度?(?!\s*\d{1,2}\s*月)")
+_YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年度?(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)")
 _YEAR_WORK = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?[,，]?\s*(?:我|全|本|在|按照|根据|坚持|深入|认真)")
 
 
@@ -63,6 +63,9 @@ _META_AGENCY = re.compile(r"(?:发布机构|发文机关|发布单位|发文单�
 _META_SOURCE = re.compile(r"(?:来源|信息来源)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})")
 _META_DATE = re.compile(r"(?:发布日期|发文日期|发布时间|成文日期|日期)\s*[:：|]\s*\|?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _SIGN_DATE = re.compile(r"^\s*((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+# The date under a signature, the day sometimes left out ("2013年3月"), in figures or in words.
+_SIGNED_ON = re.compile(r"^\s*(?:(?:19|20)\d\d|二[〇零○Ｏ][〇零○Ｏ一二三四五六七八九]{2})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+                        r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*$")
 # 室/馆/会/联/协/处/社/台: 参事室, 档案馆, 红十字会, 残联, 科协, 办事处, 供销合作社, 气象台.
 _AGENCY_SUFFIX = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会|管理委员会|管委会|局|厅|委|办|署|院|中心|所|站|队|街道办事处|"
                             r"街道|镇|乡|区|县|市|州|盟|旗|公司|集团|部|室|馆|会|联|协|处|社|台)$")
@@ -109,11 +112,12 @@ def find_agency(lines: list[str]) -> tuple[Optional[str], str]:
         name = _clean_agency(m.group(1))
         if name:
             return name, "metadata (source)"
-    # Signature: an agency name on one of the last lines, usually above a date.
+    # Signature: an agency name on one of the last lines, above a date. Undated, a short last line
+    # is as likely a table's cell (a page cut off at "本年处[理决定数量]") as a name.
     tail = [normalize(l).strip() for l in lines[-8:] if l.strip()]
-    for i in range(len(tail) - 1, -1, -1):
+    for i in range(len(tail) - 2, -1, -1):
         line = tail[i]
-        if _SIGN_DATE.match(line):
+        if not _SIGNED_ON.match(tail[i + 1]):
             continue
         if len(line) <= 30 and re.fullmatch(r"[\u4e00-\u9fff（）()]+", line):
             name = _clean_agency(line)
