@@ -79,6 +79,21 @@ def test_notice_about_the_report_is_not_a_report():
     assert report.status == "not_a_report"
 
 
+def test_the_format_notice_reposted_with_its_empty_tables_is_not_a_report():
+    # 国办公开办函〔2021〕30号 reposted on a county bureau's site: the template's tables, labels only
+    lines = ["发布机构 | 某市商务局 | 发文日期 | 2021-10-08 |", "发布文号 | 国办公开办函〔2021〕30号 |",
+             "信息名称 | 国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知 |",
+             "中华人民共和国政府信息公开工作年度报告格式", "政府信息公开工作年度报告(以下简称年度报告),是……法定制度安排。",
+             "一、总体情况", "二、主动公开政府信息情况", "第二十条第(一)项", "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数",
+             "规章 | | |", "行政规范性文件 | | |", "第二十条第(五)项", "信息内容 | 本年处理决定数量", "行政许可 | |"]
+    report = parse("\n".join(lines).encode("utf-8"))
+    assert report.status == "not_a_report"
+    assert any("notice about the annual reports or their format" in m for m in report.messages)
+    # a report of the same agency whose table 2 holds a value stays a report
+    report = parse("\n".join(lines[5:] + ["规章 | 1 | 0 | 3"]).encode("utf-8"))
+    assert report.status != "not_a_report"
+
+
 def test_report_cut_short_before_its_tables_is_failed_not_a_non_report():
     # a page saved only up to its first section: it says what it is, its tables are missing
     cut = ("某县人民政府办公室\n2024年政府信息公开工作年度报告\n"

@@ -27,7 +27,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import LABEL, NUM, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.5"
+PARSER_VERSION = "1.3.6"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -265,6 +265,11 @@ def _second_copy(report: Report, tokens, after: int, first: dict) -> None:
 def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None:
     """ok: all three tables fully read and every identity holds; otherwise say what is not."""
     missing = [t for t in ("proactive", "requests", "review_litigation") if t not in found]
+    if found and not _any_value(report) and metadata.looks_like_notice(lines):
+        report.status = "not_a_report"
+        report.messages.append("a notice about the annual reports or their format, not a report: its tables' "
+                               "labels are printed without values")
+        return
     if not found:
         notice = metadata.looks_like_notice(lines)
         if not notice and len(headings) < 3 and metadata.looks_titled(lines):
@@ -300,6 +305,13 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None
     if report.agency is None:
         report.messages.append("agency not found")
     report.status = "ok" if not (missing or incomplete or failed) else "partial"
+
+
+def _any_value(report: Report) -> bool:
+    """Whether any table gave a number (a printed blank is no value)."""
+    return (any(v is not None for vec in report.requests.values() for v in vec)
+            or any(v is not None for v in report.review_litigation)
+            or any(x is not None for v in report.proactive.values() for x in (v if isinstance(v, list) else [v])))
 
 
 def _blank_cells(report: Report) -> list[str]:

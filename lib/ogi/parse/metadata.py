@@ -174,8 +174,14 @@ def _head_unquoted(lines: list[str]) -> str:
     return _QUOTED.sub("", _QUOTED.sub("", normalize("\n".join(lines[:5]))))
 
 
+# The format itself, as the notice that sets it is reposted on agencies' sites (国办公开办函〔2021〕30号):
+# the template's tables with their labels and no values, under the format's own title.
+_FORMAT_TITLE = re.compile(r"(?m)^\s*(?:中华人民共和国)?政府信息公开工作年度报告格式\s*$")
+
+
 def looks_like_notice(lines: list[str]) -> bool:
-    return bool(_NOTICE.search(_head_unquoted(lines)))
+    """A notice about the annual reports (asking for them, publishing them, or setting their format)."""
+    return bool(_NOTICE.search(_head_unquoted(lines)) or _FORMAT_TITLE.search(normalize("\n".join(lines[:12]))))
 
 
 def looks_titled(lines: list[str]) -> bool:
