@@ -36,6 +36,7 @@ from ogi.parse import metadata as m
     ("某市红十字会2023年度政府信息公开工作年度报告", "某市红十字会", 2023, None),
     ("某县残联2020年政府信息公开工作年度报告", "某县残联", 2020, None),
     ("某市科协2024年政府信息公开工作年度报告", "某市科协", 2024, None),
+    ("佳荣里街2021年政府信息公开工作年度报告\n一、总体情况", "佳荣里街", 2021, None),  # 街 for 街道 (天津, 广州)
     # the signature above its date, in figures or in words, the day sometimes left out
     ("年度报告\n我局认真落实……\n某县某局\n二〇二四年一月十日", "某县某局", None, None),
     ("年度报告\n正文……\n某市人民政府\n2013年3月", "某市人民政府", None, None),

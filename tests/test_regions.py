@@ -376,6 +376,9 @@ def test_placeless_levels():
         ("阳新县白沙镇人民政府", "township"),
         ("荆门市住房和城乡建设局", "prefecture"),  # 城乡 is not a township
         ("荆门市乡村振兴局", "prefecture"),
+        ("天津市北辰区佳荣里街", "township"),  # 街 for 街道
+        ("广州市越秀区北京街办事处", "township"),
+        ("荆门市东宝区商业街管理办公室", "county"),  # a street of shops, no township
     ],
 )
 def test_government_level(agency, level):
@@ -391,6 +394,7 @@ def test_government_level(agency, level):
         ("湖北省人民政府办公厅", ("government_office", None)),
         ("荆门市政府办", ("government_office", None)),
         ("东宝区龙泉街道办事处", ("township", None)),
+        ("佳荣里街", ("township", None)),
         ("荆门高新区管委会", ("development_zone", None)),
         ("黄石经济技术开发区", ("development_zone", None)),
         ("荆门高新区财政局", ("department", "finance")),
