@@ -312,3 +312,22 @@ def test_a_number_inside_a_headers_open_note_is_not_a_cell(header):
     assert report.proactive["licensing"] == 93
     assert 202 not in (report.proactive.get("fee_items") or [])
     assert 2020 not in (report.proactive.get("fee_items") or [])
+
+
+_TABLE_2 = ["二、主动公开政府信息情况", "第二十条第(一)项", "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数",
+            "规章 | 0 | 0 | 0", "第二十条第(八)项"]
+
+
+@pytest.mark.parametrize("header, cell, fees", [
+    ("信息内容 | 本年收费金额(单位:万元)", "3000元", 0.3),  # the cell says 元
+    ("信息内容 | 本年收费金额(单位:元)", "3,000", 0.3),  # the header says 元
+    ("信息内容 | 本年收费金额(元)", "125", 0.0125),
+    ("信息内容 | 本年收费金额(单位:万元)", "0.3万元", 0.3),  # 万元 as the template asks: as printed
+    ("信息内容 | 本年收费金额(单位:万元)", "12.5", 12.5),
+])
+def test_fees_printed_in_yuan_are_given_in_10k_yuan(header, cell, fees):
+    # the 2021 template counts fees in 万元; a report that prints 元 would otherwise be read 10,000 times too large
+    report = ogi.parse_text("\n".join(_TABLE_2 + [header, f"行政事业性收费 | {cell}"]))
+    assert report.proactive["fees"] == fees
+    converted = [m for m in report.messages if "printed in 元" in m]
+    assert bool(converted) == (fees != float(cell.replace(",", "").replace("万元", "").replace("元", "")))

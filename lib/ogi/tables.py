@@ -220,8 +220,8 @@ PROACTIVE = TableSchema(
         Column("column", "category", "Column of table 2 (issued, repealed, in_force, decisions, amount_10k_yuan; "
                "2019 template: made, published, total_public, items_last_year, items_change, projects, amount)",
                "统计项", _codes(schema.PROACTIVE_COLUMNS), "proactive_column"),
-        Column("value", "Float64", "The number as printed; fees in 10,000 yuan with their decimals; null where "
-               "blank", "数量或金额"),
+        Column("value", "Float64", "The number as printed; fees in 10,000 yuan with their decimals (a report "
+               "that prints them in yuan is converted, and its messages say so); null where blank", "数量或金额"),
         Column("template", "category", "Template of the table: '2021' or '2019'", "模板", _TEMPLATES),
     ),
     primary_key=("report_id", "item", "column"),

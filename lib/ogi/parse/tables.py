@@ -494,6 +494,13 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
                 out[f"{r.code}_items"] = v[:2]
     if template == schema.TEMPLATE_2019:
         out["fees"] = None
+    elif isinstance(out.get("fees"), (int, float)) and "fees" in first:
+        why = _fee_in_yuan(region, first["fees"])
+        if why:
+            yuan = out["fees"]
+            out["fees"] = round(yuan / 10_000, 6)
+            result.messages.append(f"proactive row fees: printed in 元 ({why}), not the template's 万元: "
+                                   f"{yuan} 元 is given as {out['fees']} 万元")
     result.values = out
     missing = [r.code for r in rows if r.code not in chosen]
     if missing:
@@ -501,6 +508,22 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
                                f"{', '.join(missing)}")
     result.complete = not missing and not any(c.rule == "ambiguous" for c in result.checks)
     return result
+
+
+# The template counts fees in 万元; a cell ("3000元") or a header ("(单位:元)") in 元 says otherwise.
+_YUAN_CELL = re.compile(r"\d\s*元")
+_YUAN_HEADER = re.compile(r"(?:单位|金额)\W{0,2}元|\(元\)")
+
+
+def _fee_in_yuan(region: list[Token], hit: RowHit) -> Optional[str]:
+    """Why the fee row's amount is in 元 rather than 万元, or None: its cell or its header prints 元."""
+    cell = next((t for t in hit.tokens if t.kind == NUM), None)
+    if cell is not None and _YUAN_CELL.search(cell.raw):
+        return f"the cell reads '{cell.raw.strip()}'"
+    for t in reversed(region[max(0, hit.token_index - 4):hit.token_index]):
+        if t.kind == LABEL and "元" in t.text:
+            return f"the header reads '{t.text}'" if _YUAN_HEADER.search(t.text) else None
+    return None
 
 
 # ---------------------------------------------------------------------------
