@@ -37,6 +37,13 @@ from ogi.parse import metadata as m
     ("某县残联2020年政府信息公开工作年度报告", "某县残联", 2020, None),
     ("某市科协2024年政府信息公开工作年度报告", "某市科协", 2024, None),
     ("佳荣里街2021年政府信息公开工作年度报告\n一、总体情况", "佳荣里街", 2021, None),  # 街 for 街道 (天津, 广州)
+    # titles that print no year before the report's words, or call it otherwise (real pages, 2019-2024)
+    ("湘桥区教育局政府信息公开工作年度报告\n2024-01-23 16:45 分享到:", "湘桥区教育局", None, None),
+    ("保靖县吕洞山镇人民政府信息公开工作2024年度报告\n本报告是根据……", "保靖县吕洞山镇人民政府", 2024, None),
+    ("某县人民政府政府信息公开工作年度报告", "某县人民政府", None, None),
+    ("2022年湖口县卫生健康委员会信息公开年报\n根据《条例》……", "湖口县卫生健康委员会", 2022, None),
+    ("首页 走进宁强\n宁强县自然资源局关于2021年度政府信息公开情况的报告\n宁强县自然资源局", "宁强县自然资源局", 2021, None),
+    ("政府信息公开工作年度报告\n正文", None, None, None),
     # the signature above its date, in figures or in words, the day sometimes left out
     ("年度报告\n我局认真落实……\n某县某局\n二〇二四年一月十日", "某县某局", None, None),
     ("年度报告\n正文……\n某市人民政府\n2013年3月", "某市人民政府", None, None),

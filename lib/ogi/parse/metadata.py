@@ -26,7 +26,9 @@ def _arabic_years(text: str) -> str:
 
 
 # \s* between the words: a title broken over two lines (PDF: "2024年上海市科委政府信息公开工作" / "年度报告").
-_REPORT = r"(?:政府)?\s*(?:信息公开|政务公开)\s*(?:工作)?\s*(?:年度)?\s*(?:情况)?\s*(?:工作)?\s*(?:年度)?\s*报告"
+# "…情况的报告" (宁强县自然资源局关于2021年度政府信息公开情况的报告) and "…信息公开年报" are titles too.
+_REPORT = (r"(?:政府)?\s*(?:信息公开|政务公开)\s*(?:工作)?\s*(?:年度)?\s*(?:情况)?\s*(?:工作)?\s*(?:年度)?\s*(?:的)?\s*"
+           r"(?:报告|年报)")
 _TITLE_YEAR = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*(?:[\u4e00-\u9fff]{{0,16}}?)?{_REPORT}")
 _PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
 # A year in running text, not the year of a full date (the signature is dated the next year).
@@ -71,6 +73,10 @@ _AGENCY_SUFFIX = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员�
                             r"街道|街|镇|乡|区|县|市|州|盟|旗|公司|集团|部|室|馆|会|联|协|处|社|台)$")
 _TITLE_AGENCY = re.compile(rf"([\u4e00-\u9fff（）()]{{2,40}}?)\s*((?:19|20)\d\d)\s*年度?\s*{_REPORT}")
 _AFTER_YEAR_AGENCY = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*([\u4e00-\u9fff]{{2,30}}?){_REPORT}")
+# A title line that prints no year before the report's words: "湘桥区教育局政府信息公开工作年度报告",
+# "保靖县吕洞山镇人民政府信息公开工作2024年度报告" (the year inside).
+_LINE_TITLE = re.compile(r"(?m)^\s*([\u4e00-\u9fff（）()]{2,40}?)\s*(?:政府)?\s*(?:信息公开|政务公开)\s*(?:工作)?\s*"
+                         r"(?:(?:19|20)\d\d\s*)?(?:年度)?\s*(?:情况)?\s*(?:的)?\s*(?:报告|年报)\s*$")
 _LEADING_JUNK = re.compile(r"^.*(?:现向社会公布|向社会公布|现向社会公开|向社会公开|现将|现发布|发布|公布|关于|印发|根据|《)")
 
 
@@ -86,6 +92,7 @@ _SELF = re.compile(r"[我本该](?:局|委|办|厅|院|所|站|队|处|室|会|�
 
 def _clean_agency(name: str) -> Optional[str]:
     name = normalize(name).strip(" 《》<>\"'“”:：,，。")
+    name = re.sub(r"关于$", "", name)  # "X关于2021年度政府信息公开情况的报告": X, the agency reporting
     name = _LEADING_JUNK.sub("", name) if re.search(r"公布|发布|向社会公开|现将|关于|印发|《", name) else name
     name = _COMPILED_BY.sub("", name)
     name = re.sub(r"(?:的|本|我)$", "", name).strip("《》 ")
@@ -105,6 +112,11 @@ def find_agency(lines: list[str]) -> tuple[Optional[str], str]:
     head_y = _arabic_years(head)
     for m in _TITLE_AGENCY.finditer(head_y):
         name = _clean_agency(m.group(1))
+        if name:
+            return name, "title"
+    for m in _LINE_TITLE.finditer(_arabic_years("\n".join(head.split("\n")[:10]))):
+        # "X人民政府信息公开…": the 政府 is the name's (the pattern gave it to the report's words)
+        name = _clean_agency(m.group(1) + "政府" if m.group(1).endswith("人民") else m.group(1))
         if name:
             return name, "title"
     m = _META_SOURCE.search(head)
