@@ -367,7 +367,8 @@ PROACTIVE_COLUMNS: tuple[Label, ...] = (
     Label("items_last_year", "上一年项目数量", "Items last year"),
     Label("items_change", "本年增/减", "Change in items this year"),
     Label("projects", "采购项目数量", "Procurement projects"),
-    Label("amount", "采购总金额", "Total procurement amount"),
+    Label("amount", "采购总金额",
+          "Total procurement amount (unit as printed, yuan or 10,000 yuan: the template names none)"),
 )
 
 #: Parts of a section in the corpus: the whole text, and the three parts of section 五.
