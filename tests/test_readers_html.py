@@ -58,6 +58,24 @@ def test_table3_rows_render_like_flattened_text(cms_doc, line):
     assert line in cms_doc.lines
 
 
+# A real page: the 平潭综合实验区 report for 2024 as its government site serves it (from the public archive
+# changwu/pingtan-gov-zwgk-archive, pingtan/zwgk/zfxxgk/zfxxgknb/202503/97791_…/page.html): 100 KB, of which
+# the report is a tenth, inside the site's menus, links and footer. Its values agree cell for cell with the
+# archive's crawler text of the same report (digits run together there, so part of it is ambiguous).
+def test_a_real_cms_page_reads_whole_and_leaves_its_site_out():
+    import ogi
+
+    report = ogi.parse_bytes("pingtan_2024_cms.html", (FIXTURES / "pingtan_2024_cms.html").read_bytes())
+    assert (report.status, report.agency, report.year, report.region.county) == ("ok", "平潭综合实验区", 2024, "平潭县")
+    assert report.proactive == {"regulations": [0, 0, 0], "normative_documents": [62, 33, 440], "licensing": 4529,
+                                "penalty": 1100, "coercion": 65, "fees": 18651.06}
+    assert report.requests["new"] == [217, 1, 0, 0, 0, 0, 218]
+    assert report.requests["granted"] == [71, 0, 0, 0, 0, 0, 71]
+    assert report.review_litigation == [2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19]
+    # section 六 is one sentence; the page after it (links, 网站标识码, ICP, 主办单位) is not the report's
+    assert report.sections["other"] == "2024年,无收取信息处理费情况。"
+
+
 def test_blank_total_cell_is_an_empty_cell(cms_doc):
     # The total of row 二 is &nbsp; in the page: blank, not 0, and not dropped.
     assert "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 |  |" in cms_doc.lines
