@@ -124,7 +124,8 @@ def fake_corpus(n: int = 1000, seed: int = 0, checks_per_report: int = 4) -> dic
         "level": rng.choice(["provincial", "prefecture", "county", "township"], n, p=[0.05, 0.15, 0.5, 0.3]),
         "agency_kind": rng.choice(["government", "department", "township"], n), "sector": none,
         "agency_key": [f"k{i % (n // 2 + 1)}" for i in range(n)], "template_proactive": ["2021"] * n,
-        "template_requests": tmpl, "template_review_litigation": tmpl, "n_checks": [4] * n,
+        "template_requests": tmpl, "template_review_litigation": tmpl, "values_digest": [f"{i:016x}" for i in range(n)],
+        "n_checks": [4] * n,
         "n_checks_failed": rng.integers(0, 2, n), "n_checks_undecidable": [0] * n, "parser_version": ["1"] * n,
         "format": ["text"] * n, "encoding": ["utf-8"] * n, "bytes": [1000] * n,
     }

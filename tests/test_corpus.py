@@ -273,7 +273,8 @@ def test_every_file_of_a_bad_corpus_has_a_row_with_a_status(tmp_path, monkeypatc
     os.symlink("missing.txt", raw / "broken")
     os.symlink("..", raw / "sub" / "up")  # a folder loop
     os.mkfifo(raw / "pipe")
-    (raw / os.fsdecode(b"\xff-latin.txt")).write_bytes(seed + b"\n\n")
+    # another report (the same report in other bytes would be a duplicate of the first in path order)
+    (raw / os.fsdecode(b"\xff-latin.txt")).write_bytes((RAW / "002_e7e13b9f651bd8a5.txt").read_bytes())
 
     if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
         real = corpus._sha256_file
@@ -351,6 +352,48 @@ def test_cross_year_check_on_a_pair_of_reports_of_one_agency(tmp_path):
     assert cross.check_no.min() == own.check_no.max() + 1
     failed = c.checks[(c.checks.report_id == this) & c.checks.ok.eq(False).fillna(False)]
     assert rep.loc["qianjiang_2025.txt", "n_checks_failed"] == len(failed)
+
+
+def test_one_report_in_other_bytes_is_a_duplicate_counted_once(tmp_path):
+    # real corpora hold a report twice: a mirror's copy (here in traditional characters), the page and its
+    # PDF; same agency, year and values but other bytes, so other report ids
+    import html
+
+    import opencc
+
+    from ogi import analysis
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seed = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8")
+    (raw / "a_own_site.txt").write_text(seed, encoding="utf-8")
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in seed.split("\n"))
+    (raw / "b_portal.html").write_text(f'<html><head><meta charset="utf-8"></head><body>{body}'
+                                       "<div>分享到:</div></body></html>", encoding="utf-8")
+    (raw / "c_mirror.txt").write_text(opencc.OpenCC("s2t").convert(seed), encoding="utf-8")
+    # the same agency and year with one number other: a corrected edition, not a copy
+    lines = seed.split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("二、上年结转"))
+    (raw / "d_corrected.txt").write_text("\n".join(lines[:k + 1] + ["1 |"] + lines[k + 2:]), encoding="utf-8")
+    corpus.build(raw, tmp_path / "out", jobs=1, progress=False, text=False)
+    c = ogi.load(raw, tmp_path / "out", rebuild="never")
+
+    rep = c.reports.set_index("path")
+    assert rep.loc["b_portal.html", "report_id"] != rep.loc["a_own_site.txt", "report_id"]
+    for copy in ("b_portal.html", "c_mirror.txt"):
+        assert (rep.loc[copy, "status"], rep.loc[copy, "duplicate_of"]) == ("duplicate", "a_own_site.txt")
+        assert "the same report as a_own_site.txt" in rep.loc[copy, "messages"]
+        assert rep.loc[copy, "values_digest"] == rep.loc["a_own_site.txt", "values_digest"]
+    assert rep.loc["d_corrected.txt", "status"] != "duplicate"
+    # analyses count the report once (and the corrected edition apart)
+    assert sorted(analysis.report_frame(c)["report_id"]) == sorted(rep.loc[["a_own_site.txt", "d_corrected.txt"],
+                                                                           "report_id"])
+
+
+def test_a_report_with_no_values_is_never_taken_for_a_copy():
+    row = {"requests": {"new": [None] * 7}, "proactive": {"fees": None}, "review_litigation": [None] * 15}
+    assert tables.values_digest(row) is None
+    assert tables.values_digest({**row, "review_litigation": [0] * 15}) is not None
 
 
 def test_tables_written_on_a_thread_beside_the_checks_are_the_same_bytes(tmp_path, monkeypatch):

@@ -7,8 +7,10 @@ Why it is built this way:
 
 - **Every file is accounted for.** Each file gets a row in ``reports`` with a
   status, whatever happened (unreadable, binary, empty, a symlink loop, a
-  crash in the parser); a file whose bytes another file already holds is a
-  ``duplicate`` and its data are counted once.
+  crash in the parser); a file whose bytes another file already holds, or
+  that holds the same report in other bytes (same agency, year and values: a
+  mirror's copy, the page beside its PDF), is a ``duplicate`` and its data
+  are counted once.
 - **Incremental.** A file index maps (path, size, mtime_ns) to the sha256, so
   unchanged files are not even read again; parsed reports are cached by
   content hash under the parser's version (``cache/segments/<PARSER_VERSION>``).

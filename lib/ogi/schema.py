@@ -388,7 +388,8 @@ CORPUS_IDENTITIES: tuple[Identity, ...] = (
 
 #: A file whose content another file already holds: its own row in ``reports``, its data once.
 CORPUS_STATUSES: tuple[Label, ...] = STATUSES + (
-    Label("duplicate", "重复", "Same content as another file (see duplicate_of); its data are counted once"),
+    Label("duplicate", "重复", "Same content as another file, or the same report in other bytes (see duplicate_of); "
+          "its data are counted once"),
 )
 
 GOVERNMENT_LEVELS: tuple[Label, ...] = (

@@ -26,6 +26,7 @@ Parquet field metadata.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass, field
@@ -141,7 +142,8 @@ REPORTS = TableSchema(
                "报告标识（文件内容的 sha256）"),
         Column("status", "category", "ok: the three tables read and every identity holds; partial: a report, "
                "with something missing, ambiguous or inconsistent (see messages); failed; not_a_report; pre2019: "
-               "a 2008-2018 report (older template, not parsed); duplicate: same bytes as duplicate_of",
+               "a 2008-2018 report (older template, not parsed); duplicate: the same bytes as duplicate_of, or "
+               "the same report in other bytes (same agency, year and values_digest)",
                "处理状态", _codes(schema.CORPUS_STATUSES), "status"),
         Column("duplicate_of", "string", "For a duplicate, the path of the file whose row holds the data "
                "(the first in path order)", "重复于"),
@@ -166,6 +168,10 @@ REPORTS = TableSchema(
         Column("template_requests", "category", "Template table 3 follows", "依申请公开表模板", _TEMPLATES),
         Column("template_review_litigation", "category", "Template table 4 follows (the same in both)",
                "复议诉讼表模板", _TEMPLATES),
+        Column("values_digest", "string", "Digest of the values read from the three tables, blanks included "
+               "(16 hex digits of a sha256); null when no table gave a value. Two files of one agency and year "
+               "with the same digest are one report in other bytes (a copy on another site, another format): "
+               "the second in path order is marked duplicate", "表格数值摘要"),
         Column("n_checks", "Int64", "Rows of this report in the checks table (null for an unreadable file)",
                "校验数"),
         Column("n_checks_failed", "Int64", "Of these, failed (ok = false), the cross-year check included",
@@ -180,7 +186,8 @@ REPORTS = TableSchema(
     ),
     primary_key=("path",),
     notes=("Count reports with `status != 'duplicate'`: a duplicate file carries the metadata of its content "
-           "but its data are in the other tables once, under the shared report_id.",
+           "but its data are in the other tables once, under the shared report_id; a copy in other bytes keeps "
+           "its own report_id and rows there, which analyses leave out with its status.",
            "Join the data tables on report_id; filter out duplicates first, or the join repeats their rows."),
 )
 
@@ -577,6 +584,7 @@ def report_rows(rows: Rows, d: Mapping[str, Any], report_id: str, head: str = ""
         **_region(d.get("agency"), head),
         "template_proactive": templates.get("proactive"), "template_requests": templates.get("requests"),
         "template_review_litigation": templates.get("review_litigation"),
+        "values_digest": values_digest(d),
         "n_checks": len(checks), "n_checks_failed": sum(c.get("ok") is False for c in checks),
         "n_checks_undecidable": sum(c.get("ok") is None for c in checks),
         "parser_version": d.get("parser_version"), "format": d.get("format"), "encoding": d.get("encoding"),
@@ -584,6 +592,20 @@ def report_rows(rows: Rows, d: Mapping[str, Any], report_id: str, head: str = ""
     content = p["content"]
     for c in CONTENT_COLUMNS:
         content[c].append(row[c])
+
+
+def values_digest(d: Mapping[str, Any]) -> Optional[str]:
+    """16 hex digits of a sha256 of the three tables' values as read (``Report.to_dict()``), or None
+    when no table gave a value: what tells a copy of a report in other bytes from another report."""
+    requests = d.get("requests") or {}
+    proactive = d.get("proactive") or {}
+    review = d.get("review_litigation") or []
+    cells = [*(v for vec in requests.values() for v in vec), *review,
+             *(x for v in proactive.values() for x in (v if isinstance(v, list) else [v]))]
+    if all(v is None for v in cells):
+        return None
+    text = repr((sorted(requests.items()), sorted(proactive.items()), list(review)))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def failed_rows(rows: Rows, report_id: str, message: str, parser_version: str) -> None:
@@ -1248,6 +1270,20 @@ def reports_frame(files: Any, content: Any, counts: Any) -> Any:
     rep.loc[dup, "status"] = "duplicate"
     rep.loc[dup, "duplicate_of"] = first[dup]
     rep.loc[dup, "messages"] = "same content as " + first[dup] + ": its data are counted once, under that file"
+    # One report in other bytes (a mirror's copy, the HTML and the PDF): the same agency (placed), year and
+    # values. Its rows stay in the data tables under its own id; analyses read ok and partial reports only.
+    same = (has & ~dup & rep["status"].isin(["ok", "partial"]).fillna(False) & rep["agency_key"].notna()
+            & rep["year"].notna() & rep["values_digest"].notna() & rep["region_code"].notna())
+    if same.any():
+        key = rep.loc[same, ["agency_key", "year", "values_digest"]].astype("string")
+        original = rep.loc[same, "path"].groupby([key[c] for c in key.columns], sort=False).transform("first")
+        copy = original[original != rep.loc[same, "path"]].index
+        if len(copy):
+            rep.loc[copy, "status"] = "duplicate"
+            rep.loc[copy, "duplicate_of"] = original[copy]
+            rep.loc[copy, "messages"] = ("the same report as " + original[copy] + " (same agency, year and table "
+                                         "values, in other bytes: a copy from another site or in another format); "
+                                         "counted once, under that file")
     out = sort_frame(coerce(rep[REPORTS.names], "reports"), "reports")
     validate(out, "reports")
     return out
