@@ -375,7 +375,7 @@ def test_one_report_in_other_bytes_is_a_duplicate_counted_once(tmp_path):
     lines = seed.split("\n")
     k = next(i for i, line in enumerate(lines) if line.startswith("二、上年结转"))
     (raw / "d_corrected.txt").write_text("\n".join(lines[:k + 1] + ["1 |"] + lines[k + 2:]), encoding="utf-8")
-    corpus.build(raw, tmp_path / "out", jobs=1, progress=False, text=False)
+    corpus.build(raw, tmp_path / "out", jobs=1, progress=False)
     c = ogi.load(raw, tmp_path / "out", rebuild="never")
 
     rep = c.reports.set_index("path")
@@ -388,6 +388,11 @@ def test_one_report_in_other_bytes_is_a_duplicate_counted_once(tmp_path):
     # analyses count the report once (and the corrected edition apart)
     assert sorted(analysis.report_frame(c)["report_id"]) == sorted(rep.loc[["a_own_site.txt", "d_corrected.txt"],
                                                                            "report_id"])
+    # and so do the text tables: the copies' statements would be the original's twice
+    from ogi.text import load_text
+
+    said = set(load_text(c).statements["report_id"].astype(str))
+    assert said == {rep.loc["a_own_site.txt", "report_id"], rep.loc["d_corrected.txt", "report_id"]}
 
 
 def test_a_report_with_no_values_is_never_taken_for_a_copy():

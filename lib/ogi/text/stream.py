@@ -94,7 +94,7 @@ class ParquetSource:
     def meta(self, columns: Sequence[str] = ()) -> pd.DataFrame:
         path = self.folder / "reports.parquet"
         have = pq.read_schema(path).names
-        cols = [c for c in dict.fromkeys(["report_id", "agency_key", "year", *columns]) if c in have]
+        cols = [c for c in dict.fromkeys(["report_id", "agency_key", "year", "status", *columns]) if c in have]
         r = pq.read_table(path, columns=cols).to_pandas()
         return r.assign(report_id=r["report_id"].astype(str)).drop_duplicates("report_id").set_index("report_id")
 
@@ -111,6 +111,18 @@ class ParquetSource:
                     yield t.to_pandas()
 
         yield from _cut(frames(), n)
+
+
+def _without_copies(batches: Iterator[pd.DataFrame], meta: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """The batches without the reports the corpus counts as copies of another (the same report in other
+    bytes: its one row in ``reports`` is a duplicate); their text is the other's, and would count twice."""
+    status = meta["status"].astype("string") if "status" in meta.columns else pd.Series([], dtype="string")
+    copies = set(meta.index[(status == "duplicate").fillna(False).to_numpy(dtype=bool)]) if len(status) else set()
+    for batch in batches:
+        if copies:
+            batch = batch[~batch["report_id"].isin(copies)]
+        if len(batch):
+            yield batch
 
 
 def _cut(frames: Iterator[pd.DataFrame], n: int) -> Iterator[pd.DataFrame]:
@@ -438,8 +450,8 @@ def compute(source: Any, sink: Any, *, groups: Sequence[str] = ("year", "level",
     sec_text_ids: dict[str, int] = {}  # every normalised section text, once (repeats and pairs)
     signer = signer if signer is not None else Signer()
     stats = {"reports": 0, "reused": 0, "statements": 0}
-    for batch, st, th, reused in _statement_batches(source.batches(codes, batch_reports), meta, previous,
-                                                    processes, cache, len(meta)):
+    for batch, st, th, reused in _statement_batches(_without_copies(source.batches(codes, batch_reports), meta),
+                                                    meta, previous, processes, cache, len(meta)):
         reports.add(batch["report_id"].drop_duplicates().tolist())
         prob = batch[batch["section"] == "problems"]
         stats["reports"] += prob["report_id"].nunique()
