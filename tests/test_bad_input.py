@@ -94,6 +94,17 @@ def test_the_format_notice_reposted_with_its_empty_tables_is_not_a_report():
     assert report.status != "not_a_report"
 
 
+def test_a_page_whose_report_is_an_attachment_says_so():
+    # 平潭综合实验区公安局 2020: the page holds the title and a .doc to download, no table, no section
+    page = ('<html><head><meta charset="utf-8"></head><body><div>某区公安局2020年政府信息公开工作年度报告</div>'
+            "<div>来源:某区公安局 时间:2021-01-28 11:10</div><div>附件下载</div>"
+            '<a href="./P020240708585830864986.doc">某区公安局2020年政府信息公开工作年度报告.doc</a></body></html>')
+    report = parse(page.encode("utf-8"))
+    assert report.status == "failed"
+    assert report.messages[-1].startswith("the report is an attachment of this page "
+                                          "(某区公安局2020年政府信息公开工作年度报告.doc)")
+
+
 def test_report_cut_short_before_its_tables_is_failed_not_a_non_report():
     # a page saved only up to its first section: it says what it is, its tables are missing
     cut = ("某县人民政府办公室\n2024年政府信息公开工作年度报告\n"

@@ -27,7 +27,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import LABEL, NUM, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.9"
+PARSER_VERSION = "1.3.10"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -272,7 +272,13 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None
         return
     if not found:
         notice = metadata.looks_like_notice(lines)
-        if not notice and len(headings) < 3 and metadata.looks_titled(lines):
+        attached = _attachment(lines) if len(headings) < 3 else None
+        if not notice and attached and metadata.looks_titled(lines):
+            report.status = "failed"
+            report.messages.append(f"the report is an attachment of this page ({attached}): the page holds its title "
+                                   f"but none of the three standard tables and {len(headings)} of 6 section headings; "
+                                   "read the attachment itself (Word and PDF files are read)")
+        elif not notice and len(headings) < 3 and metadata.looks_titled(lines):
             report.status = "failed"
             report.messages.append(f"the text may be cut short: titled as an annual OGI report, but none of the three "
                                    f"standard tables found and {len(headings)} of 6 section headings")
@@ -305,6 +311,19 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None
     if report.agency is None:
         report.messages.append("agency not found")
     report.status = "ok" if not (missing or incomplete or failed) else "partial"
+
+
+# A file offered for download on the page (附件: …年度报告.doc): many sites publish the report so.
+_ATTACHMENT = re.compile(r"[^\s|:：/\\]{2,80}\.(?:docx?|pdf|wps|ofd|xlsx?|zip|rar)(?![A-Za-z0-9])", re.I)
+
+
+def _attachment(lines: list[str]) -> Optional[str]:
+    """The name of a document attached to the page, if one is named in its (short) text."""
+    for line in lines[:200]:
+        m = _ATTACHMENT.search(line)
+        if m:
+            return m.group(0)
+    return None
 
 
 def _any_value(report: Report) -> bool:
