@@ -318,11 +318,14 @@ _ATTACHMENT = re.compile(r"[^\s|:：/\\]{2,80}\.(?:docx?|pdf|wps|ofd|xlsx?|zip|r
 
 
 def _attachment(lines: list[str]) -> Optional[str]:
-    """The name of a document attached to the page, if one is named in its (short) text."""
+    """The name of a document attached to the page: named as a report, or under an 附件 line
+    (a file linked from the site's menus is not the report)."""
+    attached = False
     for line in lines[:200]:
         m = _ATTACHMENT.search(line)
-        if m:
+        if m and (attached or "附件" in line or re.search("报告|年报", m.group(0))):
             return m.group(0)
+        attached = "附件" in line
     return None
 
 

@@ -116,8 +116,8 @@ class ParquetSource:
 def _without_copies(batches: Iterator[pd.DataFrame], meta: pd.DataFrame) -> Iterator[pd.DataFrame]:
     """The batches without the reports the corpus counts as copies of another (the same report in other
     bytes: its one row in ``reports`` is a duplicate); their text is the other's, and would count twice."""
-    status = meta["status"].astype("string") if "status" in meta.columns else pd.Series([], dtype="string")
-    copies = set(meta.index[(status == "duplicate").fillna(False).to_numpy(dtype=bool)]) if len(status) else set()
+    copies = (set(meta.index[meta["status"].astype("string").eq("duplicate").fillna(False).to_numpy(dtype=bool)])
+              if "status" in meta.columns else set())
     for batch in batches:
         if copies:
             batch = batch[~batch["report_id"].isin(copies)]
