@@ -277,7 +277,7 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None
             report.status = "failed"
             report.messages.append(f"the report is an attachment of this page ({attached}): the page holds its title "
                                    f"but none of the three standard tables and {len(headings)} of 6 section headings; "
-                                   "read the attachment itself (Word and PDF files are read)")
+                                   "read the attachment itself (.pdf and .docx are read; convert a .doc first)")
         elif not notice and len(headings) < 3 and metadata.looks_titled(lines):
             report.status = "failed"
             report.messages.append(f"the text may be cut short: titled as an annual OGI report, but none of the three "
