@@ -331,3 +331,13 @@ def test_fees_printed_in_yuan_are_given_in_10k_yuan(header, cell, fees):
     assert report.proactive["fees"] == fees
     converted = [m for m in report.messages if "printed in 元" in m]
     assert bool(converted) == (fees != float(cell.replace(",", "").replace("万元", "").replace("元", "")))
+
+
+def test_a_row_label_cut_where_a_pdf_page_broke_the_row():
+    # a web page printed to PDF: "8.属于行政" with the row's cells at a page's foot, "查询事项" on the next
+    # page; the row was not found (its enumerator and the start of its words now name it)
+    seed = (RAW / "000_a24b6662cf75509f.txt").read_text(encoding="utf-8").split("\n")
+    k = next(i for i, line in enumerate(seed) if line.startswith("8.属于行政查询事项"))
+    report = ogi.parse_text("\n".join(seed[:k] + ["8.属于行政 0 0 0 0 0 0 0", "查询事项"] + seed[k + 1:]))
+    assert report.requests["denied.inquiry"] == [0] * 7
+    assert report.status == ogi.parse_file(RAW / "000_a24b6662cf75509f.txt").status

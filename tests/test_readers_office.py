@@ -278,6 +278,13 @@ def test_pdf_page_footers_dropped_and_cells_not_duplicated(report_pdf):
     ("Page 3 of 9", 400, True),
     ("17 件", 800, False),
     ("一、总体情况", 800, False),
+    # a web page printed to PDF by a browser: date, time and title atop each page, address and page below
+    ("11/23/26, 11:50 PM 平潭综合实验区2024年度政府信息公开工作年度报告", 10, True),
+    ("2024/1/25 下午3:21 某局2023年政府信息公开工作年度报告", 10, True),
+    ("file:///tmp/pages/report.html 3/8", 820, True),
+    ("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250331_97791.htm 1/6", 820, True),
+    ("2024年1月25日 平潭综合实验区管委会办公室", 820, False),  # a report's own date line
+    ("11/23/26, 11:50 PM 平潭综合实验区2024年度政府信息公开工作年度报告", 400, False),  # mid-page: text
 ])
 def test_page_furniture(text, top, expected):
     assert _is_furniture(text, top, top + 10, 842) is expected

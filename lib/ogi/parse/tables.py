@@ -155,9 +155,15 @@ def _closest_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> 
     core = _strip_enum(label)
     if len(core) < 4 or any(g in core for g in _GROUP_LABELS):
         return None
+    enum = _ENUM.match(label)
     best, best_idx = 0.0, None
     for idx in range(pointer, min(pointer + 3, len(rows))):
-        target = _strip_enum(rows[idx].zh.replace("“", "").replace("”", "").replace("（", "(").replace("）", ")"))
+        zh = rows[idx].zh.replace("“", "").replace("”", "").replace("（", "(").replace("）", ")")
+        target = _strip_enum(zh)
+        if enum and zh.startswith(enum.group(0)) and target.startswith(core):
+            # its enumerator and the start of its words: a label cut where a PDF page broke the row
+            # ("8.属于行政" / values / "查询事项")
+            return idx
         ratio = difflib.SequenceMatcher(None, core, target).ratio()
         if ratio > best:
             best, best_idx = ratio, idx

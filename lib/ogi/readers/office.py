@@ -340,6 +340,11 @@ _PAGE_WORDS = re.compile(
     r"|^page\s*\d{1,4}(\s*of\s*\d{1,4})?$", re.I)
 _DASHED_NUMBER = re.compile(r"^\s*[-—–－−]+\s*\d{1,4}\s*[-—–－−]+\s*$")
 _BARE_NUMBER = re.compile(r"^[\s\-—–－−_·•]*\d{1,4}[\s\-—–－−_·•]*$")
+# A web page printed to PDF by a browser: each page's margins hold the date and time with the page's
+# title ("11/23/26, 11:50 PM 某局2024年…报告", "2024/1/25 10:21 …") and its address with "page/pages".
+_BROWSER_MARGIN = re.compile(
+    r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+(?:[上下]午)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?(?:\s|$)"
+    r"|^(?:file|https?)://\S+(?:\s+\d{1,4}\s*/\s*\d{1,4})?$")
 # A line that opens with a list marker starts its own paragraph: 一、 （一） (1) 1. 1、
 _NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、](?!\d))")
 #: Share of the page height at top and bottom where a bare number is a page number.
@@ -368,11 +373,12 @@ class _Rows:
 
 
 def _is_furniture(text: str, top: float, bottom: float, height: float) -> bool:
-    """True for a page number (see ``_PAGE_WORDS`` and ``_DASHED_NUMBER``)."""
+    """True for a page number (see ``_PAGE_WORDS`` and ``_DASHED_NUMBER``), or a browser's header or footer
+    in the page's margin (``_BROWSER_MARGIN``)."""
     if _PAGE_WORDS.match(text.strip()) or _DASHED_NUMBER.match(text):
         return True
     in_margin = bottom > height * (1 - MARGIN_ZONE) or top < height * MARGIN_ZONE
-    return in_margin and bool(_BARE_NUMBER.match(text))
+    return in_margin and bool(_BARE_NUMBER.match(text) or _BROWSER_MARGIN.match(text.strip()))
 
 
 def _table_lines(table) -> list[str]:
