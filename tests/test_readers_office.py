@@ -314,3 +314,29 @@ def test_dispatcher_routes_pdf():
     doc = read_bytes("report.html", (FIXTURES / "report.pdf").read_bytes())  # sniffed, not trusted
     assert doc.format == "pdf" and doc.error is None
     assert "1 | 0 | 0 | 0 | 1 |" in doc.lines
+
+
+@pytest.mark.slow
+def test_a_real_page_printed_to_pdf_by_a_browser_reads_as_the_page(tmp_path):
+    # researchers keep web pages as PDFs printed by a browser: each page's margins then hold the date and
+    # time, the title, the address and "page/pages", and a table's row may break across two pages
+    import subprocess
+
+    import ogi
+    from ogi import figures
+
+    try:
+        browser = figures.find_browser()
+    except figures.BrowserNotFound as exc:
+        pytest.skip(str(exc))
+    page = FIXTURES / "pingtan_2024_cms.html"
+    pdf = tmp_path / "printed.pdf"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    printed, served = ogi.parse_file(pdf), ogi.parse_file(page)
+    assert printed.format == "pdf" and printed.status == served.status == "ok"
+    assert (printed.proactive, printed.requests, printed.review_litigation) == (
+        served.proactive, served.requests, served.review_litigation)
+    assert (printed.agency, printed.year) == (served.agency, served.year)
+    # the margins' numbers (date, time, page/pages) are not read as cells after a row's own
+    assert not [m for m in printed.messages if "ignored" in m]
