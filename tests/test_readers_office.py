@@ -284,6 +284,7 @@ def test_pdf_page_footers_dropped_and_cells_not_duplicated(report_pdf):
     ("file:///tmp/pages/report.html 3/8", 820, True),
     ("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250331_97791.htm 1/6", 820, True),
     ("2024年1月25日 平潭综合实验区管委会办公室", 820, False),  # a report's own date line
+    ("2024-01-25 10:21 来源:某局", 10, False),  # a site's own line, printed with the page: metadata
     ("11/23/26, 11:50 PM 平潭综合实验区2024年度政府信息公开工作年度报告", 400, False),  # mid-page: text
 ])
 def test_page_furniture(text, top, expected):

@@ -341,9 +341,10 @@ _PAGE_WORDS = re.compile(
 _DASHED_NUMBER = re.compile(r"^\s*[-—–－−]+\s*\d{1,4}\s*[-—–－−]+\s*$")
 _BARE_NUMBER = re.compile(r"^[\s\-—–－−_·•]*\d{1,4}[\s\-—–－−_·•]*$")
 # A web page printed to PDF by a browser: each page's margins hold the date and time with the page's
-# title ("11/23/26, 11:50 PM 某局2024年…报告", "2024/1/25 10:21 …") and its address with "page/pages".
+# title ("11/23/26, 11:50 PM 某局2024年…报告", "2024/1/25 10:21 …"; slashes: a site's own "2024-01-25 10:21
+# 来源:…" stays) and its address with "page/pages".
 _BROWSER_MARGIN = re.compile(
-    r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+(?:[上下]午)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?(?:\s|$)"
+    r"^\d{1,4}/\d{1,2}/\d{1,4},?\s+(?:[上下]午)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?(?:\s|$)"
     r"|^(?:file|https?)://\S+(?:\s+\d{1,4}\s*/\s*\d{1,4})?$")
 # A line that opens with a list marker starts its own paragraph: 一、 （一） (1) 1. 1、
 _NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、](?!\d))")
