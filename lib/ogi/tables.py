@@ -597,15 +597,19 @@ def report_rows(rows: Rows, d: Mapping[str, Any], report_id: str, head: str = ""
 def values_digest(d: Mapping[str, Any]) -> Optional[str]:
     """16 hex digits of a sha256 of the three tables' values as read (``Report.to_dict()``), or None
     when no table gave a value: what tells a copy of a report in other bytes from another report."""
+    import orjson
+
     requests = d.get("requests") or {}
     proactive = d.get("proactive") or {}
     review = d.get("review_litigation") or []
-    cells = [*(v for vec in requests.values() for v in vec), *review,
-             *(x for v in proactive.values() for x in (v if isinstance(v, list) else [v]))]
-    if all(v is None for v in cells):
+    if not (any(v is not None for vec in requests.values() for v in vec) or any(v is not None for v in review)
+            or any(x is not None for v in proactive.values() for x in (v if isinstance(v, list) else (v,)))):
         return None
-    text = repr((sorted(requests.items()), sorted(proactive.items()), list(review)))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    try:
+        data = orjson.dumps([requests, proactive, review], option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits (a hostile file): Python's own spelling
+        data = repr((sorted(requests.items()), sorted(proactive.items()), list(review))).encode()
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def failed_rows(rows: Rows, report_id: str, message: str, parser_version: str) -> None:
