@@ -385,6 +385,10 @@ def test_one_report_in_other_bytes_is_a_duplicate_counted_once(tmp_path):
         assert "the same report as a_own_site.txt" in rep.loc[copy, "messages"]
         assert rep.loc[copy, "values_digest"] == rep.loc["a_own_site.txt", "values_digest"]
     assert rep.loc["d_corrected.txt", "status"] != "duplicate"
+    # both editions stay counted, and each names the other
+    assert "another report of the same agency and year, with other values: a_own_site.txt" in (
+        rep.loc["d_corrected.txt", "messages"])
+    assert "with other values: d_corrected.txt" in rep.loc["a_own_site.txt", "messages"]
     # analyses count the report once (and the corrected edition apart)
     assert sorted(analysis.report_frame(c)["report_id"]) == sorted(rep.loc[["a_own_site.txt", "d_corrected.txt"],
                                                                            "report_id"])

@@ -1288,9 +1288,32 @@ def reports_frame(files: Any, content: Any, counts: Any) -> Any:
             rep.loc[copy, "messages"] = ("the same report as " + original[copy] + " (same agency, year and table "
                                          "values, in other bytes: a copy from another site or in another format); "
                                          "counted once, under that file")
+        _say_other_editions(rep, same.index[same].difference(copy))
     out = sort_frame(coerce(rep[REPORTS.names], "reports"), "reports")
     validate(out, "reports")
     return out
+
+
+def _say_other_editions(rep: Any, rows: Any) -> None:
+    """Reports of one agency and year whose values differ (a copy read differently, a corrected edition):
+    both stay counted, and each says where the other is."""
+    import pandas as pd
+
+    key = rep.loc[rows, ["agency_key", "year"]].astype("string")
+    key = key[key.duplicated(keep=False).to_numpy(dtype=bool)]  # few in a real corpus: those alone
+    if not len(key):
+        return
+    paths = rep.loc[key.index, "path"].tolist()
+    keys = list(zip(key["agency_key"].tolist(), key["year"].tolist()))
+    group: dict[tuple, list[str]] = {}
+    for path, k in zip(paths, keys):
+        group.setdefault(k, []).append(path)
+    notes = pd.Series([f"another report of the same agency and year, with other values: "
+                       f"{', '.join(p for p in group[k] if p != path)} (a copy read differently, or another "
+                       "edition); both are counted: compare them" for path, k in zip(paths, keys)],
+                      index=key.index, dtype="string")
+    old = rep.loc[key.index, "messages"].astype("string")
+    rep.loc[key.index, "messages"] = notes.where(old.isna(), old + "\n" + notes)
 
 
 def concat(frames: list, table: str) -> Any:
