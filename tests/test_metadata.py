@@ -44,6 +44,11 @@ from ogi.parse import metadata as m
     ("2022年湖口县卫生健康委员会信息公开年报\n根据《条例》……", "湖口县卫生健康委员会", 2022, None),
     ("首页 走进宁强\n宁强县自然资源局关于2021年度政府信息公开情况的报告\n宁强县自然资源局", "宁强县自然资源局", 2021, None),
     ("政府信息公开工作年度报告\n正文", None, None, None),
+    # the government's report published by its office: the agency (and its series across years) is the government
+    ("发布机构: 平潭综合实验区管委会办公室\n平潭综合实验区2023年度政府信息公开工作年度报告", "平潭综合实验区", 2023, None),
+    ("发布机构：某县人民政府办公室\n某县人民政府2022年政府信息公开工作年度报告", "某县人民政府", 2022, None),
+    ("发布机构：某县人民政府办公室\n某县人民政府办公室2022年政府信息公开工作年度报告", "某县人民政府办公室", 2022, None),
+    ("发布机构：某县商务局\n某县2022年政府信息公开工作年度报告", "某县商务局", 2022, None),  # not an office: as published
     # the signature above its date, in figures or in words, the day sometimes left out
     ("年度报告\n我局认真落实……\n某县某局\n二〇二四年一月十日", "某县某局", None, None),
     ("年度报告\n正文……\n某市人民政府\n2013年3月", "某市人民政府", None, None),

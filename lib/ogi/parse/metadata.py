@@ -101,24 +101,45 @@ def _clean_agency(name: str) -> Optional[str]:
     return name
 
 
-def find_agency(lines: list[str]) -> tuple[Optional[str], str]:
-    """The publishing agency, and where it was read."""
-    head = normalize("\n".join(lines[:40]))
-    m = _META_AGENCY.search(head)
-    if m:
+def _title_agency(head: str) -> Optional[str]:
+    """The agency a report's title names (``head``: its first lines, normalised)."""
+    for m in _TITLE_AGENCY.finditer(_arabic_years(head)):
         name = _clean_agency(m.group(1))
         if name:
-            return name, "metadata"
-    head_y = _arabic_years(head)
-    for m in _TITLE_AGENCY.finditer(head_y):
-        name = _clean_agency(m.group(1))
-        if name:
-            return name, "title"
+            return name
     for m in _LINE_TITLE.finditer(_arabic_years("\n".join(head.split("\n")[:10]))):
         # "X人民政府信息公开…": the 政府 is the name's (the pattern gave it to the report's words)
         name = _clean_agency(m.group(1) + "政府" if m.group(1).endswith("人民") else m.group(1))
         if name:
-            return name, "title"
+            return name
+    return None
+
+
+# What a government's office adds to its name: 人民政府办公室, 政府办公室, 管委会办公室, 办公厅, 政府办.
+_OFFICE_WORDS = re.compile(r"^(?:人民政府|政府|管理委员会|管委会)?(?:办公室|办公厅|办)$")
+
+
+def _office_of(office: str, government: str) -> bool:
+    """Whether ``office`` is the office of ``government`` (平潭综合实验区管委会办公室 of 平潭综合实验区,
+    某县人民政府办公室 of 某县人民政府 or of 某县)."""
+    base = re.sub(r"(?:人民政府|政府|管理委员会|管委会)$", "", government)
+    return office != government and office.startswith(base) and bool(_OFFICE_WORDS.match(office[len(base):]))
+
+
+def find_agency(lines: list[str]) -> tuple[Optional[str], str]:
+    """The publishing agency, and where it was read."""
+    head = normalize("\n".join(lines[:40]))
+    m = _META_AGENCY.search(head)
+    published_by = _clean_agency(m.group(1)) if m else None
+    title = _title_agency(head)
+    if published_by:
+        if title and _office_of(published_by, title):
+            # "发布机构: 平潭综合实验区管委会办公室" over "平潭综合实验区2023年度…报告": the office
+            # publishes the government's report; the report (and its series across years) is the government's
+            return title, "title (published by its office)"
+        return published_by, "metadata"
+    if title:
+        return title, "title"
     m = _META_SOURCE.search(head)
     if m:
         name = _clean_agency(m.group(1))
@@ -135,7 +156,7 @@ def find_agency(lines: list[str]) -> tuple[Optional[str], str]:
             name = _clean_agency(line)
             if name:
                 return name, "signature"
-    for m in _AFTER_YEAR_AGENCY.finditer(head_y):
+    for m in _AFTER_YEAR_AGENCY.finditer(_arabic_years(head)):
         name = _clean_agency(m.group(2))
         if name:
             return name, "title (after year)"
