@@ -13,6 +13,14 @@ Number = Union[int, float]
 Value = Optional[Number]
 
 
+def any_value(requests: dict, proactive: dict, review: list) -> bool:
+    """Whether any of the three tables gave a number (a printed blank is no value): the same for a
+    ``Report`` and for its ``to_dict()``."""
+    return (any(v is not None for vec in requests.values() for v in vec)
+            or any(v is not None for v in review)
+            or any(x is not None for v in proactive.values() for x in (v if isinstance(v, list) else (v,))))
+
+
 @dataclass
 class Region:
     """Administrative region as printed names (province, prefecture-level city, county-level unit)."""

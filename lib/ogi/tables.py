@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
 from . import regions, schema
+from .model import any_value
 from .parse.sections import split_problems
 
 #: Bump when the rows made from the same Report can change (the corpus cache keys on it).
@@ -602,8 +603,7 @@ def values_digest(d: Mapping[str, Any]) -> Optional[str]:
     requests = d.get("requests") or {}
     proactive = d.get("proactive") or {}
     review = d.get("review_litigation") or []
-    if not (any(v is not None for vec in requests.values() for v in vec) or any(v is not None for v in review)
-            or any(x is not None for v in proactive.values() for x in (v if isinstance(v, list) else (v,)))):
+    if not any_value(requests, proactive, review):
         return None
     try:
         data = orjson.dumps([requests, proactive, review], option=orjson.OPT_SORT_KEYS)

@@ -16,7 +16,7 @@ from typing import Optional
 
 from .. import checks as checks_mod
 from .. import regions, schema
-from ..model import Check, Region, Report
+from ..model import Check, Region, Report, any_value
 from ..readers import Document, read_bytes, read_file
 from ..readers.document import sha256_bytes
 from ..readers.text import split_lines
@@ -265,7 +265,8 @@ def _second_copy(report: Report, tokens, after: int, first: dict) -> None:
 def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None:
     """ok: all three tables fully read and every identity holds; otherwise say what is not."""
     missing = [t for t in ("proactive", "requests", "review_litigation") if t not in found]
-    if found and not _any_value(report) and metadata.looks_like_notice(lines):
+    if found and not any_value(report.requests, report.proactive, report.review_litigation) \
+            and metadata.looks_like_notice(lines):
         report.status = "not_a_report"
         report.messages.append("a notice about the annual reports or their format, not a report: its tables' "
                                "labels are printed without values")
@@ -327,13 +328,6 @@ def _attachment(lines: list[str]) -> Optional[str]:
             return m.group(0)
         attached = "附件" in line
     return None
-
-
-def _any_value(report: Report) -> bool:
-    """Whether any table gave a number (a printed blank is no value)."""
-    return (any(v is not None for vec in report.requests.values() for v in vec)
-            or any(v is not None for v in report.review_litigation)
-            or any(x is not None for v in report.proactive.values() for x in (v if isinstance(v, list) else [v])))
 
 
 def _blank_cells(report: Report) -> list[str]:
