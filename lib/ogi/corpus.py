@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
-from . import paths, payload, tables
+from . import editions, paths, payload, tables
 from .parse import PARSER_VERSION
 
 __all__ = ["BuildResult", "Corpus", "build", "export", "load", "parse_partition", "scan"]
@@ -297,6 +297,9 @@ def _lock(folder: Path) -> Iterator[None]:
 def rows_key() -> str:
     """What the cached rows depend on besides the parser: the table code, the region code and data.
 
+    (Also ``editions.py``: it decides the reports table's copies, and this key is
+    in the build's fingerprint, so a change to it assembles the tables again.)
+
     Source files are hashed rather than trusting version numbers to be bumped:
     an edit to ``regions.py`` or its data must re-derive the rows (cheaply,
     from the cached JSON), never leave stale regions in the tables.
@@ -305,8 +308,8 @@ def rows_key() -> str:
 
     here = Path(__file__).parent
     h = hashlib.sha256(f"{tables.TABLES_VERSION}|{regions.data_version()}".encode())
-    for f in [here / "tables.py", here / "regions.py", here / "schema.py", here / "parse" / "sections.py",
-              *sorted((here / "data").glob("*"))]:
+    for f in [here / "tables.py", here / "editions.py", here / "regions.py", here / "schema.py",
+              here / "parse" / "sections.py", *sorted((here / "data").glob("*"))]:
         if f.is_file():
             h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
@@ -1257,7 +1260,8 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
             n_rows.update(job.result())
             pool.shutdown(wait=True)
             pool = None
-        reports = tables.reports_frame(fdf, content, counts_df)
+        reports = tables.reports_frame(fdf, content, counts_df, lambda few: editions.values_from_frames(
+            {part: store.read(part, set(few)) for part in ("requests", "proactive", "review_litigation")}, few))
         tables.write_table(reports, "reports", tmp["reports"])
         n_rows["reports"] = len(reports)
         digests = {name: (_sha256_file(str(tmp[name])), tmp[name].stat().st_size) for name in tables.TABLE_NAMES}

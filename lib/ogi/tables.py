@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
-from . import regions, schema
+from . import editions, regions, schema
 from .model import any_value
 from .parse.sections import split_problems
 
@@ -143,11 +143,12 @@ REPORTS = TableSchema(
                "报告标识（文件内容的 sha256）"),
         Column("status", "category", "ok: the three tables read and every identity holds; partial: a report, "
                "with something missing, ambiguous or inconsistent (see messages); failed; not_a_report; pre2019: "
-               "a 2008-2018 report (older template, not parsed); duplicate: the same bytes as duplicate_of, or "
-               "the same report in other bytes (same agency, year and values_digest)",
+               "a 2008-2018 report (older template, not parsed); duplicate: the same bytes as duplicate_of, "
+               "the same report in other bytes (same agency, year and values_digest), or the same report read "
+               "differently (its values agree with a fuller reading's on every cell both read; see messages)",
                "处理状态", _codes(schema.CORPUS_STATUSES), "status"),
         Column("duplicate_of", "string", "For a duplicate, the path of the file whose row holds the data "
-               "(the first in path order)", "重复于"),
+               "(the first in path order; for a copy read differently, the reading with more cells)", "重复于"),
         Column("messages", "string", "What the parser and the corpus have to say about the file, one message "
                "per line (joined with newlines); null when there is nothing to say", "解析说明"),
         Column("agency", "string", "The agency as printed (发布机构, title or signature)", "发布机构"),
@@ -172,7 +173,7 @@ REPORTS = TableSchema(
         Column("values_digest", "string", "Digest of the values read from the three tables, blanks included "
                "(16 hex digits of a sha256); null when no table gave a value. Two files of one agency and year "
                "with the same digest are one report in other bytes (a copy on another site, another format): "
-               "the second in path order is marked duplicate", "表格数值摘要"),
+               "the second in path order is marked duplicate (ogi.editions)", "表格数值摘要"),
         Column("n_checks", "Int64", "Rows of this report in the checks table (null for an unreadable file)",
                "校验数"),
         Column("n_checks_failed", "Int64", "Of these, failed (ok = false), the cross-year check included",
@@ -1205,7 +1206,8 @@ def assemble(files: Any, content: Any, parts: Mapping[str, Any]) -> dict[str, An
     checks = coerce(parts["checks"], "checks")
     if len(cross):
         checks = concat([checks, coerce(cross, "checks")], "checks")
-    out = {"reports": reports_frame(files, content, _check_counts(checks))}
+    out = {"reports": reports_frame(files, content, _check_counts(checks),
+                                    lambda ids: editions.values_from_frames(parts, ids))}
     for name in DATA_PARTS:
         df = checks if name == "checks" else parts[name]
         out[name] = sort_frame(coerce(df, name), name)
@@ -1228,7 +1230,7 @@ def _once_per_report(content: Any, parts: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def reports_frame(files: Any, content: Any, counts: Any) -> Any:
+def reports_frame(files: Any, content: Any, counts: Any, values_of: Optional[editions.ValuesOf] = None) -> Any:
     """The ``reports`` table: one row per file, its content's row, duplicates and unreadable files marked.
 
     Parameters
@@ -1240,6 +1242,9 @@ def reports_frame(files: Any, content: Any, counts: Any) -> Any:
     counts : pandas.DataFrame
         ``report_id``, ``n_checks``, ``n_checks_failed``, ``n_checks_undecidable``
         over the whole checks table (cross-year checks included).
+    values_of : callable, optional
+        The values of a few report ids (``editions.ValuesOf``), to tell a copy
+        read differently from another edition; without it both are counted.
     """
     import pandas as pd
 
@@ -1274,46 +1279,14 @@ def reports_frame(files: Any, content: Any, counts: Any) -> Any:
     rep.loc[dup, "status"] = "duplicate"
     rep.loc[dup, "duplicate_of"] = first[dup]
     rep.loc[dup, "messages"] = "same content as " + first[dup] + ": its data are counted once, under that file"
-    # One report in other bytes (a mirror's copy, the HTML and the PDF): the same agency (placed), year and
-    # values. Its rows stay in the data tables under its own id; analyses read ok and partial reports only.
+    # One report in other bytes (a mirror's copy, the page and its PDF or crawler text): ok or partial reports
+    # of one placed agency and year (ogi.editions)
     same = (has & ~dup & rep["status"].isin(["ok", "partial"]).fillna(False) & rep["agency_key"].notna()
             & rep["year"].notna() & rep["values_digest"].notna() & rep["region_code"].notna())
-    if same.any():
-        key = rep.loc[same, ["agency_key", "year", "values_digest"]].astype("string")
-        original = rep.loc[same, "path"].groupby([key[c] for c in key.columns], sort=False).transform("first")
-        copy = original[original != rep.loc[same, "path"]].index
-        if len(copy):
-            rep.loc[copy, "status"] = "duplicate"
-            rep.loc[copy, "duplicate_of"] = original[copy]
-            rep.loc[copy, "messages"] = ("the same report as " + original[copy] + " (same agency, year and table "
-                                         "values, in other bytes: a copy from another site or in another format); "
-                                         "counted once, under that file")
-        _say_other_editions(rep, same.index[same].difference(copy))
+    editions.mark_copies(rep, same, values_of)
     out = sort_frame(coerce(rep[REPORTS.names], "reports"), "reports")
     validate(out, "reports")
     return out
-
-
-def _say_other_editions(rep: Any, rows: Any) -> None:
-    """Reports of one agency and year whose values differ (a copy read differently, a corrected edition):
-    both stay counted, and each says where the other is."""
-    import pandas as pd
-
-    key = rep.loc[rows, ["agency_key", "year"]].astype("string")
-    key = key[key.duplicated(keep=False).to_numpy(dtype=bool)]  # few in a real corpus: those alone
-    if not len(key):
-        return
-    paths = rep.loc[key.index, "path"].tolist()
-    keys = list(zip(key["agency_key"].tolist(), key["year"].tolist()))
-    group: dict[tuple, list[str]] = {}
-    for path, k in zip(paths, keys):
-        group.setdefault(k, []).append(path)
-    notes = pd.Series([f"another report of the same agency and year, with other values: "
-                       f"{', '.join(p for p in group[k] if p != path)} (a copy read differently, or another "
-                       "edition); both are counted: compare them" for path, k in zip(paths, keys)],
-                      index=key.index, dtype="string")
-    old = rep.loc[key.index, "messages"].astype("string")
-    rep.loc[key.index, "messages"] = notes.where(old.isna(), old + "\n" + notes)
 
 
 def concat(frames: list, table: str) -> Any:
