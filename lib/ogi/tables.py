@@ -126,8 +126,10 @@ _REGION_COLUMNS = (
     Column("region_code", "category", "GB/T 2260 code of the most specific unit found (the agency's place; "
            "a zone named with no place, such as 平潭综合实验区, takes the unit data/zones.csv gives it)",
            "行政区划代码"),
-    Column("region_source", "category", "Where the region was read: 'agency' (the agency name names the place) "
-           "or 'text' (the report's first lines)", "地区信息来源", ("agency", "text")),
+    Column("region_source", "category", "Where the region was read: 'agency' (the agency name names the place), "
+           "'text' (the report's first lines) or 'township' (a township named without its county, found in a "
+           "gazetteer of townships: the one county that holds that name, or the one the text's places support)",
+           "地区信息来源", ("agency", "text", "township")),
     Column("region_historical", "boolean", "True when that unit no longer exists under that name and code "
            "(merged or renamed since; the code is from an older GB/T 2260 table), false when current",
            "是否为已撤销或更名的行政区划"),
