@@ -54,6 +54,19 @@ from ogi.parse import metadata as m
     ("年度报告\n正文……\n某市人民政府\n2013年3月", "某市人民政府", None, None),
     # a page cut off inside table 2: its last cell is no signature (遂溪, a mirror: "本年處[理决定数量]")
     ("年度报告\n第二十条第(六)项\n信息内容\n本年处", None, None, None),
+    # "现公开X…报告": the verb, not the name (锡山, a real page)
+    ("根据《条例》的规定,现公开锡山区东北塘街道2019年度政府信息公开工作报告。", "锡山区东北塘街道", 2019, None),
+    ("某市政务公开办公室2021年政府信息公开工作年度报告", "某市政务公开办公室", 2021, None),
+    # a page kept without its title: the subject of the overview's first sentence (real crawler texts)
+    ("一、总体情况\n2020年,宣城市气象局认真贯彻落实《条例》精神", "宣城市气象局", 2020, None),
+    ("一、总体情况\n(一)总体公开情况说明。2021年,县卫生健康局的政府信息公开工作严格按照省、市、县要求", "县卫生健康局",
+     2021, None),
+    ("一、总体情况\n文登区住建局高度重视政府信息公开工作", "文登区住建局", None, None),
+    ("一、总体情况\n高新区(新市区)严格贯彻落实《条例》", "高新区(新市区)", None, None),  # the suffix before the alias
+    # ... and not what is no agency: the whole city, the report itself, the leadership it thanks
+    ("一、总体情况\n2023年,全市政务公开工作坚持以人民为中心", None, 2023, None),
+    ("一、总体情况\n2022年,我镇紧密结合工作实际", None, 2022, None),
+    ("一、总体情况\n2021年,在县委县政府的正确领导下,我局坚持……", None, 2021, None),
 ])
 def test_metadata(text, agency, year, published):
     lines = text.split("\n")

@@ -77,7 +77,9 @@ _AFTER_YEAR_AGENCY = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*([\u4e00-\u9fff]{
 # "保靖县吕洞山镇人民政府信息公开工作2024年度报告" (the year inside).
 _LINE_TITLE = re.compile(r"(?m)^\s*([\u4e00-\u9fff（）()]{2,40}?)\s*(?:政府)?\s*(?:信息公开|政务公开)\s*(?:工作)?\s*"
                          r"(?:(?:19|20)\d\d\s*)?(?:年度)?\s*(?:情况)?\s*(?:的)?\s*(?:报告|年报)\s*$")
-_LEADING_JUNK = re.compile(r"^.*(?:现向社会公布|向社会公布|现向社会公开|向社会公开|现将|现发布|发布|公布|关于|印发|根据|《)")
+# "…的要求,现公开锡山区东北塘街道2019年度…报告": the verb, not the name (政务公开办公室 keeps its 公开).
+_LEADING_JUNK = re.compile(r"^.*(?:现向社会公布|向社会公布|现向社会公开|向社会公开|现予以?公开|特予?公开|现公开|现将|现发布|"
+                           r"发布|公布|关于|印发|根据|《)")
 
 
 # "……等文件精神，(特)编制X2024年…年度报告": the verb before the title, not the agency's (编制委员会 is).
@@ -93,10 +95,13 @@ _SELF = re.compile(r"[我本该](?:局|委|办|厅|院|所|站|队|处|室|会|�
 def _clean_agency(name: str) -> Optional[str]:
     name = normalize(name).strip(" 《》<>\"'“”:：,，。")
     name = re.sub(r"关于$", "", name)  # "X关于2021年度政府信息公开情况的报告": X, the agency reporting
-    name = _LEADING_JUNK.sub("", name) if re.search(r"公布|发布|向社会公开|现将|关于|印发|《", name) else name
+    name = _LEADING_JUNK.sub("", name) if re.search(r"公布|发布|向社会公开|现予?以?公开|特予?公开|现将|关于|印发|《",
+                                                    name) else name
     name = _COMPILED_BY.sub("", name)
     name = re.sub(r"(?:的|本|我)$", "", name).strip("《》 ")
-    if len(name) < 2 or not _AGENCY_SUFFIX.search(name) or name in _NOT_A_NAME or _SELF.fullmatch(name):
+    # "高新区(新市区)": the suffix is the name's, before its bracketed alias
+    if (len(name) < 2 or not _AGENCY_SUFFIX.search(re.sub(r"\([^()]*\)$", "", name)) or name in _NOT_A_NAME
+            or _SELF.fullmatch(name)):
         return None
     return name
 
@@ -160,7 +165,30 @@ def find_agency(lines: list[str]) -> tuple[Optional[str], str]:
         name = _clean_agency(m.group(2))
         if name:
             return name, "title (after year)"
+    name = _overview_subject(lines[:40])
+    if name:
+        return name, "overview"
     return None, ""
+
+
+# A page kept without its title (a crawler's body text) still names its agency as the subject of the
+# overview's first sentence: "2020年,宣城市气象局认真贯彻…", "县卫生健康局的政府信息公开工作严格按照…".
+_OVERVIEW_SUBJECT = re.compile(
+    r"(?:^|[。:：])\s*(?:(?:19|20)\d\d\s*年度?(?:以来)?\s*[,，]?\s*)?([\u4e00-\u9fff（）()]{3,30}?)\s*"
+    r"(?:的?(?:政府)?(?:信息|政务)公开工作)?\s*(?:高度重视|认真贯彻|认真落实|认真执行|严格按照|严格落实|严格贯彻|"
+    r"严格执行|深入贯彻|全面贯彻|全面落实|坚持|紧紧围绕|紧密结合|紧扣|始终|扎实|切实|着力|聚焦|持续|不断|进一步)")
+# Subjects that are not an agency: "全市…坚持", "各部门…", the report speaking of itself.
+_NOT_SUBJECT = re.compile(r"^(?:全|各|本|我|该|上级|县委|区委|市委|省委|党委|在)")
+
+
+def _overview_subject(lines: list[str]) -> Optional[str]:
+    for line in lines:
+        m = _OVERVIEW_SUBJECT.search(normalize(line).strip())
+        if m and not _NOT_SUBJECT.match(m.group(1)):
+            name = _clean_agency(m.group(1))
+            if name:
+                return name
+    return None
 
 
 def find_published(lines: list[str]) -> tuple[Optional[str], str]:
