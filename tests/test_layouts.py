@@ -192,6 +192,25 @@ def test_changes_printed_in_words_keep_their_sign():
     assert report.proactive["penalty_items"] == [30, 2]
 
 
+@pytest.mark.parametrize("sep", ["\n", " | "])
+def test_a_row_printed_as_sub_rows_of_the_reports_own_is_left_null(sep):
+    # 北京 通州 新华街道 2019 (one cell per line): 其他对外管理服务事项 printed as 行政检查 and 行政确认, three cells
+    # each; the first sub-row's cells are not the row's, and their sum is printed nowhere
+    text = "\n".join([
+        "二、主动公开政府信息情况", "第二十条第(五)项", "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |",
+        "行政许可 | 120 | +19 | 3000 |",
+        sep.join(["其他对外管理服务事项", "行政检查", "4", "0", "12", "行政确认", "2", "1", "3"]),
+        "第二十条第(六)项", "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |",
+        "行政处罚 | 30 | 增加 2 | 100 |",
+    ])
+    report = ogi.parse_text(text)
+    assert report.proactive["licensing_items"] == [120, 19]
+    assert report.proactive.get("other_services") in (None, [None, None, None])
+    assert report.proactive["penalty_items"] == [30, 2]
+    assert any("other_services: printed as sub-rows of the report's own (行政检查, 行政确认)" in m
+               for m in report.messages), report.messages
+
+
 def test_a_header_row_invented_mid_table_misplaces_no_values():
     # model-made markdown: a header row it made up in the middle of table 3, naming earlier rows and
     # 结转下年度; the row after it is not the carried-forward row

@@ -48,6 +48,7 @@ class RowHit:
     tokens: list[Token] = field(default_factory=list)  # value tokens (numbers and blanks) only
     label: str = ""
     ended: bool = False  # running text came after the cells: nothing more belongs to the row
+    inner: list[tuple[int, str]] = field(default_factory=list)  # short unknown labels among its tokens, and where
 
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
@@ -229,6 +230,8 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 if cur.index == last_row:
                     break
                 cur.ended = True
+            elif cur is not None and not cur.ended:
+                cur.inner.append((len(cur.tokens), tok.text))  # a label of the report's own (a sub-row: 行政检查)
         elif cur is not None and not cur.ended:
             last_used = i
             cur.tokens.append(tok)
@@ -290,6 +293,19 @@ def _fmt(vec) -> str:
     return " | ".join("" if v is None else str(v) for v in vec)
 
 
+def _sub_rows(h: RowHit) -> bool:
+    """Whether a row's cells come under labels of its own: one before its first cell and one among them."""
+    first = next((k for k, t in enumerate(h.tokens) if t.kind == NUM), None)
+    return (first is not None and any(p <= first for p, _ in h.inner)
+            and any(first < p < len(h.tokens) for p, _ in h.inner))
+
+
+def _sub_labels(h: RowHit) -> list[str]:
+    """The labels of a row's sub-rows: those before its last number."""
+    last = max(k for k, t in enumerate(h.tokens) if t.kind == NUM)
+    return [t for p, t in h.inner if p <= last]
+
+
 def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, Optional[tuple]],
                   table: str, result: TableResult) -> dict[str, list[tuple]]:
     """Each hit → candidate vectors; rows printed cell by cell have exactly one."""
@@ -302,6 +318,14 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
         options, how = resolve_row(h.tokens, w, blocks.get(h.code))
         if how == "printed":
             extra = [t for t in trim_padding(vals, w)[w:] if t.kind == NUM]
+            if extra and _sub_rows(h):
+                # "其他对外管理服务事项 | 行政检查 | 0 0 0 | 行政确认 | 0 0 0": the row printed as rows of the
+                # report's own; its first sub-row's cells are not the row's, and their sum is not printed
+                result.messages.append(f"{table} row {h.code}: printed as sub-rows of the report's own "
+                                       f"({', '.join(_sub_labels(h))}); values left null (their sum is "
+                                       "not printed)")
+                cands[h.code] = []
+                continue
             if extra:
                 result.messages.append(f"{table} row {h.code}: {len(extra)} number(s) after its {w} cells ignored "
                                        f"({', '.join(t.digits for t in extra[:5])})")
