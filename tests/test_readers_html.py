@@ -359,6 +359,20 @@ def test_dispatcher_sniffs_html_saved_as_txt():
     assert doc.lines == ["规章 | 0 |"]
 
 
+def test_markup_after_a_long_preamble_is_read_as_html_not_its_attributes_numbers():
+    # a real page kept inside a script (上海 2019, a kiosk's menu data first): read as text, the cells'
+    # style widths (width:149pt) were taken for table 2's values
+    preamble = "".join(f'{{"id": "{i}", "name": "政策文件"}},\n' for i in range(200)).encode()
+    rows = "".join(f"<tr><td style='width:149pt'>{label}</td><td style='width:2pt'>{v}</td></tr>"
+                   for label, v in [("规章", 13)] * 12)
+    doc = read_bytes("options.js", preamble + f'let content = "<p>报告</p><table>{rows}</table>";'.encode())
+    assert doc.format == "html"
+    assert "规章 | 13 |" in doc.lines and not any("width" in line for line in doc.lines)
+    # a text report that mentions a tag or two stays text
+    text = preamble + "一、总体情况\n本机关网站用<p>段落发布。\n<td>".encode()
+    assert read_bytes("x.txt", text).format == "text"
+
+
 # ---------------------------------------------------------------- fast paths agree with the general walk
 #
 # The reader skips work where it cannot change the result: a cell whose text
