@@ -558,3 +558,38 @@ def test_the_township_gazetteer_resolves_to_current_counties():
     assert placed >= 0.98 * len(rows)
     assert all(u.level == "county" and not u.historical for units in table.values() for u in units)
     assert (regions.DATA_DIR / "LICENSE-JioNLP.txt").read_text(encoding="utf-8").lstrip().startswith("Apache License")
+
+
+@pytest.mark.parametrize("agency, want, read_as", [
+    # FORMAT.md's family 5: OCR prints 沐 for 沭 (a real 沭阳 report, 2025, read by OCR into markdown)
+    ("沐阳县人民政府", ("江苏省", "宿迁市", "沭阳县"), "沭阳县人民政府"),
+    ("毫州市财政局", ("安徽省", "亳州市", None), "亳州市财政局"),
+    ("汩罗市教育局", ("湖南省", "岳阳市", "汨罗市"), "汨罗市教育局"),
+    ("宿迁巿沭阳县商务局", ("江苏省", "宿迁市", "沭阳县"), None),  # 巿 (fú) is read as 市 always
+    # names that are places as printed are never re-read: 未央区 and 邢台 are real
+    ("西安市未央区商务局", ("陕西省", "西安市", "未央区"), None),
+    ("邢台市教育局", ("河北省", "邢台市", None), None),
+    ("某某局", (None, None, None), None),
+])
+def test_a_place_name_misread_by_ocr_is_read_as_the_place(agency, want, read_as):
+    info = derive_region(agency)
+    assert printed_region(info) == want
+    assert info.read_as == read_as
+    if read_as:
+        assert regions.agency_key(agency) == regions.agency_key(read_as)  # one series across years
+
+
+def test_no_place_of_the_data_is_read_as_another():
+    idx = regions._index()
+    for name, units in idx.names.items():
+        if any(ch in regions._OCR_CONFUSABLES for ch in name):
+            assert derive_region(name).read_as is None, name
+
+
+def test_the_parser_says_when_it_read_a_place_through_ocr_confusion():
+    import ogi
+
+    report = ogi.parse_text("沐阳县人民政府2024年政府信息公开工作年度报告\n一、总体情况")
+    assert report.agency == "沐阳县人民政府"  # as printed
+    assert (report.region.province, report.region.county) == ("江苏省", "沭阳县")
+    assert any("read as in 沭阳县人民政府 (printed 沐阳县人民政府" in m for m in report.messages)

@@ -96,6 +96,11 @@ Rules worth knowing
   text names (马水镇 is in 阳春市 and in 耒阳市: a text naming 衡阳 decides);
   ``source`` is then "township". Otherwise the region stays as found: 太平镇
   (54 counties) with nothing else printed has none.
+- A name in which no place is found is read again with the characters OCR
+  confuses for a place name's (沐 for 沭, 毫 for 亳, 汩 for 汨: ``_OCR_CONFUSABLES``);
+  when exactly one place comes out, it is the agency's, and ``read_as`` says
+  how the name was read (the parser says so in its messages). 巿 (fú) is read
+  as 市 always.
 """
 
 from __future__ import annotations
@@ -105,7 +110,7 @@ import importlib.util
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, Optional
@@ -169,6 +174,10 @@ class RegionInfo:
     candidates
         Codes of the units a printed but ambiguous name may stand for (朝阳区
         with no parent), so a reader can see why ``county`` is None.
+    read_as
+        The agency name as its place was read, when that took reading a
+        character OCR confuses as the place name's (沐阳县人民政府 read as
+        沭阳县人民政府); None when the name was read as printed.
     """
 
     province: Optional[str] = None
@@ -181,6 +190,7 @@ class RegionInfo:
     historical: bool = False
     source: Optional[str] = None
     candidates: tuple[str, ...] = ()
+    read_as: Optional[str] = None
 
 
 _EMPTY = RegionInfo()
@@ -624,10 +634,10 @@ def _info(u: Optional[_Unit], source: str, candidates: tuple[_Unit, ...] = ()) -
 
 
 def _clean(agency: object) -> str:
-    """NFKC (full-width brackets and digits) and no whitespace; "" for non-strings."""
+    """NFKC (full-width brackets and digits), no whitespace, 巿 (fú, OCR's 市) as 市; "" for non-strings."""
     if not isinstance(agency, str):
         return ""
-    return _WS.sub("", unicodedata.normalize("NFKC", agency))
+    return _WS.sub("", unicodedata.normalize("NFKC", agency)).replace("巿", "市")
 
 
 class _Agency(NamedTuple):
@@ -639,6 +649,16 @@ class _Agency(NamedTuple):
 
 @lru_cache(maxsize=1 << 16)
 def _parse_agency(a: str) -> _Agency:
+    parsed = _read_agency(a)
+    if not parsed.has_place:
+        fixed = _ocr_fixed(a)
+        if fixed is not None:  # 沐阳县人民政府, from OCR: 沭阳县's
+            read = _read_agency(fixed)
+            return read._replace(info=replace(read.info, read_as=fixed))
+    return parsed
+
+
+def _read_agency(a: str) -> _Agency:
     chain = _resolve(_scan(a), lead_ok=True)
     return _Agency(
         info=_info(chain.unit, "agency", chain.candidates),
@@ -646,6 +666,29 @@ def _parse_agency(a: str) -> _Agency:
         bare=_cut(a, chain.used + chain.ambiguous),
         has_place=bool(chain.used or chain.ambiguous),
     )
+
+
+# Characters OCR (or a hurried typist) prints for a place name's rarer one: 沐阳 for 沭阳, 毫州 for 亳州,
+# 汩罗 for 汨罗, 具 for 县. Tried only on a name in which no place is found at all. (巿, fú, for 市 is
+# read as 市 always: ``_clean``.)
+_OCR_CONFUSABLES = {"沐": "沭", "毫": "亳", "汩": "汨", "未": "耒", "雎": "睢", "旰": "盱", "贻": "眙", "邢": "邗",
+                    "淑": "溆", "狮": "浉", "璜": "潢", "煌": "湟", "苛": "岢", "俑": "埇", "甄": "鄄", "翕": "歙",
+                    "鹜": "婺", "丕": "邳", "具": "县"}
+
+
+def _ocr_fixed(a: str) -> Optional[str]:
+    """The name with its confusable characters read as the place name's, when that finds exactly one place."""
+    at = [i for i, ch in enumerate(a) if ch in _OCR_CONFUSABLES]
+    if not at or len(at) > 4:
+        return None
+    variants = {a[:i] + _OCR_CONFUSABLES[a[i]] + a[i + 1:] for i in at}
+    variants.add("".join(_OCR_CONFUSABLES.get(ch, ch) for ch in a))
+    found = {}
+    for v in sorted(variants):
+        read = _read_agency(v)
+        if read.info.code and not read.info.candidates:
+            found.setdefault(read.info.code, v)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _cut(s: str, matches: tuple[_Match, ...]) -> str:

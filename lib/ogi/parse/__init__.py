@@ -27,7 +27,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import LABEL, NUM, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.18"
+PARSER_VERSION = "1.3.19"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -103,7 +103,10 @@ def _parse(doc: Document) -> Report:
     report.year, _ = metadata.find_year(norm)
     report.agency, _ = metadata.find_agency(norm)
     report.published, _ = metadata.find_published(norm)
-    report.region = _region(report.agency, lines)
+    report.region, read_as = _region(report.agency, lines)
+    if read_as:
+        report.messages.append(f"the agency's place read as in {read_as} (printed {report.agency}: a character "
+                               "OCR confuses with the place name's)")
 
     if metadata.looks_pre2019(report.year, text):
         report.status = "pre2019"
@@ -141,10 +144,11 @@ def _table_stretch(norm: list[str], headings) -> tuple[int, int]:
     return start, stop
 
 
-def _region(agency: Optional[str], lines: list[str]) -> Region:
+def _region(agency: Optional[str], lines: list[str]) -> tuple[Region, Optional[str]]:
+    """The printed region, and the agency name as its place was read when OCR's confusion was undone."""
     info = regions.derive_region(agency, "\n".join(lines[:20]))
     province, city, county = regions.printed_region(info)
-    return Region(province, city, county)
+    return Region(province, city, county), info.read_as
 
 
 def _first(tokens, pred, start=0, stop=None) -> Optional[int]:
