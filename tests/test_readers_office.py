@@ -317,8 +317,25 @@ def test_dispatcher_routes_pdf():
     assert "1 | 0 | 0 | 0 | 1 |" in doc.lines
 
 
+def test_pdfminer_warnings_are_not_printed_unless_the_user_asked_for_them():
+    # a browser-printed PDF made pdfminer warn "Could not get FontBBox …" hundreds of times on stderr
+    import logging
+
+    log = logging.getLogger("pdfminer")
+    saved = log.level
+    try:
+        log.setLevel(logging.NOTSET)
+        read_pdf("report.pdf", (FIXTURES / "report.pdf").read_bytes())
+        assert log.getEffectiveLevel() == logging.ERROR
+        log.setLevel(logging.DEBUG)  # a user debugging pdfminer keeps their level
+        read_pdf("report.pdf", (FIXTURES / "report.pdf").read_bytes())
+        assert log.level == logging.DEBUG
+    finally:
+        log.setLevel(saved)
+
+
 @pytest.mark.slow
-def test_a_real_page_printed_to_pdf_by_a_browser_reads_as_the_page(tmp_path):
+def test_a_real_page_printed_to_pdf_by_a_browser_reads_as_the_page(tmp_path, capfd):
     # researchers keep web pages as PDFs printed by a browser: each page's margins then hold the date and
     # time, the title, the address and "page/pages", and a table's row may break across two pages
     import subprocess
@@ -334,7 +351,12 @@ def test_a_real_page_printed_to_pdf_by_a_browser_reads_as_the_page(tmp_path):
     pdf = tmp_path / "printed.pdf"
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                     f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    import logging
+
+    logging.getLogger("pdfminer").setLevel(logging.NOTSET)  # as in a fresh process
+    capfd.readouterr()
     printed, served = ogi.parse_file(pdf), ogi.parse_file(page)
+    assert "FontBBox" not in capfd.readouterr().err  # pdfminer's font warnings, hundreds of lines
     assert printed.format == "pdf" and printed.status == served.status == "ok"
     assert (printed.proactive, printed.requests, printed.review_litigation) == (
         served.proactive, served.requests, served.review_litigation)

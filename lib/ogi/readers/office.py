@@ -9,6 +9,7 @@ row; a blank cell spanning n columns stands as n blank cells.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Iterator
@@ -496,6 +497,15 @@ def _pdf_error(exc: Exception) -> str:
     return f"PDF is damaged or not a PDF ({type(exc).__name__}: {exc})"
 
 
+def _quiet_pdfminer() -> None:
+    """pdfminer logs a warning for each odd font of a page ("Could not get FontBBox …": hundreds per PDF a
+    browser printed) and, with no handler set, Python prints them all on stderr, burying a build's summary
+    and a notebook's output. What matters reaches the Document's messages; a level the user set is kept."""
+    log = logging.getLogger("pdfminer")
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.ERROR)
+
+
 def read_pdf(source: str, data: bytes) -> Document:
     """A PDF report's text layer as a Document; never raises for bad input.
 
@@ -504,6 +514,7 @@ def read_pdf(source: str, data: bytes) -> Document:
     come out as text lines, as in a PDF-to-text conversion.
     """
     doc = Document(source=source, format="pdf", sha256=sha256_bytes(data))
+    _quiet_pdfminer()
     try:
         import pdfplumber
 
