@@ -75,3 +75,32 @@ def test_cli_entry_point_is_installed():
     assert ogi_bin.exists()
     out = subprocess.run([str(ogi_bin), "--help"], capture_output=True, text=True, check=True).stdout
     assert "parse" in out
+
+
+def test_citation_file_names_the_version_the_package_has():
+    # a release that bumps one version and not the other would be cited wrongly
+    import ogi
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert cff["cff-version"] == "1.2.0" and cff["title"] and cff["authors"] and cff["message"]
+    assert cff["version"] == project["version"] == ogi.__version__
+    assert cff["license"] == project["license"]
+
+
+def test_cite_names_the_versions_and_the_corpus_fingerprint(tmp_path):
+    import json
+
+    import ogi
+
+    alone = ogi.cite(tmp_path)
+    assert f"ogi-notebooks {ogi.__version__} (parser {ogi.PARSER_VERSION}" in alone and "no built corpus" in alone
+    (tmp_path / "BUILD.json").write_text(json.dumps({
+        "fingerprint": "0123456789abcdef0123", "parser_version": "1.0.0", "files": 12,
+        "status": {"ok": 7, "partial": 2, "duplicate": 3}}), encoding="utf-8")
+    said = ogi.cite(tmp_path)
+    assert "12 files (7 ok, 3 duplicate, 2 partial); 9 reports were read" in said
+    assert "corpus fingerprint 0123456789abcdef, built by parser 1.0.0" in said
+    out = subprocess.run([sys.executable, "-m", "ogi.cli", "cite", "--out", str(tmp_path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == said

@@ -15,9 +15,10 @@ the corpus build's worker processes) never pay for pandas or plotly.
 from .parse import PARSER_VERSION, parse_bytes, parse_file, parse_text
 
 __version__ = "0.1.0"
-__all__ = ["PARSER_VERSION", "__version__", "load", "parse_bytes", "parse_file", "parse_text", "save_figure"]
+__all__ = ["PARSER_VERSION", "__version__", "cite", "load", "parse_bytes", "parse_file", "parse_text",
+           "save_figure"]
 
-_LAZY = {"load": ("corpus", "load"), "save_figure": ("figures", "save_figure")}
+_LAZY = {"load": ("corpus", "load"), "save_figure": ("figures", "save_figure"), "cite": ("citation", "cite")}
 
 
 def __getattr__(name: str):

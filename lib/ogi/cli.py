@@ -96,6 +96,13 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_cite(args: argparse.Namespace) -> int:
+    from .citation import cite
+
+    print(cite(args.out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ogi", description="Open-government-information annual reports as data.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -110,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--source", help="where the added files came from (URL, crawl, person)")
     sm.add_argument("--notes", help="notes for the added files")
     sm.set_defaults(func=cmd_manifest)
+
+    sc = sub.add_parser("cite", help="the sentence to cite: versions, and the corpus the tables were built from")
+    sc.add_argument("--out", default=None, help="the folder of built tables (default data/processed)")
+    sc.set_defaults(func=cmd_cite)
 
     _add_corpus_commands(sub)
     _add_text_commands(sub)
