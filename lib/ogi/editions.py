@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 #: Values of some reports: report id -> {(table, key, key): value}, blank cells left out.
 ValuesOf = Callable[[list[str]], Mapping[str, Mapping[tuple, Any]]]
 
-#: Cells that name the files, listed in a copy's message at most.
+#: At most this many of the cells only a copy read are named in its message.
 _LISTED = 6
 
 
