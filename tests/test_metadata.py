@@ -78,6 +78,39 @@ def test_metadata(text, agency, year, published):
 def test_statistics_period_gives_the_year():
     lines = ["年度报告", "所列数据统计时间为2023年1月1日至2023年12月31日。"]
     assert m.find_year(lines) == (2023, "statistics period")
+    # 福建省发改委 2021 (no title): "自…1月1日起至…止", where a plan's 2035 came first before
+    lines = ["本年度报告是根据《条例》编制,报告所列的数据统计期限自2021年1月1日起至2021年12月31日止。",
+             "一、总体情况", "围绕2035年远景目标,2035年全面建成……"]
+    assert m.find_year(lines) == (2021, "statistics period")
+
+
+def test_a_report_title_the_overview_mentions_is_not_the_reports_own():
+    # 国家新闻出版署 2022: "公开发布《国家新闻出版署2021年…年度报告》" in its overview (last year's)
+    lines = ["根据《条例》有关规定,编制本报告。", "一、总体情况", "2022年,国家新闻出版署坚持……",
+             "二是稳妥做好主动公开。公开发布《国家新闻出版署2021年政府信息公开工作年度报告》,……"]
+    assert m.find_year(lines)[0] == 2022
+    # the year after the report's words: "…政府信息公开工作2022年度报告" (重庆 大足)
+    assert m.find_year(["重庆市大足区人民政府外事办公室政府信息公开工作2022年度报告", "根据……"])[0] == 2022
+
+
+@pytest.mark.parametrize("text, titled", [
+    ("重庆市大足区人民政府外事办公室政府信息公开工作2022年度报告\n根据……", True),  # the year inside
+    ("根据《条例》要求,现发布《临洮县新添镇2022年政府信息公开工作年度报告》。本报告由……", True),  # its own, quoted
+    ("本年度报告由天津市发展改革委编制,根据《条例》……", True),  # the report announcing itself
+    ("根据《条例》和《格式》规定编制本报告。本报告所列数据的统计期限为2024年……", True),
+    ("根据《条例》,特编制并向社会公布2022年度海口国家高新区公开年度报告。", True),
+    # a site's menus push the title down; blank lines do not count
+    ("\n".join(["站群导航", "", "海南州人民政府", "", "政府工作部门", "各县政府", "|", "加入收藏", "设为首页",
+                "海南州人民政府2022年政府信息公开工作年度报告"]), True),
+    # ... but a list of reports is no title
+    ("\n".join(["首页", "政务公开", "年度报告", "栏目", "列表", "某县2022年政府信息公开工作年度报告",
+                "某县2021年政府信息公开工作年度报告", "某县2020年政府信息公开工作年度报告"]), False),
+    # the notice a report cites is not its title; a notice body asking for reports is not one
+    ("根据《关于做好2022年政府信息公开工作年度报告编制工作的通知》要求", False),
+    ("一、总体情况\n全年主动公开信息。", False),
+])
+def test_a_page_titled_or_announced_as_a_report(text, titled):
+    assert m.looks_titled(text.split("\n")) is titled
 
 
 def test_notice_and_pre2019():

@@ -30,7 +30,11 @@ def _arabic_years(text: str) -> str:
 _REPORT = (r"(?:政府)?\s*(?:信息公开|政务公开)\s*(?:工作)?\s*(?:年度)?\s*(?:情况)?\s*(?:工作)?\s*(?:年度)?\s*(?:的)?\s*"
            r"(?:报告|年报)")
 _TITLE_YEAR = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*(?:[\u4e00-\u9fff]{{0,16}}?)?{_REPORT}")
-_PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
+_PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*起?\s*(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
+# "…政府信息公开工作2022年度报告": the year after the report's first words.
+_TITLE_YEAR_INSIDE = re.compile(r"(?:信息公开|政务公开)\s*(?:工作)?\s*((?:19|20)\d\d)\s*年度?\s*(?:报告|年报)")
+# The overview's heading: a report title after it is one the report mentions (last year's, published).
+_OVERVIEW_HEADING = re.compile(r"(?m)^\s*[一1]\s*[、.．]\s*总体情况")
 # A year in running text, not the year of a full date (the signature is dated the next year).
 _YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年度?(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)")
 _YEAR_WORK = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?[,，]?\s*(?:我|全|本|在|按照|根据|坚持|深入|认真)")
@@ -39,12 +43,15 @@ _YEAR_WORK = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?[,，]?\s*(?:我|全|本|
 def find_year(lines: list[str]) -> tuple[Optional[int], str]:
     """The year reported on, and how it was found."""
     head = _arabic_years(normalize("\n".join(lines[:40])))
+    # "公开发布《国家新闻出版署2021年…年度报告》" in the 2022 report's overview: last year's, mentioned
+    overview = _OVERVIEW_HEADING.search(head)
+    head = head[:overview.start()] if overview else head
     for m in _TITLE_YEAR.finditer(head):
         prefix = head[max(0, m.start() - 12):m.start()]
         if "关于做好" in prefix or "编制" in head[m.end():m.end() + 6]:
             continue  # the notice asking for the report names the same year, but prefer a title
         return int(m.group(1)), "title"
-    m = _TITLE_YEAR.search(head)
+    m = _TITLE_YEAR.search(head) or _TITLE_YEAR_INSIDE.search(head)
     if m:
         return int(m.group(1)), "title"
     full = _arabic_years(normalize("\n".join(lines)))
@@ -245,6 +252,29 @@ def looks_like_notice(lines: list[str]) -> bool:
     return bool(_NOTICE.search(_head_unquoted(lines)) or _FORMAT_TITLE.search(normalize("\n".join(lines[:12]))))
 
 
+# The report announcing itself: "本年度报告根据…编制", "本年度报告由天津市发展改革委编制", "…规定编制本报告".
+_ANNOUNCES = re.compile(r"(?:本|此)(?:年度)?报告(?:是|系)?(?:根据|依据|按照|由)|编制(?:了)?本(?:年度)?报告|"
+                        r"(?:特|现)编制.{0,30}?年度报告")
+# A quoted title that is the report's own: "现发布《临洮县新添镇2022年政府信息公开工作年度报告》".
+_OWN_QUOTED = re.compile(r"(?:发布|公布|公开)[《<〈]([^《》<>〈〉\n]{0,80}(?:报告|年报))[》>〉]")
+
+
 def looks_titled(lines: list[str]) -> bool:
-    """The first lines name an annual report of a year (``…2024年政府信息公开工作年度报告``)."""
-    return bool(_TITLE_YEAR.search(_arabic_years(_head_unquoted(lines))))
+    """The first lines name an annual report of a year (``…2024年政府信息公开工作年度报告``), or announce one.
+
+    A site's menus can push the title below the first five lines (blank lines
+    not counted); there, one title (one year) counts, where a list of reports
+    names several.
+    """
+    lines = [line for line in lines[:80] if line.strip()]
+    head = _arabic_years(_head_unquoted(lines))
+    if _TITLE_YEAR.search(head) or _TITLE_YEAR_INSIDE.search(head) or _ANNOUNCES.search(head):
+        return True
+    first = _arabic_years(normalize("\n".join(lines[:5])))
+    if any(_TITLE_YEAR.search(t) or _TITLE_YEAR_INSIDE.search(t) for t in _OWN_QUOTED.findall(first)):
+        return True
+    more = _arabic_years(_QUOTED.sub("", _QUOTED.sub("", normalize("\n".join(lines[5:20])))))
+    if _ANNOUNCES.search(more):
+        return True
+    years = {m.group(1) for pat in (_TITLE_YEAR, _TITLE_YEAR_INSIDE) for m in pat.finditer(more)}
+    return len(years) == 1
