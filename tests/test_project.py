@@ -104,3 +104,7 @@ def test_cite_names_the_versions_and_the_corpus_fingerprint(tmp_path):
     out = subprocess.run([sys.executable, "-m", "ogi.cli", "cite", "--out", str(tmp_path)], capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == said
+    (tmp_path / "BUILD.json").write_text(json.dumps({"fingerprint": "incomplete:0123456789abcdef0123", "files": 1,
+                                                     "status": {"ok": 1}}), encoding="utf-8")
+    said = ogi.cite(tmp_path)
+    assert "fingerprint 0123456789abcdef" in said and "the build was incomplete" in said

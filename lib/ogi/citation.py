@@ -40,8 +40,12 @@ def cite(processed: str | Path | None = None) -> str:
     fp = str(info.get("fingerprint") or "")
     built = "" if info.get("parser_version") == PARSER_VERSION else (
         f", built by parser {info.get('parser_version')}")
+    # a build during which files changed or a worker was lost: its tables are not those of the files
+    caveat = "" if not fp.startswith("incomplete:") else (
+        "; the build was incomplete (files changed while it read them): build again before citing it")
     return (text + f". The corpus holds {info.get('files', 0):,} files ({parts}); {counted:,} reports were "
-            f"read (status ok or partial); corpus fingerprint {fp[:16]}{built} (BUILD.json).")
+            f"read (status ok or partial); corpus fingerprint {fp.split(':')[-1][:16]}{built} (BUILD.json)"
+            f"{caveat}.")
 
 
 def _build_record(folder: Path) -> Optional[dict]:
