@@ -211,6 +211,28 @@ def test_a_row_printed_as_sub_rows_of_the_reports_own_is_left_null(sep):
                for m in report.messages), report.messages
 
 
+def test_a_row_whose_blanks_left_no_trace_gives_its_total_when_the_others_sum_to_it():
+    # 温州 鹿城 2022, one cell a paragraph, blank cells as one or two more blank lines (so not countable):
+    # where 103, 3 and 1 stood is lost; 107, their sum and the row's last number, is its total
+    def row(label, *cells):
+        return "\n\n".join([label, *cells])
+    text = "\n\n".join([
+        "三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "法人或其他组织", "总计",
+        row("一、本年新收政府信息公开申请数量", "103", "3", "\n", "1", "\n\n", "107"),
+        row("二、上年结转政府信息公开申请数量", "8", "0", "\n\n", "0", "8"),
+        row("三、本年度办理结果", "(一)予以公开", "41", "2", "\n", "1", "\n", "45"),  # 41+2+1 is not 45
+        row("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "31", "\n\n\n", "31"),  # two: not enough
+        row("(三)不予公开", "1.属于国家秘密", "0", "0", "\n", "0"),  # zeros: a blank total would read the same
+    ])
+    report = ogi.parse_text(text)
+    assert report.requests["new"] == [None] * 6 + [107]
+    assert report.requests["carried_over"] == [None] * 6 + [8]
+    for code in ("granted", "partial", "denied.state_secret"):
+        assert report.requests.get(code) in (None, [None] * 7), code
+    assert any("requests row new: its numbers' places are lost; only its total (107" in m for m in report.messages)
+    assert report.status != "ok"
+
+
 def test_a_header_row_invented_mid_table_misplaces_no_values():
     # model-made markdown: a header row it made up in the middle of table 3, naming earlier rows and
     # 结转下年度; the row after it is not the carried-forward row

@@ -360,8 +360,11 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
 
 
 def _choose(cands: dict[str, list[tuple]], widths: dict[str, int], table: str, result: TableResult,
-            joint_ok=None) -> dict[str, list]:
-    """Pick one reading per row; where the identities leave several, null with candidates."""
+            joint_ok=None, totals: Optional[dict[str, int]] = None) -> dict[str, list]:
+    """Pick one reading per row; where the identities leave several, null with candidates.
+
+    ``totals``: rows whose total alone is known (``_total_only``), read so where no whole reading is.
+    """
     chosen: dict[str, list] = {}
     multi = [c for c, opts in cands.items() if len(opts) > 1]
     if multi and joint_ok is not None:
@@ -390,6 +393,15 @@ def _choose(cands: dict[str, list[tuple]], widths: dict[str, int], table: str, r
                             scope=f"{table}.{c}", cells=[f"{table}.{c}"]))
                     cands[c] = readings
     for code, opts in cands.items():
+        if len(opts) != 1 and totals and code in totals:
+            chosen[code] = [None] * (widths[code] - 1) + [totals[code]]
+            result.checks.append(Check(
+                "inferred", None, f"the places of the row's numbers are lost (a blank cell left no trace); the "
+                                  f"last, {totals[code]}, is the sum of the others: read as the total, the other "
+                                  "cells left null", scope=f"{table}.{code}", cells=[f"{table}.{code}"]))
+            result.messages.append(f"{table} row {code}: its numbers' places are lost; only its total "
+                                   f"({totals[code]}, the sum of the others) is read")
+            continue
         if len(opts) == 1:
             chosen[code] = list(opts[0])
         elif not opts:
@@ -430,6 +442,19 @@ def _t3_joint_ok(values: dict[str, tuple]) -> bool:
     return True
 
 
+def _total_only(h: RowHit, width: int) -> Optional[int]:
+    """The total of a row printed one cell a line whose blank cells left no trace (鹿城 2022: "103 3 1 107",
+    the blanks as blank lines, more or fewer), when the last of its three or more numbers is the sum of the
+    others. Where each of the others stood is lost; the total is not."""
+    vals = [t for t in h.tokens if t.kind in (NUM, BLANK)]
+    if not 3 <= len(vals) < width or any(t.kind != NUM for t in vals) or len({t.line for t in vals}) != len(vals):
+        return None
+    nums = [t.value for t in vals]
+    if any(not isinstance(v, int) or v < 0 for v in nums) or nums[-1] <= 0 or sum(nums[:-1]) != nums[-1]:
+        return None
+    return nums[-1]
+
+
 def parse_requests(tokens: list[Token], start: int) -> TableResult:
     """Table 3 from the token stream, starting at ``start``."""
     result = TableResult()
@@ -458,7 +483,8 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
         unique_hits.append(h)
     blocks = {r.code: (7,) for r in _T3_ROWS}
     cands = _resolve_hits(unique_hits, widths, blocks, "requests", result)
-    chosen = _choose(cands, widths, "requests", result, joint_ok=_t3_joint_ok)
+    totals = {h.code: t for h in unique_hits if h.code in cands and (t := _total_only(h, 7)) is not None}
+    chosen = _choose(cands, widths, "requests", result, joint_ok=_t3_joint_ok, totals=totals)
     order = schema.request_row_codes(template)
     result.values = {code: chosen[code] for code in order if code in chosen}
     missing = [code for code in order if code not in result.values]
@@ -467,7 +493,7 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
         result.messages.append(f"table 3 rows printed without values: {', '.join(no_values)}")
     if missing:
         result.messages.append(f"table 3 ({template} template) rows not found: {', '.join(missing)}")
-    unreadable = [code for code, opts in cands.items() if not opts]
+    unreadable = [code for code, opts in cands.items() if len(opts) != 1 and code in totals or not opts]
     result.complete = not (missing or no_values or unreadable) and not any(c.rule == "ambiguous" for c in result.checks)
     return result
 
