@@ -233,6 +233,20 @@ def test_a_row_whose_blanks_left_no_trace_gives_its_total_when_the_others_sum_to
     assert report.status != "ok"
 
 
+def test_table_3s_last_row_short_of_cells_does_not_take_table_4s_numbers():
+    # a crawler that drops blank cells (沭阳 发改局 2023: 法人或其他组织 printed empty): 结转下年度 keeps two
+    # of its seven cells, and table 4 comes next; its numbers are not the row's
+    seed = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8")
+    lines = seed.split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("四、结转下年度"))
+    assert lines[k + 1:k + 8] == ["1 |", "0 |", "0 |", "0 |", "0 |", "0 |", "1 |"]
+    short = "\n".join(lines[:k + 2] + lines[k + 7:])
+    whole, report = ogi.parse_text(seed), ogi.parse_text(short)
+    assert report.requests.get("carry_forward") in (None, [None] * 7)
+    assert report.review_litigation == whole.review_litigation
+    assert report.requests["total"] == whole.requests["total"]
+
+
 def test_a_header_row_invented_mid_table_misplaces_no_values():
     # model-made markdown: a header row it made up in the middle of table 3, naming earlier rows and
     # 结转下年度; the row after it is not the carried-forward row

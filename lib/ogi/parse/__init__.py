@@ -27,7 +27,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import LABEL, NUM, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.21"
+PARSER_VERSION = "1.3.22"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -197,7 +197,12 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
             report.proactive = t2.values
     t3_end = t3_start or 0
     if t3_start is not None:
-        t3 = parse_requests(tokens, t3_start)
+        # table 3 ends at table 4's heading: a last row short of cells (blanks a crawler dropped) must not
+        # take table 4's numbers as its own
+        t4_line = heading_line.get("review_litigation")
+        t3_stop = (_first(tokens, lambda t: t.line >= t4_line and t.line > tokens[t3_start].line, t3_start)
+                   if t4_line is not None else None)
+        t3 = parse_requests(tokens if t3_stop is None else tokens[:t3_stop], t3_start)
         if take("requests", t3):
             report.requests = t3.values
             t3_end = t3.end_token
