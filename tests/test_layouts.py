@@ -247,6 +247,23 @@ def test_table_3s_last_row_short_of_cells_does_not_take_table_4s_numbers():
     assert report.requests["total"] == whole.requests["total"]
 
 
+@pytest.mark.parametrize("printed", ["13OO24", "l30024", "13o024", "1300Z4"])
+def test_a_number_with_ocrs_letters_in_it_is_not_read_as_its_first_digits(printed):
+    # OCR prints O for 0 and l for 1: "13OO24" was read as 13 (its first digits), a wrong value
+    seed = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8")
+    assert "\n130024 |" in seed
+    report = ogi.parse_text(seed.replace("\n130024 |", f"\n{printed} |", 1))
+    assert report.proactive.get("licensing") is None
+    assert report.proactive["penalty"] == 276451  # the next row keeps its place
+    assert any(f"mix digits with letters, as OCR prints O for 0 or l for 1 ({printed})" in m
+               for m in report.messages)
+    assert report.status == "partial"
+    # run together with its label (crawler text): the same
+    crawled = ogi.parse_text(f"二、主动公开政府信息情况\n第二十条第(五)项\n信息内容本年处理决定数量\n行政许可{printed}\n"
+                             "第二十条第(六)项\n信息内容本年处理决定数量\n行政处罚5")
+    assert crawled.proactive.get("licensing") is None and crawled.proactive.get("penalty") == 5
+
+
 def test_a_header_row_invented_mid_table_misplaces_no_values():
     # model-made markdown: a header row it made up in the middle of table 3, naming earlier rows and
     # 结转下年度; the row after it is not the carried-forward row

@@ -24,10 +24,10 @@ from . import metadata, script
 from .reflow import unflatten
 from .sections import find_headings, split_sections, without_site_text
 from .tables import parse_proactive, parse_requests, parse_review
-from .tokens import LABEL, NUM, normalize, normalize_lines, tokenize
+from .tokens import BLANK, LABEL, NUM, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.22"
+PARSER_VERSION = "1.3.23"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -120,6 +120,12 @@ def _parse(doc: Document) -> Report:
     _problems_without_heading(report, norm, headings, t4_last_line)
     report.checks.extend(checks_mod.run_checks(report))
     _set_status(report, found, headings, lines)
+    garbled = [t.raw.strip() for t in tokens if t.kind == BLANK and any(ch.isdigit() for ch in t.raw)]
+    if garbled:  # tokens.tokenize_cell: a number with OCR's letters in it is a cell not read
+        report.messages.append(f"{len(garbled)} cell(s) mix digits with letters, as OCR prints O for 0 or l for 1 "
+                               f"({', '.join(garbled[:5])}): not read, left null")
+        if report.status == "ok":
+            report.status = "partial"
     return report
 
 

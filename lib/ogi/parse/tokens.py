@@ -126,6 +126,11 @@ _LONE_ENUM = re.compile(r"\d{1,2}[.、．]")
 _CHANGE = re.compile(r"(增加?|减少?|\+)\s*(\d+(?:\.\d+)?)")
 # Placeholder headers of OCR/model markdown: 数据1 … 数据7, 列1, Column 2.
 _PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
+# OCR's letters for digits inside a number ("13O024", "l30024", "1S"): the number cannot be read, and its
+# first digits are not its value. The cell is unreadable: a blank, whose place in the row is kept.
+_OCR_LETTERS = "OolISZB"
+_OCR_NUMBER = re.compile(rf"[{_OCR_LETTERS}]?\d+(?:[{_OCR_LETTERS}]+\d*)*")
+_GLUED_LETTERS = re.compile(rf"[{_OCR_LETTERS}]{{1,2}}")
 # Parenthetical remarks inside value cells: "22（其中修订 16 件）".
 _REMARK = re.compile(r"\([^()]*[\u4e00-\u9fff][^()]*\)")
 # Page footers and page numbers that PDF conversion leaves inside tables.
@@ -266,6 +271,8 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
             return [Token(NUM, digits, line, value=value, digits=digits, raw=text)]
     if _PLACEHOLDER.fullmatch(stripped):
         return [Token(LABEL, label_key(stripped), line, raw=text)]
+    if _OCR_NUMBER.fullmatch(stripped):  # digits and letters only, a letter among them (else parsed above)
+        return [Token(BLANK, "", line, raw=text)]
     tokens: list[Token] = []
     pos = 0
     prev_num_end = None
@@ -284,6 +291,22 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
         else:
             group = -1
         num_text = stripped[s:e]
+        if prev_num_end is not None and tokens and _GLUED_LETTERS.fullmatch(between) and \
+                tokens[-2 if tokens[-1].kind == LABEL else -1].kind in (NUM, BLANK) and tokens[-1].raw == between:
+            # "行政许可13O024": letters glued between two numbers are OCR's digits; the run is unreadable
+            tokens.pop()
+            prev = tokens.pop()
+            tokens.append(Token(BLANK, "", line, raw=prev.raw + between + num_text))
+            pos = e
+            prev_num_end = e
+            continue
+        if len(between) >= 2 and between[-1] in "lIOo" and "\u4e00" <= between[-2] <= "\u9fff":
+            # "行政许可l30024": the label, then a number whose first digit OCR printed as a letter
+            tokens[-1] = Token(LABEL, label_key(between[:-1]), line, raw=between[:-1])
+            tokens.append(Token(BLANK, "", line, raw=between[-1] + num_text))
+            pos = e
+            prev_num_end = e
+            continue
         v, d = parse_number(num_text)
         if v is None:
             tokens.append(Token(LABEL, label_key(num_text), line, raw=num_text))
