@@ -34,6 +34,15 @@ def spaced(text: str) -> str:
     return "\n".join(re.sub(r"\s*\|\s*", " ", line).strip() if "|" in line else line for line in text.split("\n"))
 
 
+def tabbed(text: str) -> str:
+    """A table pasted from a page or a sheet: cells between tabs, a blank cell an empty field (rows only)."""
+    out = []
+    for line in text.split("\n"):
+        parts = [p.strip() for p in line.split("|")]
+        out.append("\t".join(parts).rstrip("\t") if sum(1 for p in parts if p) >= 2 else line)
+    return "\n".join(out)
+
+
 def assert_truth_or_ambiguous(report, truth):
     ambiguous = {c.scope: c.candidates for c in report.checks if c.rule == "ambiguous"}
     for code, expected in truth["requests"].items():
@@ -49,7 +58,7 @@ def assert_truth_or_ambiguous(report, truth):
     assert report.review_litigation == truth["review_litigation"]
 
 
-@pytest.mark.parametrize("transform", [crawler, spaced])
+@pytest.mark.parametrize("transform", [crawler, spaced, tabbed])
 def test_seed_in_other_layouts(seed, transform):
     path, truth = seed
     text = path.read_text(encoding="utf-8")
@@ -58,6 +67,17 @@ def test_seed_in_other_layouts(seed, transform):
     report = ogi.parse_text(transform(text), source=path.name)
     assert report.status in ("ok", "partial")
     assert_truth_or_ambiguous(report, truth)
+
+
+def test_a_table_pasted_with_tabs_keeps_its_blank_cells_in_place():
+    # cells between tabs, a blank cell two tabs in a row: where the blank stood is printed, not guessed
+    text = "\n".join(["申请人情况", "一、本年新收政府信息公开申请数量\t3\t1\t\t0\t0\t0\t4",
+                      "二、上年结转政府信息公开申请数量\t\t1\t0\t0\t0\t0\t1"])
+    report = ogi.parse_text(text)
+    assert report.requests["new"] == [3, 1, None, 0, 0, 0, 4]
+    assert report.requests["carried_over"] == [None, 1, 0, 0, 0, 0, 1]
+    # prose with a tab is still prose
+    assert ogi.parse.tokens.tokenize(["一、总体情况\t2022年，我局主动公开信息"])[-1].kind == "label"
 
 
 def test_crawler_004_needs_identities():

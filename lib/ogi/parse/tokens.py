@@ -126,9 +126,9 @@ _LONE_ENUM = re.compile(r"\d{1,2}[.、．]")
 _CHANGE = re.compile(r"(增加?|减少?|\+)\s*(\d+(?:\.\d+)?)")
 # Placeholder headers of OCR/model markdown: 数据1 … 数据7, 列1, Column 2.
 _PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
-# OCR's letters for digits inside a number ("13O024", "l30024", "1S"): the number cannot be read, and its
+# OCR's letters for digits inside a number ("13O024", "l30024", "1S", "13〇024"): the number cannot be read, and its
 # first digits are not its value. The cell is unreadable: a blank, whose place in the row is kept.
-_OCR_LETTERS = "OolISZB"
+_OCR_LETTERS = "OolISZB〇○"
 _OCR_NUMBER = re.compile(rf"[{_OCR_LETTERS}]?\d+(?:[{_OCR_LETTERS}]+\d*)*")
 _GLUED_LETTERS = re.compile(rf"[{_OCR_LETTERS}]{{1,2}}")
 # Parenthetical remarks inside value cells: "22（其中修订 16 件）".
@@ -174,7 +174,9 @@ def split_cells(lines: list[str], start_line: int = 0, normalized: bool = False)
     * a line starting with ``|`` right after a line without any ``|`` closes
       that line's cell (seed 004 prints ``总计`` then ``| ||||||``);
     * a markdown row ``| a | b |`` starts with a pipe that opens, not closes;
-    * the text after a line's last ``|`` is a cell only if not empty.
+    * the text after a line's last ``|`` is a cell only if not empty;
+    * a line without ``|`` whose tabs part numbers is cut at its tabs, an empty
+      field a blank (a table pasted from a page or a spreadsheet).
     """
     cells: list[tuple[str, int, bool]] = []
     prev_open = False  # previous non-empty line had text not closed by '|'
@@ -200,6 +202,10 @@ def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tupl
     elif (c in "-—–_第pP" or c.isdigit()) and (is_footer(line) or _MD_SEPARATOR.match(line)):
         return (), prev_open
     if "|" not in line:
+        if "\t" in line:  # a table copied from a page or a sheet: cells between tabs, two tabs a blank cell
+            fields = [f.strip() for f in line.split("\t")]
+            if any(_DIGIT.search(f) for f in fields[1:]):
+                return tuple((f, True) for f in fields), True
         return ((line, False),), True
     parts = line.split("|")
     if line.startswith("|"):
