@@ -80,6 +80,23 @@ def test_a_table_pasted_with_tabs_keeps_its_blank_cells_in_place():
     assert ogi.parse.tokens.tokenize(["一、总体情况\t2022年，我局主动公开信息"])[-1].kind == "label"
 
 
+def test_the_applicants_header_repeated_at_a_page_break_is_no_row():
+    # a PDF repeats a table's header on each page: "自然人 | 法人或其他组织 | 总计" named the 总计 row, and
+    # 法人或其他组织 (holding 其他) a 2021 其他 row, near the table's end, so those rows were lost
+    seed = (RAW / "001_ea69d8cda5ce10c7.txt").read_text(encoding="utf-8")
+    lines = seed.split("\n")
+    header = [line for line in lines if line.startswith(("自然人", "商业企业"))]
+    assert len(header) == 2
+    broken = []
+    for line in lines:
+        broken.append(line)
+        if line.startswith(("3.补正后申请内容仍不明确", "5.要求行政机关确认")):
+            broken += ["— 5 —", *header]
+    whole, report = ogi.parse_text(seed), ogi.parse_text("\n".join(broken))
+    assert report.requests == whole.requests
+    assert report.templates == whole.templates
+
+
 def test_crawler_004_needs_identities():
     text = crawler((RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8"))
     assert "一、本年新收政府信息公开申请数量483001052" in text

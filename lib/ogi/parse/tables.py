@@ -29,6 +29,8 @@ from .tokens import BLANK, LABEL, NUM, Token, is_placeholder
 #: previous matched row is within this many rows of them.
 _GENERIC_KEYS = {"其他", "总计"}
 _GENERIC_WINDOW = 4
+# Table 3's column heads that come right before its 总计 column head (其他 is a row's label too).
+_APPLICANT_HEADS = frozenset({"申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构"})
 #: "(七)总计" names the total row by its number, even when rows before it are missing.
 _NUMBERED_TOTAL = re.compile(r"\(七\)总计|七[、.]总计")
 #: Group headings that carry no values of their own; never fuzzy-matched.
@@ -176,8 +178,12 @@ def _header_cell(tokens: list[Token], i: int, start: int) -> bool:
     ``数据6 | 总计`` closing a small table's header, or ``(六)其他`` — the group heading
     (六)其他处理 printed short — with its sub-rows' labels after it (not the row 3.其他)."""
     text = tokens[i].text
+    if text in _APPLICANT_HEADS:  # never a row's label (法人或其他组织 holds 其他, a row's key)
+        return True
     if text in _GENERIC_KEYS:
-        return i > start and tokens[i - 1].kind == LABEL and is_placeholder(tokens[i - 1].text)
+        prev = tokens[i - 1] if i > start else None
+        # "自然人 | 法人或其他组织 | 总计": the applicants' header, repeated where a PDF's page broke the table
+        return prev is not None and prev.kind == LABEL and (is_placeholder(prev.text) or prev.text in _APPLICANT_HEADS)
     return text == "(六)其他" and i + 1 < len(tokens) and tokens[i + 1].kind == LABEL
 
 
