@@ -97,6 +97,32 @@ def test_the_applicants_header_repeated_at_a_page_break_is_no_row():
     assert report.templates == whole.templates
 
 
+@pytest.mark.parametrize("name", ["000_a24b6662cf75509f.txt", "001_ea69d8cda5ce10c7.txt", "002_e7e13b9f651bd8a5.txt",
+                                  "004_b06d21084f014798.txt"])
+def test_a_row_label_wrapped_over_two_lines_at_any_point_reads_as_printed(name):
+    # a PDF wraps a long label at its column's width: "一、本年新收" / "政府信息公开申请数量 | 48 | 3 …" gave the
+    # second part, fuzzily, to the next row (上年结转 took 本年新收's 48 | 3 | 0 | 0 | 1 | 0 | 52); "(六)其他" /
+    # "处理" and "(七)" / "总计" were lost. Every label of the seed, wrapped at every point:
+    seed = (RAW / name).read_text(encoding="utf-8")
+    whole = ogi.parse_text(seed)
+    lines = seed.split("\n")
+    tried = 0
+    for k, line in enumerate(lines):
+        label, sep, rest = line.partition("|")
+        label = label.strip()
+        if not sep or len(label) < 4 or not re.search(r"[\u4e00-\u9fff]", label):
+            continue
+        for cut in range(2, len(label) - 1):
+            if label[cut - 1] in "(（" or label[cut] in ")）":
+                continue  # inside an enumerator's brackets: no column wraps there
+            wrapped = "\n".join(lines[:k] + [label[:cut], label[cut:] + " |" + rest] + lines[k + 1:])
+            report = ogi.parse_text(wrapped)
+            tried += 1
+            assert (report.requests, report.proactive, report.review_litigation) == (
+                whole.requests, whole.proactive, whole.review_litigation), (label[:cut], label[cut:])
+    assert tried > 100
+
+
 def test_crawler_004_needs_identities():
     text = crawler((RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8"))
     assert "一、本年新收政府信息公开申请数量483001052" in text

@@ -54,6 +54,8 @@ class RowHit:
 
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
+# An enumerator standing alone on its line, its label on the next ("(七)" / "总计 | 17 | …").
+_BARE_ENUM = re.compile(r"(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
 
 
 def _strip_enum(text: str) -> str:
@@ -154,6 +156,20 @@ def _fuzzy(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Option
     return _FUZZY[key]
 
 
+def _plain_label(zh: str) -> str:
+    """A row's printed label as labels are keyed: no quotes, half-width brackets, no enumerator."""
+    return _strip_enum(zh.replace("“", "").replace("”", "").replace("（", "(").replace("）", ")"))
+
+
+def _continues(row: schema.RowSpec, first: str, second: str) -> bool:
+    """Whether ``second`` is the rest of ``row``'s label, whose start ``first`` printed on the line before."""
+    full, head = _plain_label(row.zh), _strip_enum(first)
+    if len(second) < 2 or not head or not full.startswith(head) or len(head) >= len(full):
+        return False
+    rest = full[len(head):]
+    return rest.startswith(second) or second.startswith(rest)
+
+
 def _closest_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
     core = _strip_enum(label)
     if len(core) < 4 or any(g in core for g in _GROUP_LABELS):
@@ -204,12 +220,25 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
     while i < n:
         tok = tokens[i]
         if tok.kind == LABEL:
-            if _header_cell(tokens, i, start):
+            if i + 1 < n and tokens[i + 1].kind == LABEL and (
+                    (tok.text == "(六)其他" and tokens[i + 1].text.startswith("处理"))
+                    or (_BARE_ENUM.fullmatch(tok.text) and not _ENUM.match(tokens[i + 1].text))):
+                # a label wrapped (PDF): "(六)其他" / "处理 | 0 | …" is the 2019 row, not the 2021 group
+                # heading; "(七)" / "总计 | 17 | …" is the numbered total, not a stray 总计
+                i += 1
+                tok = Token(LABEL, tok.text + tokens[i].text, tokens[i].line, raw=tok.raw + tokens[i].raw)
+            elif _header_cell(tokens, i, start):
                 i += 1
                 continue
             found = _matches(rows, tok.text, pointer)
             nxt = tokens[i + 1] if i + 1 < n else None
-            if nxt is not None and nxt.kind == LABEL:
+            if found and nxt is not None and nxt.kind == LABEL and _continues(rows[found[-1][0]], tok.text, nxt.text):
+                # "一、本年新收" / "政府信息公开申请数量 | 48 | 3 …": the row's label wrapped (PDF); the second
+                # part is not a label of its own (it was taken, fuzzily, for the next row)
+                i += 1
+                tok = nxt
+                nxt = tokens[i + 1] if i + 1 < n else None
+            elif nxt is not None and nxt.kind == LABEL:
                 # a label broken over two lines (PDF): "5.要求行政机关确认或重新出" / "具已获取信息",
                 # or "(六)其他处理 1.申请人无正当理由逾期不补" / "正、行政机关…"
                 joined = _matches(rows, tok.text + nxt.text, pointer)
