@@ -123,6 +123,20 @@ def test_a_row_label_wrapped_over_two_lines_at_any_point_reads_as_printed(name):
     assert tried > 100
 
 
+def test_a_mirrors_spam_in_the_cells_is_no_value():
+    # mirror sites inject links into copied pages; in seed 004's one-cell-a-line table "0www.abc123.com |"
+    # gave two numbers, 0 and 123, and every cell after it moved one place (wrong values)
+    seed = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8")
+    lines = seed.split("\n")
+    spam = ["www.abc123.com", "http://m.x7.cn/a/88.html", "tj2024.net"]
+    spammed = [line.replace(" |", spam[k % 3] + " |", 1) if re.fullmatch(r"\d+ \|", line) and k % 5 == 0 else line
+               for k, line in enumerate(lines)]
+    assert sum(a != b for a, b in zip(lines, spammed)) > 20
+    whole, report = ogi.parse_text(seed), ogi.parse_text("\n".join(spammed))
+    assert (report.requests, report.proactive, report.review_litigation) == (
+        whole.requests, whole.proactive, whole.review_litigation)
+
+
 def test_crawler_004_needs_identities():
     text = crawler((RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8"))
     assert "一、本年新收政府信息公开申请数量483001052" in text

@@ -131,6 +131,9 @@ _PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
 _OCR_LETTERS = "OolISZB〇○"
 _OCR_NUMBER = re.compile(rf"[{_OCR_LETTERS}]?\d+(?:[{_OCR_LETTERS}]+\d*)*")
 _GLUED_LETTERS = re.compile(rf"[{_OCR_LETTERS}]{{1,2}}")
+# An address or a domain name (https://…, www.…, abc123.com): never a table's value.
+_WEB = re.compile(r"(?:https?://|www\.)[\w./?=&%#:-]*"
+                  r"|[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|cc|top|xyz|info)\b[\w./?=&%#-]*", re.I)
 # Parenthetical remarks inside value cells: "22（其中修订 16 件）".
 _REMARK = re.compile(r"\([^()]*[\u4e00-\u9fff][^()]*\)")
 # Page footers and page numbers that PDF conversion leaves inside tables.
@@ -257,6 +260,12 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
         return [Token(BLANK, "", line, raw=text)] if (from_separator or stripped) else []
     if _DIGIT.search(stripped) is None:  # a label with no digits at all: nothing to cut
         return [Token(LABEL, label_key(stripped), line, raw=text)]
+    if _WEB.search(stripped):  # a mirror's spam in a cell ("0www.abc123.com"): its digits are no values
+        stripped = _WEB.sub(" ", stripped).strip()
+        if _DIGIT.search(stripped) is None:
+            return [Token(LABEL, label_key(stripped), line, raw=text)] if stripped else []
+        if stripped.isdigit() and stripped.isascii():
+            return [Token(NUM, stripped, line, int(stripped), stripped, -1, text)]
     if _LONE_ENUM.fullmatch(stripped):  # "1." alone, its label on the next line (PDF): not a value
         return [Token(LABEL, label_key(stripped), line, raw=text)]
     change = _CHANGE.fullmatch(stripped)
