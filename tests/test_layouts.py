@@ -137,6 +137,27 @@ def test_a_mirrors_spam_in_the_cells_is_no_value():
         whole.requests, whole.proactive, whole.review_litigation)
 
 
+@pytest.mark.parametrize("note", ["备注：3项收费已取消", "注：本表收费涉及12项"])
+def test_a_notes_number_after_a_row_printed_blank_is_no_cell_of_it(note):
+    # "行政事业性收费 | |" (blank), then a note: its number was taken for the fee
+    seed = (RAW / "000_a24b6662cf75509f.txt").read_text(encoding="utf-8")
+    lines = seed.split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("行政事业性收费"))
+    report = ogi.parse_text("\n".join(lines[:k] + ["行政事业性收费 |  |", note] + lines[k + 1:]))
+    assert report.proactive.get("fees") is None
+    assert report.requests == ogi.parse_text(seed).requests
+
+
+def test_a_label_a_pdf_wrapped_between_its_cells_keeps_them():
+    # a real PDF (平潭 交通与建设局 2024, printed by a browser): the label's first words with six cells,
+    # the rest of the label a few characters a line, then the seventh cell
+    rows = ["申请人情况", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "2.申请人逾 0 0 0 0 0 0", "期未按收费", "通知要求缴", "纳费用、行", "政机关不再", "处理其政府",
+            "信息公开申", "请", "0", "3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]
+    report = ogi.parse_text("\n".join(rows))
+    assert report.requests["other.no_fee"] == [0] * 7
+
+
 def test_crawler_004_needs_identities():
     text = crawler((RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8"))
     assert "一、本年新收政府信息公开申请数量483001052" in text

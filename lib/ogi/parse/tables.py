@@ -260,8 +260,15 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 # an earlier row's label out of its place (a header row a model invented, a shredded
                 # table): what follows is not the current row's; left unread rather than misplaced
                 cur.ended = True
-            elif cur is not None and cur.tokens and len(tok.text) >= _LONG_LABEL:
-                # running text after a row's cells ends it (before its cells, it continues the label)
+            elif cur is not None and cur.tokens and (
+                    len(tok.text) >= _LONG_LABEL
+                    or (tok.first_on_line and cur.tokens[0].line == tokens[cur.token_index].line
+                        and _number_on_line(tokens, i))):
+                # running text after a row's cells ends it (before its cells, it continues the label); so
+                # does a line of text with a number after a row printed with its cells on its label's line
+                # ("行政事业性收费 | |" then "备注：3项收费已取消": the 3 is no cell of it). A line of words
+                # alone may be the rest of a label a PDF wrapped between its cells ("2.申请人逾 0 0 0 0 0 0" /
+                # "期未按收费" / … / "0").
                 if cur.index == last_row:
                     break
                 cur.ended = True
@@ -277,6 +284,17 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 break
         i += 1
     return hits, min(i, last_used + 1)
+
+
+def _number_on_line(tokens: list[Token], i: int) -> bool:
+    """Whether a number follows token ``i`` on its line."""
+    line = tokens[i].line
+    for t in tokens[i + 1:]:
+        if t.line != line:
+            return False
+        if t.kind == NUM:
+            return True
+    return False
 
 
 def distribute_pending(hits: list[RowHit], widths: dict[str, int]) -> None:
