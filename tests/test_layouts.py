@@ -148,6 +148,23 @@ def test_a_notes_number_after_a_row_printed_blank_is_no_cell_of_it(note):
     assert report.requests == ogi.parse_text(seed).requests
 
 
+def test_a_notes_number_inside_a_one_cell_a_line_table_is_no_cell():
+    # seed 004 printed one cell a line; a note between cells ("注：其中3项…") moved every later cell of its
+    # row one place, and inside table 4 it took a place among the fifteen numbers
+    seed = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8")
+    lines = seed.split("\n")
+    noted = []
+    for k, line in enumerate(lines):
+        noted.append(line)
+        if re.fullmatch(r"\d+ \|", line) and k % 9 == 0:
+            noted.append("注：其中3项为依申请公开")
+    whole, report = ogi.parse_text(seed), ogi.parse_text("\n".join(noted))
+    assert len(noted) - len(lines) > 10
+    for code, values in report.requests.items():
+        assert all(v is None or v == w for v, w in zip(values, whole.requests[code])), code
+    assert all(v is None or v == w for v, w in zip(report.review_litigation, whole.review_litigation))
+
+
 def test_a_label_a_pdf_wrapped_between_its_cells_keeps_them():
     # a real PDF (平潭 交通与建设局 2024, printed by a browser): the label's first words with six cells,
     # the rest of the label a few characters a line, then the seventh cell

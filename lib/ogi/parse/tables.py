@@ -262,8 +262,8 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 cur.ended = True
             elif cur is not None and cur.tokens and (
                     len(tok.text) >= _LONG_LABEL
-                    or (tok.first_on_line and cur.tokens[0].line == tokens[cur.token_index].line
-                        and _number_on_line(tokens, i))):
+                    or (tok.first_on_line and _number_on_line(tokens, i)
+                        and (cur.tokens[0].line == tokens[cur.token_index].line or _NOTE_LINE.match(tok.text)))):
                 # running text after a row's cells ends it (before its cells, it continues the label); so
                 # does a line of text with a number after a row printed with its cells on its label's line
                 # ("行政事业性收费 | |" then "备注：3项收费已取消": the 3 is no cell of it). A line of words
@@ -284,6 +284,10 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 break
         i += 1
     return hits, min(i, last_used + 1)
+
+
+# A note under or inside a table ("注：其中3项…", "备注：…"): its numbers are no cells.
+_NOTE_LINE = re.compile(r"(?:注|备注|说明|附注|注释|数据来源|资料来源)[:：]")
 
 
 def _number_on_line(tokens: list[Token], i: int) -> bool:
@@ -680,12 +684,16 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     result = TableResult()
     region = tokens[start:stop]
     collected: list[Token] = []
+    note_line = -1  # a note's line ("注：其中3件…"): its numbers are no cells
     for t in region:
         if t.kind == LABEL:
             if any(v.kind == NUM for v in collected) and len(t.text) >= _LONG_LABEL:
                 break
+            if t.first_on_line and _NOTE_LINE.match(t.text):
+                note_line = t.line
             continue
-        collected.append(t)
+        if t.line != note_line:
+            collected.append(t)
     values = _review_cells(collected)
     if not values:
         return result
