@@ -1,0 +1,180 @@
+"""Real reports distorted as converters, crawlers, PDFs and mirrors distort them: no value may change.
+
+Each distortion below was seen in real files (docs/PARSER.md, "Real pages, distorted as real
+converters distort them"). Applied to the seeds and to a whole real CMS page, a value may be
+left null where the distortion hides it (a blank cell with no separator), but a value read must
+be the value the undistorted file gives: a number not printed in that cell is the one failure
+the project does not allow.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import opencc
+import pytest
+
+import ogi
+from conftest import RAW
+from ogi.parse import parse_document
+from ogi.readers import read_file
+
+FIXTURE = Path(__file__).parent / "fixtures" / "readers" / "pingtan_2024_cms.html"
+SOURCES = [*sorted(RAW.glob("*.txt")), FIXTURE]
+
+
+def _cells(report) -> dict:
+    out = {}
+    for code, values in report.requests.items():
+        out.update({("requests", code, k): v for k, v in enumerate(values)})
+    for code, value in report.proactive.items():
+        for k, v in enumerate(value if isinstance(value, list) else [value]):
+            out[("proactive", code, k)] = v
+    out.update({("review_litigation", k): v for k, v in enumerate(report.review_litigation)})
+    return out
+
+
+def _rows(text: str, f) -> str:
+    """``f`` applied to the lines that are table rows (hold a ``|``)."""
+    return "\n".join(f(line) if "|" in line else line for line in text.split("\n"))
+
+
+def crawler(text: str) -> str:
+    out, buf = [], []
+    for line in text.split("\n"):
+        if "|" in line or (buf and re.fullmatch(r"\s*\d+\s*", line)):
+            buf.append(line.replace("|", "").strip())
+        else:
+            if buf:
+                out.append("".join(buf))
+                buf = []
+            out.append(line)
+    return "\n".join(out + (["".join(buf)] if buf else []))
+
+
+def per_line_blanks_dropped(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        out += ([c.strip() + " |" for c in line.split("|") if c.strip()] or [line]) if "|" in line else [line]
+    return "\n".join(out)
+
+
+def footers(rng: random.Random):
+    def f(text: str) -> str:
+        out = []
+        for line in text.split("\n"):
+            out.append(line)
+            if "|" in line and rng.random() < 0.1:
+                out += ["", f"— {rng.randint(2, 9)} —", ""]
+        return "\n".join(out)
+    return f
+
+
+def repeated_header(text: str) -> str:
+    lines = text.split("\n")
+    header = [line for line in lines if line.startswith(("自然人", "商业企业"))][:2]
+    out = []
+    for k, line in enumerate(lines):
+        out.append(line)
+        if header and "|" in line and k % 7 == 0:
+            out += ["— 3 —", *header]
+    return "\n".join(out)
+
+
+def wrapped_labels(rng: random.Random):
+    def f(text: str) -> str:
+        out = []
+        for line in text.split("\n"):
+            label, sep, rest = line.partition("|")
+            label = label.strip()
+            if sep and len(label) > 8 and re.search(r"[\u4e00-\u9fff]", label) and rng.random() < 0.5:
+                k = rng.randrange(3, len(label) - 2)
+                if label[k - 1] not in "(（" and label[k] not in ")）":
+                    out += [label[:k], label[k:] + " |" + rest]
+                    continue
+            out.append(line)
+        return "\n".join(out)
+    return f
+
+
+def spam(rng: random.Random):
+    junk = ["www.abc123.com", "http://m.x7.cn/a/88.html", "【广告】", "点击进入"]
+
+    def f(text: str) -> str:
+        out = []
+        for line in text.split("\n"):
+            if re.fullmatch(r"\d+ \|", line) and rng.random() < 0.2:
+                line = line.replace(" |", rng.choice(junk[:2]) + " |")
+            elif "|" in line and rng.random() < 0.2:
+                label, sep, rest = line.partition("|")
+                line = label + rng.choice(junk) + sep + rest
+            out.append(line)
+        return "\n".join(out)
+    return f
+
+
+def notes(rng: random.Random):
+    said = ["注：其中3项为依申请公开", "备注：本表数据截至12月31日", "说明：含2个子项"]
+
+    def f(text: str) -> str:
+        out = []
+        for line in text.split("\n"):
+            out.append(line)
+            if "|" in line and rng.random() < 0.1:
+                out.append(rng.choice(said))
+        return "\n".join(out)
+    return f
+
+
+def _distortions() -> dict:
+    rng = random.Random(20261124)
+    t2s = opencc.OpenCC("s2t")
+    return {
+        "crawler text": crawler,
+        "spaced PDF text": lambda t: _rows(t, lambda line: re.sub(r"\s*\|\s*", " ", line).strip()),
+        "one cell a line, blanks dropped": per_line_blanks_dropped,
+        "markdown": lambda t: _rows(t, lambda line: "| " + " | ".join(
+            c.strip() for c in line.split("|") if c.strip()) + " |"),
+        "tab-separated": lambda t: _rows(t, lambda line: "\t".join(c.strip() for c in line.split("|")).rstrip("\t")),
+        "traditional characters": t2s.convert,
+        "page footers in tables": footers(rng),
+        "header repeated at a page break": repeated_header,
+        "blanks as dashes": lambda t: _rows(t, lambda line: re.sub(r"\|\s*(?=\|)", "| - ", line)),
+        "blanks as no-break spaces": lambda t: _rows(t, lambda line: re.sub(r"\|\s*(?=\|)", "| \u00a0 ", line)),
+        "full-width digits and bars": lambda t: t.translate(
+            {ord(str(d)): chr(0xFF10 + d) for d in range(10)} | {ord("|"): "｜"}),
+        "labels wrapped": wrapped_labels(rng),
+        "cells split over two lines": lambda t: _rows(t, lambda line: line if line.count("|") < 5 else
+                                                      "|".join(line.split("|")[:3]) + "|\n" +
+                                                      "|".join(line.split("|")[3:])),
+        "the whole report on one line": lambda t: " ".join(t.split("\n")),
+        "a mirror's spam in cells": spam(rng),
+        "notes inside tables": notes(rng),
+    }
+
+
+DISTORTIONS = _distortions()
+
+
+@pytest.fixture(scope="module")
+def readings():
+    out = {}
+    for path in SOURCES:
+        doc = read_file(path)
+        out[path.name] = (doc.text, _cells(parse_document(doc)))
+    return out
+
+
+@pytest.mark.parametrize("name", list(DISTORTIONS))
+def test_a_distorted_report_reads_no_value_other_than_the_reports_own(name, readings):
+    distort = DISTORTIONS[name]
+    read = 0
+    for source, (text, own) in readings.items():
+        got = _cells(ogi.parse_text(distort(text), source=source))
+        wrong = [(key, own.get(key), value) for key, value in got.items()
+                 if value is not None and own.get(key) != value]
+        assert not wrong, (source, wrong[:5])
+        read += sum(1 for key, value in got.items() if value is not None)
+    assert read > 300  # the distortion leaves most values readable: the test is not vacuous
