@@ -9,6 +9,7 @@ anything that could not be read becomes a status and a message.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import traceback
@@ -24,7 +25,7 @@ from . import metadata, script
 from .reflow import unflatten
 from .sections import find_headings, split_sections, without_site_text
 from .tables import parse_proactive, parse_requests, parse_review
-from .tokens import BLANK, LABEL, NUM, normalize, normalize_lines, tokenize
+from .tokens import BLANK, LABEL, NUM, UNREAD, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
 PARSER_VERSION = "1.3.29"
@@ -120,7 +121,7 @@ def _parse(doc: Document) -> Report:
     _problems_without_heading(report, norm, headings, t4_last_line)
     report.checks.extend(checks_mod.run_checks(report))
     _set_status(report, found, headings, lines)
-    garbled = [t.raw.strip() for t in tokens if t.kind == BLANK and any(ch.isdigit() for ch in t.raw)]
+    garbled = [t.raw.strip() for t in tokens if t.text == UNREAD and t.kind == BLANK]
     if garbled:  # tokens.tokenize_cell: a number with OCR's letters in it is a cell not read
         report.messages.append(f"{len(garbled)} cell(s) mix digits with letters, as OCR prints O for 0 or l for 1 "
                                f"({', '.join(garbled[:5])}): not read, left null")
@@ -206,8 +207,11 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
         # table 3 ends at table 4's heading: a last row short of cells (blanks a crawler dropped) must not
         # take table 4's numbers as its own
         t4_line = heading_line.get("review_litigation")
-        t3_stop = (_first(tokens, lambda t: t.line >= t4_line and t.line > tokens[t3_start].line, t3_start)
-                   if t4_line is not None else None)
+        t3_stop = None
+        if t4_line is not None:  # tokens are in line order: the first token of a line at or after t4_line
+            t3_stop = bisect.bisect_left(tokens, max(t4_line, tokens[t3_start].line + 1), lo=t3_start,
+                                         key=lambda t: t.line)
+            t3_stop = t3_stop if t3_stop < len(tokens) else None
         t3 = parse_requests(tokens if t3_stop is None else tokens[:t3_stop], t3_start)
         if take("requests", t3):
             report.requests = t3.values

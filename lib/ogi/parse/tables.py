@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 from typing import Optional
 
@@ -156,6 +157,7 @@ def _fuzzy(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Option
     return _FUZZY[key]
 
 
+@lru_cache(maxsize=256)
 def _plain_label(zh: str) -> str:
     """A row's printed label as labels are keyed: no quotes, half-width brackets, no enumerator."""
     return _strip_enum(zh.replace("“", "").replace("”", "").replace("（", "(").replace("）", ")"))
@@ -222,7 +224,7 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
         if tok.kind == LABEL:
             if i + 1 < n and tokens[i + 1].kind == LABEL and (
                     (tok.text == "(六)其他" and tokens[i + 1].text.startswith("处理"))
-                    or (_BARE_ENUM.fullmatch(tok.text) and not _ENUM.match(tokens[i + 1].text))):
+                    or (len(tok.text) <= 4 and _BARE_ENUM.fullmatch(tok.text) and not _ENUM.match(tokens[i + 1].text))):
                 # a label wrapped (PDF): "(六)其他" / "处理 | 0 | …" is the 2019 row, not the 2021 group
                 # heading; "(七)" / "总计 | 17 | …" is the numbered total, not a stray 总计
                 i += 1
@@ -262,8 +264,9 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 cur.ended = True
             elif cur is not None and cur.tokens and (
                     len(tok.text) >= _LONG_LABEL
-                    or (tok.first_on_line and _number_on_line(tokens, i)
-                        and (cur.tokens[0].line == tokens[cur.token_index].line or _NOTE_LINE.match(tok.text)))):
+                    or (tok.first_on_line
+                        and (cur.tokens[0].line == tokens[cur.token_index].line or _NOTE_LINE.match(tok.text))
+                        and _number_on_line(tokens, i))):
                 # running text after a row's cells ends it (before its cells, it continues the label); so
                 # does a line of text with a number after a row printed with its cells on its label's line
                 # ("行政事业性收费 | |" then "备注：3项收费已取消": the 3 is no cell of it). A line of words
@@ -540,7 +543,8 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
         unique_hits.append(h)
     blocks = {r.code: (7,) for r in _T3_ROWS}
     cands = _resolve_hits(unique_hits, widths, blocks, "requests", result)
-    totals = {h.code: t for h in unique_hits if h.code in cands and (t := _total_only(h, 7)) is not None}
+    totals = {h.code: t for h in unique_hits
+              if len(cands.get(h.code, ((),))) != 1 and (t := _total_only(h, 7)) is not None}
     chosen = _choose(cands, widths, "requests", result, joint_ok=_t3_joint_ok, totals=totals)
     order = schema.request_row_codes(template)
     result.values = {code: chosen[code] for code in order if code in chosen}

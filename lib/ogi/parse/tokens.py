@@ -126,14 +126,18 @@ _LONE_ENUM = re.compile(r"\d{1,2}[.、．]")
 _CHANGE = re.compile(r"(增加?|减少?|\+)\s*(\d+(?:\.\d+)?)")
 # Placeholder headers of OCR/model markdown: 数据1 … 数据7, 列1, Column 2.
 _PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
-# OCR's letters for digits inside a number ("13O024", "l30024", "1S", "13〇024"): the number cannot be read, and its
-# first digits are not its value. The cell is unreadable: a blank, whose place in the row is kept.
+# OCR's letters for digits inside a number ("13O024", "l30024", "1S", "13〇024"): the number cannot be
+# read, and its first digits are not its value. The cell is unreadable: a blank, whose place in the row
+# is kept.
 _OCR_LETTERS = "OolISZB〇○"
+#: The text of such a cell's blank token (a printed blank's is ""), for the parser to say which cells it could not read.
+UNREAD = "?"
 _OCR_NUMBER = re.compile(rf"[{_OCR_LETTERS}]?\d+(?:[{_OCR_LETTERS}]+\d*)*")
 _GLUED_LETTERS = re.compile(rf"[{_OCR_LETTERS}]{{1,2}}")
 # An address or a domain name (https://…, www.…, abc123.com): never a table's value.
 _WEB = re.compile(r"(?:https?://|www\.)[\w./?=&%#:-]*"
-                  r"|[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|cc|top|xyz|info)\b[\w./?=&%#-]*", re.I)
+                  r"|[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|cc|top|xyz|info)\b"
+                  r"[\w./?=&%#-]*", re.I)
 # Parenthetical remarks inside value cells: "22（其中修订 16 件）".
 _REMARK = re.compile(r"\([^()]*[\u4e00-\u9fff][^()]*\)")
 # Page footers and page numbers that PDF conversion leaves inside tables.
@@ -287,7 +291,7 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
     if _PLACEHOLDER.fullmatch(stripped):
         return [Token(LABEL, label_key(stripped), line, raw=text)]
     if _OCR_NUMBER.fullmatch(stripped):  # digits and letters only, a letter among them (else parsed above)
-        return [Token(BLANK, "", line, raw=text)]
+        return [Token(BLANK, UNREAD, line, raw=text)]
     tokens: list[Token] = []
     pos = 0
     prev_num_end = None
@@ -311,14 +315,14 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
             # "行政许可13O024": letters glued between two numbers are OCR's digits; the run is unreadable
             tokens.pop()
             prev = tokens.pop()
-            tokens.append(Token(BLANK, "", line, raw=prev.raw + between + num_text))
+            tokens.append(Token(BLANK, UNREAD, line, raw=prev.raw + between + num_text))
             pos = e
             prev_num_end = e
             continue
         if len(between) >= 2 and between[-1] in "lIOo" and "\u4e00" <= between[-2] <= "\u9fff":
             # "行政许可l30024": the label, then a number whose first digit OCR printed as a letter
             tokens[-1] = Token(LABEL, label_key(between[:-1]), line, raw=between[:-1])
-            tokens.append(Token(BLANK, "", line, raw=between[-1] + num_text))
+            tokens.append(Token(BLANK, UNREAD, line, raw=between[-1] + num_text))
             pos = e
             prev_num_end = e
             continue

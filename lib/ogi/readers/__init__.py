@@ -50,9 +50,10 @@ def sniff(data: bytes) -> str:
         return "html"
     # markup after a preamble (a crawler's text that keeps the page's source, a script holding the page as a
     # string): read as text, its attributes' numbers (width:149pt) would be taken for cells
-    low = sample.lower()
-    if low.count(b"<td") + low.count(b"<p") + low.count(b"<tr") >= 20:
-        return "html"
+    if b"<" in sample:
+        low = sample.lower()
+        if low.count(b"<td") + low.count(b"<p") + low.count(b"<tr") >= 20:
+            return "html"
     return "text"
 
 
