@@ -18,6 +18,7 @@ import pytest
 
 import ogi
 from conftest import RAW
+from test_layouts import crawler  # crawler text, the digits of a row run together
 from ogi.parse import parse_document
 from ogi.readers import read_file
 
@@ -39,19 +40,6 @@ def _cells(report) -> dict:
 def _rows(text: str, f) -> str:
     """``f`` applied to the lines that are table rows (hold a ``|``)."""
     return "\n".join(f(line) if "|" in line else line for line in text.split("\n"))
-
-
-def crawler(text: str) -> str:
-    out, buf = [], []
-    for line in text.split("\n"):
-        if "|" in line or (buf and re.fullmatch(r"\s*\d+\s*", line)):
-            buf.append(line.replace("|", "").strip())
-        else:
-            if buf:
-                out.append("".join(buf))
-                buf = []
-            out.append(line)
-    return "\n".join(out + (["".join(buf)] if buf else []))
 
 
 def per_line_blanks_dropped(text: str) -> str:
