@@ -295,12 +295,11 @@ _NOTE_LINE = re.compile(r"(?:注|备注|说明|附注|注释|数据来源|资料
 
 def _number_on_line(tokens: list[Token], i: int) -> bool:
     """Whether a number follows token ``i`` on its line."""
-    line = tokens[i].line
-    for t in tokens[i + 1:]:
-        if t.line != line:
-            return False
-        if t.kind == NUM:
+    line, j, n = tokens[i].line, i + 1, len(tokens)
+    while j < n and tokens[j].line == line:
+        if tokens[j].kind == NUM:
             return True
+        j += 1
     return False
 
 
@@ -543,8 +542,8 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
         unique_hits.append(h)
     blocks = {r.code: (7,) for r in _T3_ROWS}
     cands = _resolve_hits(unique_hits, widths, blocks, "requests", result)
-    totals = {h.code: t for h in unique_hits
-              if len(cands.get(h.code, ((),))) != 1 and (t := _total_only(h, 7)) is not None}
+    totals = {h.code: t for h in unique_hits  # rows with no single reading whose total alone is known
+              if h.code in cands and len(cands[h.code]) != 1 and (t := _total_only(h, 7)) is not None}
     chosen = _choose(cands, widths, "requests", result, joint_ok=_t3_joint_ok, totals=totals)
     order = schema.request_row_codes(template)
     result.values = {code: chosen[code] for code in order if code in chosen}
@@ -554,7 +553,7 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
         result.messages.append(f"table 3 rows printed without values: {', '.join(no_values)}")
     if missing:
         result.messages.append(f"table 3 ({template} template) rows not found: {', '.join(missing)}")
-    unreadable = [code for code, opts in cands.items() if len(opts) != 1 and code in totals or not opts]
+    unreadable = [code for code, opts in cands.items() if not opts or (len(opts) != 1 and code in totals)]
     result.complete = not (missing or no_values or unreadable) and not any(c.rule == "ambiguous" for c in result.checks)
     return result
 
