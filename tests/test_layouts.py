@@ -165,6 +165,24 @@ def test_a_notes_number_inside_a_one_cell_a_line_table_is_no_cell():
     assert all(v is None or v == w for v, w in zip(report.review_litigation, whole.review_litigation))
 
 
+def test_table_2s_first_part_printed_after_the_others_is_read():
+    # 上海市科委 2024 (PDF to markdown): 第二十条第(一)项's rows came after the fees row, under a heading
+    # of their own; they were taken for a header naming earlier rows and left unread
+    text = "\n".join([
+        "一、主动公开政府信息情况", "第二十条第（一）项", "第二十条第（五）项", "信息内容本年处理决定数量",
+        "行政许可 97", "第二十条第（六）项", "信息内容本年处理决定数量", "行政处罚 0", "行政强制 0",
+        "第二十条第（八）项", "信息内容本年收费金额（单位：万元）", "行政事业性收费 0",
+        "## 表二：主动公开政府信息情况", "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |", "|---|---|---|---|",
+        "| 规章 | 0 | 0 | 0 |", "| 规范性文件 | 13 | 0 | 55 |", "", "二、收到和处理政府信息公开申请情况"])
+    report = ogi.parse_text(text)
+    assert report.proactive["regulations"] == [0, 0, 0]
+    assert report.proactive["normative_documents"] == [13, 0, 55]
+    assert report.proactive["licensing"] == 97
+    # a header row naming rows already read is still no row
+    again = text.replace("| 规章 | 0 | 0 | 0 |", "| 规章 | 0 | 0 | 0 |\n| 行政许可 | 5 |")
+    assert ogi.parse_text(again).proactive["licensing"] == 97
+
+
 def test_a_label_a_pdf_wrapped_between_its_cells_keeps_them():
     # a real PDF (平潭 交通与建设局 2024, printed by a browser): the label's first words with six cells,
     # the rest of the label a few characters a line, then the seventh cell

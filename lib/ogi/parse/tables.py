@@ -261,7 +261,13 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
             elif cur is not None and any(idx < pointer - 1 for idx, _ in _matches(rows, tok.text, 0)):
                 # an earlier row's label out of its place (a header row a model invented, a shredded
                 # table): what follows is not the current row's; left unread rather than misplaced
-                cur.ended = True
+                late = _displaced_row(rows, hits, tok, tokens, i, pointer) if not stop_when_full else None
+                if late is None:
+                    cur.ended = True
+                else:
+                    hits.append(RowHit(rows[late].code, late, i, label=tok.text))
+                    cur = hits[-1]
+                    last_used = i
             elif cur is not None and cur.tokens and (
                     len(tok.text) >= _LONG_LABEL
                     or (tok.first_on_line
@@ -287,6 +293,16 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 break
         i += 1
     return hits, min(i, last_used + 1)
+
+
+def _displaced_row(rows, hits: list[RowHit], tok: Token, tokens: list[Token], i: int, pointer: int) -> Optional[int]:
+    """A row of table 2 printed after rows that follow it (a PDF converter that put the first part last:
+    上海市科委 2024, "| 规章 | 0 | 0 | 0 |" after the fees): its own label, found nowhere before, with
+    its numbers on its line. None for a label met again (a header row naming rows already read)."""
+    earlier = [idx for idx, _ in _matches(rows, tok.text, 0) if idx < pointer - 1]
+    if len(earlier) != 1 or any(h.index == earlier[0] for h in hits) or not _number_on_line(tokens, i):
+        return None
+    return earlier[0]
 
 
 # A note under or inside a table ("注：其中3项…", "备注：…"): its numbers are no cells.
