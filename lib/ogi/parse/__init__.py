@@ -120,13 +120,9 @@ def _parse(doc: Document) -> Report:
     found, t4_last_line = _read_tables(report, tokens, headings)
     _problems_without_heading(report, norm, headings, t4_last_line)
     report.checks.extend(checks_mod.run_checks(report))
-    _set_status(report, found, headings, lines)
-    garbled = [t.raw.strip() for t in tokens if t.text == UNREAD and t.kind == BLANK]
-    if garbled:  # tokens.tokenize_cell: a number with OCR's letters in it is a cell not read
-        report.messages.append(f"{len(garbled)} cell(s) mix digits with letters, as OCR prints O for 0 or l for 1 "
-                               f"({', '.join(garbled[:5])}): not read, left null")
-        if report.status == "ok":
-            report.status = "partial"
+    # tokens.tokenize_cell: a number with OCR's letters in it is a cell not read
+    unread = [t.raw.strip() for t in tokens if t.text == UNREAD and t.kind == BLANK]
+    _set_status(report, found, headings, lines, unread)
     return report
 
 
@@ -281,8 +277,12 @@ def _second_copy(report: Report, tokens, after: int, first: dict) -> None:
                                    scope="requests", cells=["requests"]))
 
 
-def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None:
-    """ok: all three tables fully read and every identity holds; otherwise say what is not."""
+def _set_status(report: Report, found: dict[str, bool], headings, lines, unread: list[str]) -> None:
+    """ok: all three tables fully read, no cell unread (``unread``: their printed text) and every identity
+    holds; otherwise say what is not."""
+    if unread:
+        report.messages.append(f"{len(unread)} cell(s) mix digits with letters, as OCR prints O for 0 or l for 1 "
+                               f"({', '.join(unread[:5])}): not read, left null")
     missing = [t for t in ("proactive", "requests", "review_litigation") if t not in found]
     if found and not any_value(report.requests, report.proactive, report.review_litigation) \
             and metadata.looks_like_notice(lines):
@@ -330,7 +330,7 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines) -> None
         report.messages.append("reporting year not found")
     if report.agency is None:
         report.messages.append("agency not found")
-    report.status = "ok" if not (missing or incomplete or failed) else "partial"
+    report.status = "ok" if not (missing or incomplete or failed or unread) else "partial"
 
 
 # A file offered for download on the page (附件: …年度报告.doc): many sites publish the report so.

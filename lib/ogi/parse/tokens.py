@@ -265,11 +265,8 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
     if _DIGIT.search(stripped) is None:  # a label with no digits at all: nothing to cut
         return [Token(LABEL, label_key(stripped), line, raw=text)]
     if _WEB.search(stripped):  # a mirror's spam in a cell ("0www.abc123.com"): its digits are no values
-        stripped = _WEB.sub(" ", stripped).strip()
-        if _DIGIT.search(stripped) is None:
-            return [Token(LABEL, label_key(stripped), line, raw=text)] if stripped else []
-        if stripped.isdigit() and stripped.isascii():
-            return [Token(NUM, stripped, line, int(stripped), stripped, -1, text)]
+        rest = _WEB.sub(" ", stripped).strip()
+        return tokenize_cell(rest, line, from_separator, group_counter) if rest else []
     if _LONE_ENUM.fullmatch(stripped):  # "1." alone, its label on the next line (PDF): not a value
         return [Token(LABEL, label_key(stripped), line, raw=text)]
     change = _CHANGE.fullmatch(stripped)
