@@ -98,10 +98,15 @@ def split_statements(text: str) -> list[Statement]:
 
 
 def _blocks(text: str) -> list[str]:
-    """Lines grouped into blocks at part headings; the headings themselves dropped."""
+    """Lines grouped into blocks at part headings; the headings themselves dropped.
+
+    A block is the text as printed between headings (blank lines and indents kept inside it, its
+    ends trimmed), so that a statement spanning lines is a piece of the text it came from.
+    """
     blocks: list[list[str]] = [[]]
     for line in text.split("\n"):
         if not line.strip():
+            blocks[-1].append(line)
             continue
         if _HEAD_LINE.match(line):
             blocks.append([])
@@ -110,8 +115,8 @@ def _blocks(text: str) -> list[str]:
         if m:
             blocks.append([])
             line = line[m.end():]
-        blocks[-1].append(line.strip())
-    return ["\n".join(b) for b in blocks if b]
+        blocks[-1].append(line)
+    return [block for block in ("\n".join(b).strip() for b in blocks) if block]
 
 
 def _runs(block: str) -> list[list[re.Match]]:
