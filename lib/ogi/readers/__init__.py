@@ -28,14 +28,15 @@ _MAGIC = (
     (b"\x1f\x8b", "gzip archive"),
     (b"Rar!", "RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
-    (b"\xd0\xcf\x11\xe0", "legacy Office (OLE2) file, e.g. .doc/.xls"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"),  # legacy Office: .doc and WPS's .wps are read, .xls/.ppt are not
     (b"{\\rtf", "RTF document"),
 )
 _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|table|div|p|meta|tr|td)\b", re.I)
 
 
 def sniff(data: bytes) -> str:
-    """Name the content type of raw bytes: ``text``, ``html``, ``docx``, ``pdf``, or a binary kind."""
+    """Name the content type of raw bytes: ``text``, ``html``, ``docx``, ``pdf``, ``ole2`` (legacy Office), or a
+    binary kind."""
     head = data[:1024]
     for magic, kind in _MAGIC:
         if kind and head.startswith(magic):
@@ -85,6 +86,9 @@ def read_bytes(source: str, data: bytes) -> Document:
         if kind == "pdf":
             from .office import read_pdf
             return read_pdf(source, data)
+        if kind == "ole2":
+            from .word97 import read_doc
+            return read_doc(source, data)
     except Exception as exc:  # a reader bug or a hostile file must not stop a corpus build
         return Document(source=source, format=kind, sha256=sha,
                         error=f"could not read {kind} file: {type(exc).__name__}: {exc}")
