@@ -121,6 +121,22 @@ def test_docx_nested_table_and_content_control():
                          after.text]
 
 
+def test_docx_layout_table_around_the_report_reads_as_the_page():
+    """A web page saved as Word keeps the site's frame: one cell holding the report's paragraphs and its
+    tables. Joined as one cell, the headings would run together; they are read in order, as lines."""
+    d = docx.Document()
+    frame = d.add_table(rows=1, cols=1).cell(0, 0)
+    frame.text = "二、主动公开政府信息情况"
+    fill(frame.add_table(rows=2, cols=4), [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                                           ["规章", "0", "0", "0"]])
+    frame.add_paragraph("三、收到和处理政府信息公开申请情况")
+    frame.add_paragraph("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
+    doc = read_docx("frame.docx", docx_bytes(d))
+    assert doc.lines == ["二、主动公开政府信息情况", "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+                         "规章 | 0 | 0 | 0 |", "三、收到和处理政府信息公开申请情况",
+                         "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"]
+
+
 NUMBERING = """<w:abstractNum {ns} w:abstractNumId="90">
   <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
   <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>

@@ -61,6 +61,14 @@ def test_deleted_and_hidden_text_would_otherwise_join_the_numbers(monkeypatch):
     assert doc("merged.doc").lines[1] == "全年主动公开政府信息99126条。（隐藏批注）"
 
 
+def test_a_page_saved_as_doc_has_the_pages_lines():
+    """The page's frame (a layout table holding the report's text and tables) is read in order; what differs
+    from the HTML reading is what the page hides by style, which LibreOffice's import shows."""
+    html = read_bytes("page.html", (FIXTURES / "cms_wordpaste.html").read_bytes()).lines
+    word = doc("cms_wordpaste.doc").lines
+    assert [line for line in word if line not in ("您的浏览器不支持JavaScript", "内部备注：此段不公开")] == html[1:]
+
+
 @pytest.mark.parametrize("name", ["cms_wordpaste", "pingtan_2024_cms"])
 def test_a_page_saved_as_doc_reads_as_the_page(name):
     """The same report as HTML and as .doc (the real 平潭 page among them) gives the same values."""

@@ -239,33 +239,45 @@ def _cell_span(tc) -> tuple[int, bool]:
     return span, continued
 
 
-def _docx_cell(tc, numbering: _Numbering) -> tuple[str, list[str]]:
-    """A cell's text (its paragraphs joined) and the lines of tables nested in it."""
-    pieces, nested = [], []
+def _docx_cell(tc, numbering: _Numbering) -> tuple[str, list[str], list[str]]:
+    """A cell's text (its paragraphs joined), the lines of tables nested in it, and both in order, one line
+    per paragraph, for a cell that is page layout (text and tables in one cell)."""
+    pieces, nested, in_order = [], [], []
     for child in _children(tc):
         if child.tag == _W + "p":
-            pieces.extend(_paragraph_pieces(child, numbering))
+            paragraph = _paragraph_pieces(child, numbering)
+            pieces.extend(paragraph)
+            in_order.extend(t for t in map(clean_text, paragraph) if t)
         elif child.tag == _W + "tbl":
-            nested.extend(_docx_table(child, numbering))
-    return join_cell_text(pieces), nested
+            table = _docx_table(child, numbering)
+            nested.extend(table)
+            in_order.extend(table)
+    return join_cell_text(pieces), nested, in_order
 
 
 def _docx_table(tbl, numbering: _Numbering) -> list[str]:
-    """A Word table as lines, one ``render_row`` line per row; nested tables follow their row."""
+    """A Word table as lines, one ``render_row`` line per row; tables nested in a row follow it. A row with a
+    cell holding both text and a table is page layout, not data (a web page's frame around the report): its
+    paragraphs and tables are read in order, as lines of the page."""
     lines: list[str] = []
     for tr in _children(tbl):
         if tr.tag != _W + "tr":
             continue
-        cells, after = [], []
+        cells, after, in_order, layout = [], [], [], False
         for tc in _children(tr):
             if tc.tag != _W + "tc":
                 continue
             span, continued = _cell_span(tc)
             if continued:
                 continue
-            text, nested = _docx_cell(tc, numbering)
+            text, nested, ordered = _docx_cell(tc, numbering)
             cells.extend([text] if text else [""] * span)
             after.extend(nested)
+            in_order.extend(ordered)
+            layout = layout or bool(nested and text)
+        if layout:
+            lines.extend(in_order)
+            continue
         if any(cells):
             lines.append(render_row(cells))
         lines.extend(after)

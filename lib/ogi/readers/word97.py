@@ -334,8 +334,15 @@ def _grid(rows: list[_Row]) -> dict[int, int]:
     return {b: i for i, b in enumerate(sorted({b for _, p in rows for b in p.bounds}))}
 
 
+def _is_layout(cells: list[_Cell]) -> bool:
+    """A row with a cell holding both text and a table is page layout, not data (a web page's frame around
+    the report), as in the .docx reader."""
+    return any(any(isinstance(item, list) for item in cell) and any(isinstance(item, str) and item.strip()
+                                                                     for item in cell) for cell in cells)
+
+
 def _layout_lines(cells: list[_Cell]) -> list[str]:
-    """A row that holds a table is page layout, not data: its paragraphs and tables, read in order."""
+    """A layout row's paragraphs and tables, read in order, as lines of the page."""
     lines: list[str] = []
     for cell in cells:
         for item in cell:
@@ -347,23 +354,27 @@ def _layout_lines(cells: list[_Cell]) -> list[str]:
 
 
 def _table_lines(rows: list[_Row]) -> list[str]:
-    """One table's rows as ``render_row`` lines, merged cells as the .docx reader renders them."""
+    """One table's rows as ``render_row`` lines, merged cells as the .docx reader renders them; the lines
+    of tables nested in a row follow it."""
     grid = _grid(rows)
     lines = []
     for cells, para in rows:
-        if any(isinstance(item, list) for cell in cells for item in cell):
+        if _is_layout(cells):
             lines.extend(_layout_lines(cells))
             continue
         known = len(para.continued) == len(cells) and len(para.bounds) == len(cells) + 1
         out: list[str] = []
+        after: list[str] = []       # the lines of tables nested in the row follow it
         for i, cell in enumerate(cells):
+            after.extend(line for item in cell if isinstance(item, list) for line in item)
             if known and para.continued[i]:
                 continue
-            text = join_cell_text(cell)
+            text = join_cell_text([item for item in cell if isinstance(item, str)])
             span = grid[para.bounds[i + 1]] - grid[para.bounds[i]] if known else 1
             out.extend([text] if text else [""] * max(1, span))
         if any(out):
             lines.append(render_row(out))
+        lines.extend(after)
     return lines
 
 
