@@ -183,7 +183,7 @@ REPORTS = TableSchema(
         Column("n_checks_undecidable", "Int64", "Of these, undecidable (ok = null: a blank cell involved)",
                "无法判定校验数"),
         Column("parser_version", "category", "Version of the parser that read the file", "解析器版本"),
-        Column("format", "category", "Content type sniffed from the bytes: text, html, docx, doc (legacy Word, WPS), pdf, binary",
+        Column("format", "category", "Content type sniffed from the bytes: text, html, mhtml (a page saved as one file), docx, doc (legacy Word, WPS), pdf, binary",
                "文件格式"),
         Column("encoding", "category", "Text encoding detected (text and HTML files)", "文字编码"),
         Column("bytes", "Int64", "File size in bytes", "文件大小（字节）"),

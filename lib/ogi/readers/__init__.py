@@ -35,8 +35,8 @@ _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|table|div|p|meta|
 
 
 def sniff(data: bytes) -> str:
-    """Name the content type of raw bytes: ``text``, ``html``, ``docx``, ``pdf``, ``ole2`` (legacy Office), or a
-    binary kind."""
+    """Name the content type of raw bytes: ``text``, ``html``, ``mhtml`` (a page saved as one file), ``docx``,
+    ``pdf``, ``ole2`` (legacy Office), or a binary kind."""
     head = data[:1024]
     for magic, kind in _MAGIC:
         if kind and head.startswith(magic):
@@ -44,6 +44,10 @@ def sniff(data: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "ZIP archive"
     sample = _ascii_view(data[:65536])
+    if sample[:4096].lower().find(b"mime-version") >= 0:
+        from .mhtml import looks_like_mhtml
+        if looks_like_mhtml(sample[:8192]):
+            return "mhtml"
     stripped = sample.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] == b"<" and (_HTML_HINT.search(stripped[:512]) or _HTML_DOC.search(sample)):
         return "html"
@@ -80,6 +84,9 @@ def read_bytes(source: str, data: bytes) -> Document:
         if kind == "html":
             from .html import read_html
             return read_html(source, data)
+        if kind == "mhtml":
+            from .mhtml import read_mhtml
+            return read_mhtml(source, data)
         if kind == "docx":
             from .office import read_docx
             return read_docx(source, data)

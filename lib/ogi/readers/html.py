@@ -72,12 +72,7 @@ def _declared_charset(data: bytes) -> tuple[str, str] | None:
     m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     if not m:
         return None
-    label = m.group(1).decode("ascii").lower()
-    try:
-        codec = codecs.lookup(_LABELS.get(label, label)).name
-    except LookupError:
-        return label, ""
-    return label, _SUPERSET.get(codec, codec)
+    return _charset(m.group(1).decode("ascii"))
 
 
 def _is_utf8_with_non_ascii(data: bytes) -> bool:
@@ -94,7 +89,8 @@ def _detected(data: bytes, why: str) -> tuple[str | None, str | None, list[str]]
     return text, enc, [f"{why}; detected {enc}" if enc else why] + messages
 
 
-def _decode_declared(data: bytes, label: str, codec: str) -> tuple[str | None, str | None, list[str]]:
+def _decode_declared(data: bytes, label: str, codec: str,
+                     declarer: str = "page") -> tuple[str | None, str | None, list[str]]:
     """Decode with the page's own charset, unless the bytes plainly say otherwise.
 
     Real cases: crawlers re-save GBK pages as UTF-8 and keep the old
@@ -103,29 +99,41 @@ def _decode_declared(data: bytes, label: str, codec: str) -> tuple[str | None, s
     """
     if codec != "utf-8" and _is_utf8_with_non_ascii(data):
         return data.decode("utf-8"), "utf-8", [
-            f"page declares charset {label} but its bytes are valid UTF-8 (re-saved by a crawler?); decoded as UTF-8"]
+            f"{declarer} declares charset {label} but its bytes are valid UTF-8 (re-saved by a crawler?); decoded as UTF-8"]
     if codec == "cp1252" and not data.isascii():
         text, enc, messages = decode(data)
         if enc in ("gb18030", "big5"):
-            return text, enc, [f"page declares charset {label} but its bytes read as Chinese in {enc}"] + messages
+            return text, enc, [f"{declarer} declares charset {label} but its bytes read as Chinese in {enc}"] + messages
     try:
-        return data.decode(codec), codec, [f"encoding {codec} from the page's declared charset {label}"]
+        return data.decode(codec), codec, [f"encoding {codec} from the {declarer}'s declared charset {label}"]
     except UnicodeDecodeError as exc:
-        return _detected(data, f"page declares charset {label} but bytes at {exc.start} do not decode")
+        return _detected(data, f"{declarer} declares charset {label} but bytes at {exc.start} do not decode")
 
 
-def decode_html(data: bytes) -> tuple[str | None, str | None, list[str]]:
-    """Decode page bytes: byte-order mark first, then the declared charset, then the text ladder."""
+def _charset(label: str) -> tuple[str, str]:
+    """A charset label as ``(label, python codec)``, the codec empty when unknown."""
+    label = label.lower()
+    try:
+        codec = codecs.lookup(_LABELS.get(label, label)).name
+    except LookupError:
+        return label, ""
+    return label, _SUPERSET.get(codec, codec)
+
+
+def decode_html(data: bytes, transport: str | None = None) -> tuple[str | None, str | None, list[str]]:
+    """Decode page bytes: byte-order mark first, then the charset the container gives (``transport``: an
+    MHTML part's header, as HTTP's in a browser), then the page's declared charset, then the text ladder."""
     if any(data.startswith(bom) for bom, _ in _BOMS):
         text, enc, messages = decode(data)
         return text, enc, [f"encoding {enc} from byte-order mark"] + messages
-    declared = _declared_charset(data)
+    declared = _charset(transport) if transport else _declared_charset(data)
     if declared is None:
         return _detected(data, "no declared charset")
     label, codec = declared
+    declarer = "MHTML part" if transport else "page"
     if not codec:
-        return _detected(data, f"page declares unknown charset {label!r}")
-    return _decode_declared(data, label, codec)
+        return _detected(data, f"{declarer} declares unknown charset {label!r}")
+    return _decode_declared(data, label, codec, declarer)
 
 
 # ---------------------------------------------------------------- parsing
@@ -503,14 +511,15 @@ def _title(root) -> str:
 # ---------------------------------------------------------------- the reader
 
 
-def read_html(source: str, data: bytes) -> Document:
+def read_html(source: str, data: bytes, transport: str | None = None) -> Document:
     """An HTML report as a Document; never raises for bad input.
 
     The page ``<title>`` comes first (it often names the agency and year when
-    the body does not); then the body in reading order.
+    the body does not); then the body in reading order. ``transport`` is a
+    charset the page's container declares (see ``decode_html``).
     """
     doc = Document(source=source, format="html", sha256=sha256_bytes(data))
-    text, enc, messages = decode_html(data)
+    text, enc, messages = decode_html(data, transport)
     doc.encoding = enc
     doc.messages.extend(messages)
     if text is None:
