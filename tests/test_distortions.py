@@ -116,6 +116,13 @@ def notes(rng: random.Random):
     return f
 
 
+def stray_spaces(rng: random.Random):
+    """A space inside a number of a table row ("| 13 0024 |"), as crawlers and PDF converters leave them."""
+    def f(text: str) -> str:
+        return _rows(text, lambda line: re.sub(r"(?<=\d)(?=\d)", lambda m: " " if rng.random() < 0.15 else "", line))
+    return f
+
+
 def _distortions() -> dict:
     rng = random.Random(20261124)
     t2s = opencc.OpenCC("s2t")
@@ -140,6 +147,7 @@ def _distortions() -> dict:
         "the whole report on one line": lambda t: " ".join(t.split("\n")),
         "a mirror's spam in cells": spam(rng),
         "notes inside tables": notes(rng),
+        "stray spaces inside numbers": stray_spaces(rng),
     }
 
 

@@ -38,6 +38,23 @@ def test_resolve_row_rejoins_stray_spaces():
     assert (12, 0, 0, 0, 0, 0, 12) in cands
 
 
+def test_a_stray_space_in_a_separated_cell_is_no_extra_cell():
+    """"| 1300 24 |": a row longer than its cells because a cell holds numbers parted by a space is not
+    read as its first cells (1300, the 24 ignored); the identity decides, or the row is left unread."""
+    one = [t for t in tokenize(["行政许可 | 1300 24 |"]) if t.kind != "label"]
+    assert resolve_row(one, 1) == ([], "spaced")
+    row = [t for t in tokenize(["（一）予以公开 | 7 1 | 0 | 0 | 0 | 0 | 0 | 71 |"]) if t.kind != "label"]
+    assert resolve_row(row, 7, (7,)) == ([(71, 0, 0, 0, 0, 0, 71)], "split")
+    # both readings fit the identity: neither is taken
+    both = [t for t in tokenize(["（一）予以公开 | 1 1 | 0 | 0 | 0 | 0 | 1 | 2 |"]) if t.kind != "label"]
+    assert resolve_row(both, 7, (7,)) == ([], "spaced")
+
+
+def test_a_spaced_pdf_row_of_its_own_width_is_read_as_printed():
+    row = [t for t in tokenize(["规章 0 0 3"]) if t.kind != "label"]
+    assert resolve_row(row, 3) == ([(0, 0, 3)], "printed")
+
+
 def test_unsplittable_run_is_short():
     toks = [t for t in tokenize(["99"]) if t.kind == "num"]
     cands, how = resolve_row(toks, 7, (7,))

@@ -28,7 +28,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import BLANK, LABEL, NUM, UNREAD, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.33"
+PARSER_VERSION = "1.3.34"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -117,12 +117,12 @@ def _parse(doc: Document) -> Report:
 
     start, stop = _table_stretch(norm, headings)
     tokens = tokenize(norm[start:stop], start_line=start, normalized=True, cut=True)  # table_text of each line
-    found, t4_last_line = _read_tables(report, tokens, headings)
+    found, t4_last_line, unread_rows = _read_tables(report, tokens, headings)
     _problems_without_heading(report, norm, headings, t4_last_line)
     report.checks.extend(checks_mod.run_checks(report))
     # tokens.tokenize_cell: a number with OCR's letters in it is a cell not read
     unread = [t.raw.strip() for t in tokens if t.text == UNREAD and t.kind == BLANK]
-    _set_status(report, found, headings, lines, unread)
+    _set_status(report, found, headings, lines, unread, unread_rows)
     return report
 
 
@@ -162,10 +162,11 @@ def _first(tokens, pred, start=0, stop=None) -> Optional[int]:
     return None
 
 
-def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int]:
+def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int, set[str]]:
     """Find each table's stretch of tokens by its anchors and read it.
 
-    Returns ``{table: complete}`` and the line of table 4's last cell (-1 if none).
+    Returns ``{table: complete}``, the line of table 4's last cell (-1 if none), and the rows printed but
+    not read (their scopes: null for a reason the messages give, not blank).
     """
     t4_last_line = -1
     def lab(*keys: str):
@@ -184,12 +185,14 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
 
     templates: dict[str, Optional[str]] = {"proactive": None, "requests": None, "review_litigation": None}
     found: dict[str, bool] = {}
+    unread_rows: set[str] = set()
 
     def take(table: str, result) -> bool:
         """Keep a table's checks, messages and template; say whether it was found."""
         if result.found:
             report.checks.extend(result.checks)
             report.messages.extend(result.messages)
+            unread_rows.update(result.unread)
             templates[table] = result.template
             found[table] = result.complete
         return result.found
@@ -229,7 +232,7 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
     if report.review_litigation:
         templates["review_litigation"] = templates["requests"] or templates["proactive"]
     report.templates = templates
-    return found, t4_last_line
+    return found, t4_last_line, unread_rows
 
 
 def _problems_without_heading(report: Report, norm: list[str], headings, t4_last_line: int) -> None:
@@ -277,7 +280,8 @@ def _second_copy(report: Report, tokens, after: int, first: dict) -> None:
                                    scope="requests", cells=["requests"]))
 
 
-def _set_status(report: Report, found: dict[str, bool], headings, lines, unread: list[str]) -> None:
+def _set_status(report: Report, found: dict[str, bool], headings, lines, unread: list[str],
+                unread_rows: set[str] = frozenset()) -> None:
     """ok: all three tables fully read, no cell unread (``unread``: their printed text) and every identity
     holds; otherwise say what is not."""
     if unread:
@@ -322,7 +326,7 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines, unread:
         shown = "; ".join(c.detail for c in identity_failures[:3])
         more = f" (+{len(identity_failures) - 3} more)" if len(identity_failures) > 3 else ""
         report.messages.append(f"{len(identity_failures)} identity check(s) fail as printed: {shown}{more}")
-    blanks = _blank_cells(report)
+    blanks = _blank_cells(report, unread_rows)
     if blanks:
         report.messages.append(f"blank cell(s) kept as null: {', '.join(blanks[:8])}"
                                f"{' …' if len(blanks) > 8 else ''}")
@@ -349,10 +353,10 @@ def _attachment(lines: list[str]) -> Optional[str]:
     return None
 
 
-def _blank_cells(report: Report) -> list[str]:
-    """Cells printed blank (null), not counting rows left null because they were ambiguous."""
+def _blank_cells(report: Report, unread_rows: set[str] = frozenset()) -> list[str]:
+    """Cells printed blank (null), not counting rows left null because they were ambiguous or not read."""
     out = []
-    unsure = {c.scope for c in report.checks if c.rule == "ambiguous"}
+    unsure = {c.scope for c in report.checks if c.rule == "ambiguous"} | unread_rows
     for code, vec in report.requests.items():
         if f"requests.{code}" in unsure:
             continue

@@ -151,7 +151,9 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
     the cells as printed, ``"split"`` when borders had to be found (candidates
     then holds every reading that satisfies ``blocks``), ``"gap"`` when one or
     two cells left no trace (candidates place a null at each possible
-    position), or ``"short"`` when no reading fits (candidates empty).
+    position), ``"short"`` when no reading fits (candidates empty), or
+    ``"spaced"`` when spaces inside a cell leave more numbers than cells and
+    no identity says which are one number (candidates empty).
     """
     values = [t for t in tokens if t.kind in (NUM, BLANK)]
     check = row_sum_ok(blocks) if blocks else (lambda v: True)
@@ -160,6 +162,8 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
         if loose is not None:
             return loose, "loose"
         values = trim_padding(values, width)
+        if len(values) > width and _spaced(values):
+            return _spaced_readings(values, width, blocks, check)
     if len(values) >= width:
         return [tuple(t.value if t.kind == NUM else None for t in values[:width])], "printed"
     # Fast path: one run holding the whole row.
@@ -182,6 +186,26 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
         return cands[:MAX_CANDIDATES], "split"
     gaps = _gap_readings(values, width, check)
     return (gaps, "gap") if gaps else ([], "short")
+
+
+def _spaced(values: list[Token]) -> bool:
+    """Whether some numbers of a row are parted only by spaces inside one cell. In a row longer than its
+    cells they may be why ("行政许可 | 1300 24 |": a stray space inside a number, or cells run together),
+    so its first ``width`` numbers are no reading."""
+    return any(a.group >= 0 and a.group == b.group and a.kind == NUM and b.kind == NUM
+               for a, b in zip(values, values[1:]))
+
+
+def _spaced_readings(values: list[Token], width: int, blocks: Optional[Sequence[int]], check: Constraint):
+    """A row with more numbers than cells, some of them parted by spaces inside a cell: the spaces joined
+    is a reading only where the row identity holds for it and not for the numbers as printed."""
+    joined = trim_padding(_join_space_groups(values), width)
+    if blocks and len(joined) == width:
+        vec = tuple(t.value if t.kind == NUM else None for t in joined)
+        printed = tuple(t.value if t.kind == NUM else None for t in values[:width])
+        if check(vec) and not check(printed):
+            return [vec], "split"
+    return [], "spaced"
 
 
 def trim_padding(values: list[Token], width: int) -> list[Token]:

@@ -362,6 +362,7 @@ class TableResult:
     complete: bool = False
     end_token: int = 0
     last_line: int = -1  # the source line of the table's last cell
+    unread: list[str] = field(default_factory=list)  # rows printed but not read (said in messages), as scopes
 
 
 def _fmt(vec) -> str:
@@ -400,6 +401,7 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
                                        f"({', '.join(_sub_labels(h))}); values left null (their sum is "
                                        "not printed)")
                 cands[h.code] = []
+                result.unread.append(f"{table}.{h.code}")
                 continue
             if extra:
                 result.messages.append(f"{table} row {h.code}: {len(extra)} number(s) after its {w} cells ignored "
@@ -410,6 +412,15 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             got = " ".join(t.digits if t.kind == NUM else "_" for t in vals)
             result.messages.append(f"{table} row {h.code}: expected {w} cells, could not read them from '{got}'")
             cands[h.code] = []
+            result.unread.append(f"{table}.{h.code}")
+            continue
+        if how == "spaced":
+            got = " ".join(t.digits if t.kind == NUM else "_" for t in vals)
+            result.messages.append(f"{table} row {h.code}: '{got}' holds more numbers than its {w} cells, some "
+                                   "parted only by spaces inside a cell (a stray space in a number, or cells run "
+                                   "together); left unread")
+            cands[h.code] = []
+            result.unread.append(f"{table}.{h.code}")
             continue
         cands[h.code] = options
         printed = " ".join(t.digits if t.kind == NUM else "_" for t in vals)
@@ -638,7 +649,8 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
     if missing:
         result.messages.append(f"table 2 ({template} template) rows not found or without values: "
                                f"{', '.join(missing)}")
-    result.complete = not missing and not any(c.rule == "ambiguous" for c in result.checks)
+    unreadable = [code for code, opts in cands.items() if not opts]   # said in their own messages
+    result.complete = not (missing or unreadable) and not any(c.rule == "ambiguous" for c in result.checks)
     return result
 
 
@@ -722,10 +734,14 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     extra = [t for t in values[15:] if t.kind == NUM]
     if how == "printed" and extra:
         result.messages.append(f"table 4: {len(extra)} number(s) after its 15 cells ignored")
-    if how == "short":
-        result.messages.append(f"table 4: expected 15 cells, could not read them from "
-                               f"'{' '.join(t.digits if t.kind == NUM else '_' for t in values)}'")
+    if how in ("short", "spaced"):
+        printed = ' '.join(t.digits if t.kind == NUM else '_' for t in values)
+        result.messages.append(f"table 4: expected 15 cells, could not read them from '{printed}'" if how == "short"
+                               else f"table 4: '{printed}' holds more numbers than its 15 cells, some parted only "
+                                    "by spaces inside a cell (a stray space in a number, or cells run together); "
+                                    "left unread")
         result.values = {"review_litigation": [None] * 15}
+        result.unread.append("review_litigation.review_litigation")
         return result
     if how == "split":
         result.checks.append(Check("inferred", True if len(options) == 1 else None,
