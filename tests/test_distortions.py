@@ -123,6 +123,19 @@ def stray_spaces(rng: random.Random):
     return f
 
 
+def page_numbers_in_table_3(text: str) -> str:
+    """A bare page number between table 3's lines (a PDF's text, the number left between two cells of a
+    row printed one cell a line): the row identity tells it from the cells."""
+    out, inside, page = [], False, 3
+    for k, line in enumerate(text.split("\n")):
+        inside = (inside or "本年新收" in line) and "结转下年度" not in line
+        out.append(line)
+        if inside and "|" in line and k % 9 == 4:
+            page += 1
+            out.append(str(page))
+    return "\n".join(out)
+
+
 def _distortions() -> dict:
     rng = random.Random(20261124)
     t2s = opencc.OpenCC("s2t")
@@ -148,6 +161,7 @@ def _distortions() -> dict:
         "a mirror's spam in cells": spam(rng),
         "notes inside tables": notes(rng),
         "stray spaces inside numbers": stray_spaces(rng),
+        "page numbers inside table 3": page_numbers_in_table_3,
     }
 
 

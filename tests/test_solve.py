@@ -55,6 +55,20 @@ def test_a_spaced_pdf_row_of_its_own_width_is_read_as_printed():
     assert resolve_row(row, 3) == ([(0, 0, 3)], "printed")
 
 
+def test_a_number_among_a_rows_cells_that_breaks_its_identity_is_dropped():
+    """上海市科委 2024 (PDF to markdown): a stray "1" before the row "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |" was read as
+    its first cell; its narrative (其他处理 14 件 = 10 + 0 + 4) says the row is zeros. Only a reading that keeps
+    the row identity is taken, and a row whose first cells keep it is read as printed."""
+    row = [t for t in tokenize(["1", "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]) if t.kind != "label"]
+    assert resolve_row(row, 7, (7,)) == ([(0,) * 7], "dropped")
+    page = [t for t in tokenize(["8 |", "1 |", "0 |", "17", "0 |", "0 |", "0 |", "0 |", "9 |"]) if t.kind != "label"]
+    assert resolve_row(page, 7, (7,)) == ([(8, 1, 0, 0, 0, 0, 9)], "dropped")
+    after = [t for t in tokenize(["| 3 | 0 | 0 | 0 | 0 | 0 | 3 |", "17"]) if t.kind != "label"]
+    assert resolve_row(after, 7, (7,)) == ([(3, 0, 0, 0, 0, 0, 3)], "printed")
+    # without an identity nothing tells which number is none: read as printed, the extra said in a message
+    assert resolve_row(row, 7)[1] == "printed"
+
+
 def test_unsplittable_run_is_short():
     toks = [t for t in tokenize(["99"]) if t.kind == "num"]
     cands, how = resolve_row(toks, 7, (7,))

@@ -151,9 +151,11 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
     the cells as printed, ``"split"`` when borders had to be found (candidates
     then holds every reading that satisfies ``blocks``), ``"gap"`` when one or
     two cells left no trace (candidates place a null at each possible
-    position), ``"short"`` when no reading fits (candidates empty), or
+    position), ``"short"`` when no reading fits (candidates empty),
     ``"spaced"`` when spaces inside a cell leave more numbers than cells and
-    no identity says which are one number (candidates empty).
+    no identity says which are one number (candidates empty), or ``"dropped"``
+    when one or two numbers among the cells are none (candidates: the readings
+    without them that keep the identity).
     """
     values = [t for t in tokens if t.kind in (NUM, BLANK)]
     check = row_sum_ok(blocks) if blocks else (lambda v: True)
@@ -164,6 +166,10 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
         values = trim_padding(values, width)
         if len(values) > width and _spaced(values):
             return _spaced_readings(values, width, blocks, check)
+        if len(values) > width and blocks:
+            dropped = _dropped_readings(values, width, check)
+            if dropped:
+                return dropped, "dropped"
     if len(values) >= width:
         return [tuple(t.value if t.kind == NUM else None for t in values[:width])], "printed"
     # Fast path: one run holding the whole row.
@@ -206,6 +212,27 @@ def _spaced_readings(values: list[Token], width: int, blocks: Optional[Sequence[
         if check(vec) and not check(printed):
             return [vec], "split"
     return [], "spaced"
+
+
+def _dropped_readings(values: list[Token], width: int, check: Constraint) -> list[tuple]:
+    """A row with a number or two more than its cells, whose first cells break its identity: a number that
+    is no cell stands among them (a page number between the lines of a row printed one cell a line). Every
+    reading without one or two of its numbers that keeps the identity is a candidate; none when the first
+    cells keep it (the extra numbers come after them) or the row has more than two extra."""
+    vec = [t.value if t.kind == NUM else None for t in values]
+    extra = len(vec) - width
+    if extra > 2 or check(tuple(vec[:width])):
+        return []
+    out: list[tuple] = []
+    for skip in combinations(range(len(vec)), extra):
+        if any(values[k].kind != NUM for k in skip):
+            continue
+        reading = tuple(v for k, v in enumerate(vec) if k not in skip)
+        if reading not in out and check(reading):
+            out.append(reading)
+            if len(out) >= MAX_CANDIDATES:
+                break
+    return out
 
 
 def trim_padding(values: list[Token], width: int) -> list[Token]:

@@ -435,6 +435,11 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             result.checks.append(Check(
                 "inferred", None, f"'{printed}' has {w - len(vals)} cell(s) fewer than the row's {w}: "
                                   "a blank left no trace", scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
+        elif how == "dropped":
+            result.checks.append(_dropped_check(printed, len(vals) - w, w, options, f"{table}.{h.code}"))
+            result.messages.append(f"{table} row {h.code}: '{printed}' has {len(vals) - w} number(s) more than its "
+                                   f"{w} cells and breaks its identity as printed: a number among its cells is "
+                                   "none (a page number?)")
         elif how == "loose":
             k = sum(1 for t in vals if t.kind == NUM)
             result.messages.append(f"{table} row {h.code}: {k} number(s), then {len(vals) - k} blank cells for its "
@@ -443,6 +448,15 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
                 "inferred", None, f"'{printed}': {k} number(s) and more blanks than the row's {w} cells; "
                                   "their places are not known", scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
     return cands
+
+
+def _dropped_check(printed: str, extra: int, width: int, options: list[tuple], scope: str) -> Check:
+    """The inference behind a ``dropped`` reading (``solve.resolve_row``)."""
+    return Check("inferred", True if len(options) == 1 else None,
+                 f"'{printed}': {extra} number(s) more than the {width} cells, and the identity fails as printed; "
+                 + ("read without the number(s) that are no cells" if len(options) == 1 else
+                    f"{len(options)} readings without one of them keep it"),
+                 scope=scope, cells=[scope])
 
 
 def _choose(cands: dict[str, list[tuple]], widths: dict[str, int], table: str, result: TableResult,
@@ -747,6 +761,11 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
         result.checks.append(Check("inferred", True if len(options) == 1 else None,
                                    "table 4 cells separated by the group totals", scope="review_litigation",
                                    cells=["review_litigation"]))
+    if how == "dropped":
+        printed = ' '.join(t.digits if t.kind == NUM else '_' for t in values)
+        result.checks.append(_dropped_check(printed, len(values) - 15, 15, options, "review_litigation"))
+        result.messages.append(f"table 4: '{printed}' has {len(values) - 15} number(s) more than its 15 cells and "
+                               "breaks the group totals as printed: a number among its cells is none (a page number?)")
     chosen = _choose({"review_litigation": options}, {"review_litigation": 15}, "review_litigation", result)
     result.values = {"review_litigation": chosen["review_litigation"]}
     result.complete = not any(c.rule == "ambiguous" for c in result.checks)
