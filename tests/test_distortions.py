@@ -188,3 +188,26 @@ def test_a_distorted_report_reads_no_value_other_than_the_reports_own(name, read
         assert not wrong, (source, wrong[:5])
         read += sum(1 for key, value in got.items() if value is not None)
     assert read > 300  # the distortion leaves most values readable: the test is not vacuous
+
+
+def test_a_page_number_among_table_4s_header_words_is_no_cell(readings):
+    """Seed 002 prints table 4 one cell a line under its header's words; a page number left among the
+    words is not its first cell."""
+    name = "002_e7e13b9f651bd8a5.txt"
+    text, own = readings[name]
+    cut = text.index("结果 |", text.index("行政复议、行政诉讼情况"))
+    report = ogi.parse_text(text[:cut] + "34\n" + text[cut:], source=name)
+    assert report.review_litigation == [v for k, v in sorted(own.items()) if k[0] == "review_litigation"]
+    assert "table 4: 34 among its header's words read as no cell (a page number?)" in report.messages
+
+
+def test_a_row_read_with_numbers_ignored_after_it_is_not_fully_read(readings):
+    """Without an identity nothing tells a stray number after a row from one among its cells: the row is read
+    as printed, and the report is partial, not ok."""
+    name = "004_b06d21084f014798.txt"
+    text, own = readings[name]
+    assert ogi.parse_text(text, source=name).status == "ok"
+    report = ogi.parse_text(text.replace("130024 |", "130024 |\n5", 1), source=name)
+    assert report.proactive["licensing"] == 130024
+    assert report.status == "partial"
+    assert "proactive row licensing: 1 number(s) after its 1 cells ignored (5)" in report.messages

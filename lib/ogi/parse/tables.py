@@ -363,6 +363,7 @@ class TableResult:
     end_token: int = 0
     last_line: int = -1  # the source line of the table's last cell
     unread: list[str] = field(default_factory=list)  # rows printed but not read (said in messages), as scopes
+    extra: list[str] = field(default_factory=list)   # rows read with numbers after their cells ignored
 
 
 def _fmt(vec) -> str:
@@ -404,6 +405,7 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
                 result.unread.append(f"{table}.{h.code}")
                 continue
             if extra:
+                result.extra.append(f"{table}.{h.code}")
                 result.messages.append(f"{table} row {h.code}: {len(extra)} number(s) after its {w} cells ignored "
                                        f"({', '.join(t.digits for t in extra[:5])})")
             cands[h.code] = options
@@ -595,7 +597,8 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
     if missing:
         result.messages.append(f"table 3 ({template} template) rows not found: {', '.join(missing)}")
     unreadable = [code for code, opts in cands.items() if not opts or (len(opts) != 1 and code in totals)]
-    result.complete = not (missing or no_values or unreadable) and not any(c.rule == "ambiguous" for c in result.checks)
+    result.complete = not (missing or no_values or unreadable or result.extra) \
+        and not any(c.rule == "ambiguous" for c in result.checks)
     return result
 
 
@@ -664,7 +667,8 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
         result.messages.append(f"table 2 ({template} template) rows not found or without values: "
                                f"{', '.join(missing)}")
     unreadable = [code for code, opts in cands.items() if not opts]   # said in their own messages
-    result.complete = not (missing or unreadable) and not any(c.rule == "ambiguous" for c in result.checks)
+    # a row read with numbers ignored after it may have taken a stray number for a cell: not fully read
+    result.complete = not (missing or unreadable or result.extra) and not any(c.rule == "ambiguous" for c in result.checks)
     return result
 
 
@@ -730,15 +734,27 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     region = tokens[start:stop]
     collected: list[Token] = []
     note_line = -1  # a note's line ("注：其中3件…"): its numbers are no cells
+    labels_after = 0  # header words since the last number
     for t in region:
         if t.kind == LABEL:
             if any(v.kind == NUM for v in collected) and len(t.text) >= _LONG_LABEL:
                 break
             if t.first_on_line and _NOTE_LINE.match(t.text):
                 note_line = t.line
+            labels_after += 1
             continue
-        if t.line != note_line:
-            collected.append(t)
+        if t.line == note_line:
+            continue
+        if t.kind == NUM:
+            early = [v.digits for v in collected if v.kind == NUM]
+            if labels_after >= 3 and 0 < len(early) <= 2:
+                # a number or two among the header's words, three or more of them after: a page number left
+                # inside the header (the cells come after it), not its first cells
+                result.messages.append(f"table 4: {', '.join(early)} among its header's words read as no cell "
+                                       "(a page number?)")
+                collected = []
+            labels_after = 0
+        collected.append(t)
     values = _review_cells(collected)
     if not values:
         return result
@@ -747,6 +763,7 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     options, how = resolve_row(values, 15, (5, 5, 5))
     extra = [t for t in values[15:] if t.kind == NUM]
     if how == "printed" and extra:
+        result.extra.append("review_litigation.review_litigation")
         result.messages.append(f"table 4: {len(extra)} number(s) after its 15 cells ignored")
     if how in ("short", "spaced"):
         printed = ' '.join(t.digits if t.kind == NUM else '_' for t in values)
@@ -768,5 +785,5 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
                                "breaks the group totals as printed: a number among its cells is none (a page number?)")
     chosen = _choose({"review_litigation": options}, {"review_litigation": 15}, "review_litigation", result)
     result.values = {"review_litigation": chosen["review_litigation"]}
-    result.complete = not any(c.rule == "ambiguous" for c in result.checks)
+    result.complete = not result.extra and not any(c.rule == "ambiguous" for c in result.checks)
     return result
