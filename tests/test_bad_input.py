@@ -35,6 +35,36 @@ def test_unreadable_inputs(data, status, words):
     assert words.lower() in " ".join(report.messages).lower()
 
 
+def _zip(*names: str, media: int = 0) -> bytes:
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        if media:
+            zf.writestr("media/image1.png", bytes(range(256)) * (media // 256))
+        for name in names:
+            zf.writestr(name, "<x/>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data, words", [
+    (_zip("OFD.xml", "Doc_0/Document.xml"), "binary file (OFD document): China's fixed-layout format, not read: "
+                                            "save or print it as PDF"),
+    (_zip("[Content_Types].xml", "xl/workbook.xml"), "binary file (Excel workbook (.xlsx)): not a report document"),
+    (_zip("[Content_Types].xml", "ppt/presentation.xml"), "binary file (PowerPoint file (.pptx)): not a report document"),
+    (_zip("report.docx", "notes.txt"), "binary file (ZIP archive): unpack it and add the files it holds"),
+])
+def test_zip_based_formats_are_named(data, words):
+    """An .xlsx was taken for a .docx (both name [Content_Types].xml first) and an OFD file was a bare ZIP."""
+    report = parse(data, "x.bin")
+    assert report.status == "failed" and words in report.messages
+
+
+def test_a_docx_whose_text_comes_after_its_images_is_still_a_docx():
+    from ogi.readers import sniff
+    assert sniff(_zip("[Content_Types].xml", "word/document.xml", media=200_000)) == "docx"
+
+
 @pytest.mark.parametrize("encoding, bom", [
     ("gb18030", b""), ("gbk", b""), ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
     ("utf-16-le", b""), ("utf-8", codecs.BOM_UTF8),

@@ -7,8 +7,10 @@ input: it returns a Document whose ``error`` says what was wrong.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import zipfile
 
 from .document import CELL_SEP, Document, render_row, sha256_bytes
 from .text import read_text
@@ -42,7 +44,7 @@ def sniff(data: bytes) -> str:
         if kind and head.startswith(magic):
             return kind
     if head.startswith(b"PK\x03\x04"):
-        return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "ZIP archive"
+        return _zip_kind(data)
     sample = _ascii_view(data[:65536])
     if sample[:4096].lower().find(b"mime-version") >= 0:
         from .mhtml import looks_like_mhtml
@@ -63,6 +65,27 @@ def sniff(data: bytes) -> str:
 
 
 _HTML_DOC = re.compile(rb"<\s*(html|body|table)\b", re.I)
+# What a ZIP container holds, by the names of its parts (the first 64 KB name them, else the directory).
+_ZIP_KINDS = ((b"word/", "docx"), (b"xl/", "Excel workbook (.xlsx)"), (b"ppt/", "PowerPoint file (.pptx)"),
+              (b"OFD.xml", "OFD document"))
+#: What a user can do with a file of a kind that is not read.
+_HINTS = {"OFD document": "China's fixed-layout format, not read: save or print it as PDF",
+          "ZIP archive": "unpack it and add the files it holds"}
+
+
+def _zip_kind(data: bytes) -> str:
+    """``docx``, or the name of another ZIP-based format, or ``ZIP archive``."""
+    for names in (data[:65536], None):
+        if names is None:
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                    names = "\n".join(zf.namelist()).encode("utf-8", "replace")
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+                break
+        for mark, kind in _ZIP_KINDS:
+            if mark in names:
+                return kind
+    return "docx" if b"[Content_Types].xml" in data[:65536] else "ZIP archive"
 
 
 def _ascii_view(data: bytes) -> bytes:
@@ -99,7 +122,8 @@ def read_bytes(source: str, data: bytes) -> Document:
     except Exception as exc:  # a reader bug or a hostile file must not stop a corpus build
         return Document(source=source, format=kind, sha256=sha,
                         error=f"could not read {kind} file: {type(exc).__name__}: {exc}")
-    return Document(source=source, format="binary", sha256=sha, error=f"binary file ({kind}), not a text report")
+    hint = _HINTS.get(kind, "not a report document")
+    return Document(source=source, format="binary", sha256=sha, error=f"binary file ({kind}): {hint}")
 
 
 def read_file(path: str | os.PathLike) -> Document:
