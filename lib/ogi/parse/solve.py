@@ -164,8 +164,9 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
         if loose is not None:
             return loose, "loose"
         values = trim_padding(values, width)
-        if len(values) > width and _spaced(values):
-            return _spaced_readings(values, width, blocks, check)
+        spaced = _spaced_readings(values, width, blocks, check) if len(values) > width else None
+        if spaced is not None:
+            return spaced
         if len(values) > width and blocks:
             dropped = _dropped_readings(values, width, check)
             if dropped:
@@ -194,18 +195,18 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
     return (gaps, "gap") if gaps else ([], "short")
 
 
-def _spaced(values: list[Token]) -> bool:
-    """Whether some numbers of a row are parted only by spaces inside one cell. In a row longer than its
-    cells they may be why ("行政许可 | 1300 24 |": a stray space inside a number, or cells run together),
-    so its first ``width`` numbers are no reading."""
-    return any(a.group >= 0 and a.group == b.group and a.kind == NUM and b.kind == NUM
-               for a, b in zip(values, values[1:]))
-
-
 def _spaced_readings(values: list[Token], width: int, blocks: Optional[Sequence[int]], check: Constraint):
-    """A row with more numbers than cells, some of them parted by spaces inside a cell: the spaces joined
-    is a reading only where the row identity holds for it and not for the numbers as printed."""
+    """A row longer than its cells because of numbers parted only by spaces inside a cell ("行政许可 |
+    1300 24 |": a stray space inside a number, or cells run together): its first ``width`` numbers are no
+    reading. The spaces joined is one only where the row identity holds for it and not for the numbers as
+    printed; else the row is unread. None when the spaces are not why (no numbers so parted, or joined
+    they are fewer than the cells: lines of a PDF's text, all their numbers parted by spaces)."""
+    if not any(a.group >= 0 and a.group == b.group and a.kind == NUM and b.kind == NUM
+               for a, b in zip(values, values[1:])):
+        return None
     joined = trim_padding(_join_space_groups(values), width)
+    if len(joined) < width:
+        return None
     if blocks and len(joined) == width:
         vec = tuple(t.value if t.kind == NUM else None for t in joined)
         printed = tuple(t.value if t.kind == NUM else None for t in values[:width])
