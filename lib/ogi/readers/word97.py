@@ -16,15 +16,17 @@ Not read, as in .docx: headers, footers, footnotes, comments, text boxes.
 from __future__ import annotations
 
 import bisect
+import re
 import struct
 from dataclasses import dataclass
 
 from .document import Document, clean_text, join_cell_text, render_row, sha256_bytes
 
 _WORD_IDENT = 0xA5EC
-_PAGE = 512  # an FKP page of paragraph properties
+_PAGE = 512  # a page of paragraph or character properties (an FKP)
 _CELL_MARK = "\x07"
 _PARAGRAPH_ENDS = frozenset("\r\x07\x0c")  # paragraph, cell or row end, page or section break
+_PARAGRAPH_END = re.compile("[\r\x07\x0c]")
 # Characters that stand for an object, not text: a picture, a drawn object, a note or comment
 # reference, a footnote separator.
 _OBJECTS = dict.fromkeys(map(ord, "\x01\x02\x03\x04\x05\x08"), None)
@@ -65,7 +67,12 @@ _OUTSIDE = _Paragraph()
 
 
 class _Unreadable(Exception):
-    """The file is an OLE2 container but not a Word document this reader can read; the reason."""
+    """The file is an OLE2 container but not a Word document this reader can read; the reason.
+    ``other_format``: it holds another kind of document (a workbook, slides), not a damaged one."""
+
+    def __init__(self, reason: str, other_format: bool = False) -> None:
+        super().__init__(reason)
+        self.other_format = other_format
 
 
 def _u16(data: bytes, at: int) -> int:
@@ -98,6 +105,7 @@ class _Fib:
 
 
 def _fib(wd: bytes) -> _Fib:
+    """The FIB at the start of the WordDocument stream ([MS-DOC] 2.5.1), or why it cannot be read."""
     if len(wd) < 68 or _u16(wd, 0) != _WORD_IDENT:
         raise _Unreadable("not a Word 97-2003 document (no Word header)")
     n_fib, flags = _u16(wd, 2), _u16(wd, 0x0A)
@@ -191,6 +199,7 @@ def _huge(operand: bytes, data_stream: bytes) -> bytes:
 
 
 def _paragraph(grpprl: bytes, data_stream: bytes = b"") -> _Paragraph:
+    """What a paragraph's properties (after its style index) say about tables."""
     in_table = row_end = inner_cell = inner_row_end = False
     depth = 0
     bounds: tuple[int, ...] = ()
@@ -425,9 +434,8 @@ def _lines(wd: bytes, fib: _Fib, pieces, hidden: list[tuple[int, int]], ends: li
 
     for text, fc, width in _main_text(wd, pieces, fib.ccp_text, hidden):
         start = 0
-        for i, ch in enumerate(text):
-            if ch not in _PARAGRAPH_ENDS:
-                continue
+        for end in _PARAGRAPH_END.finditer(text):
+            i, ch = end.start(), end.group()
             current.append(text[start:i])
             start = i + 1
             at = bisect.bisect_right(ends, fc + width * i)
@@ -459,7 +467,7 @@ def read_doc(source: str, data: bytes) -> Document:
 
         with olefile.OleFileIO(data) as ole:
             if not ole.exists("WordDocument"):
-                raise _Unreadable(_other_kind(ole))
+                raise _Unreadable(_other_kind(ole), other_format=not ole.exists("EncryptedPackage"))
             wd = ole.openstream("WordDocument").read()
             fib = _fib(wd)
             if not ole.exists(fib.table_stream):
@@ -471,7 +479,7 @@ def read_doc(source: str, data: bytes) -> Document:
         lines, tables = _lines(wd, fib, pieces, _hidden_runs(wd, table, fib.chpx), ends, props)
     except _Unreadable as exc:
         doc.error = str(exc)
-        if "Excel" in doc.error or "PowerPoint" in doc.error or "no Word" in doc.error:
+        if exc.other_format:
             doc.format = "binary"
         return doc
     except Exception as exc:  # olefile and struct raise many kinds for a damaged container
