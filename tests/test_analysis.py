@@ -381,6 +381,20 @@ def test_status_counts_and_summary(tiny):
     assert x.loc["2021", "County"] == 1 and x.to_numpy().sum() == 3 and "Central" in x.columns
 
 
+def test_status_by_format_names_what_each_kind_of_file_gave():
+    reports = pd.DataFrame({
+        "format": pd.Categorical(["pdf", "text", "pdf", "doc", "binary", None, "html"]),
+        "status": ["failed", "ok", "partial", "ok", "failed", "failed", "duplicate"]})
+    t = analysis.status_by_format({"reports": reports}, "en")
+    assert t.index.tolist() == ["Text", "Web page (HTML)", "Word 97-2003 (.doc, .wps)", "PDF",
+                                "Other formats (not read)", "Not opened"]       # the readers' order, unopened last
+    assert t.columns.tolist() == ["ok", "partial", "failed", "not_a_report", "pre2019", "duplicate", "Files"]
+    assert t.loc["PDF"].tolist() == [0, 1, 1, 0, 0, 0, 2]
+    assert t["Files"].sum() == len(reports)
+    zh = analysis.status_by_format({"reports": reports}, "zh")
+    assert zh.loc["网页（HTML）", "重复"] == 1 and zh.loc["未能打开", "失败"] == 1
+
+
 def test_checks_messages_and_reports_to_look_at(tiny):
     t = analysis.checks_by_rule(tiny, "en").set_index("rule")
     assert t.loc["requests.outcomes", ["checks", "failed", "reports_failing"]].tolist() == [1, 1, 1]

@@ -459,6 +459,34 @@ def status_counts(corpus: Mapping[str, pd.DataFrame], lang: str | None = None) -
                          "share": share(counts.to_numpy(), n)})
 
 
+def status_by_format(corpus: Mapping[str, pd.DataFrame], lang: str | None = None) -> pd.DataFrame:
+    """Files by what they were read as (rows: the formats present, in the readers' order; files whose bytes
+    could not be opened last) and parse status (columns: every status, zeros included), with a total.
+
+    A user with thousands of scraped files asks which kind fails: scanned PDFs, attachments not read.
+    """
+    lang = _lang(lang)
+    r = corpus["reports"]
+    formats = theme.labels("file_format", lang)
+    unopened = "未能打开" if lang == "zh" else "Not opened"
+    fmt = r["format"].astype("string").fillna("").to_numpy(dtype=object)
+    status = r["status"].astype(str).to_numpy(dtype=object)
+    statuses = theme.labels("status", lang)
+    present = [c for c in [*formats, *sorted(set(fmt) - set(formats) - {""}), ""] if c in set(fmt)]
+    row = {c: i for i, c in enumerate(present)}
+    col = {c: i for i, c in enumerate(statuses)}
+    values = np.zeros((len(present), len(statuses)), dtype=np.int64)
+    for f, s in zip(fmt, status):
+        if s in col:
+            values[row[f], col[s]] += 1
+    # the English labels of statuses are sentences: the codes (ok, partial, ...) head the columns
+    table = pd.DataFrame(values, index=[formats.get(c, c) if c else unopened for c in present],
+                         columns=list(statuses.values()) if lang == "zh" else list(statuses))
+    table["总计" if lang == "zh" else "Files"] = values.sum(axis=1)
+    table.index.name = "format"
+    return table
+
+
 def corpus_summary(corpus: Mapping[str, pd.DataFrame], lang: str | None = None) -> pd.DataFrame:
     """What the corpus holds, one measure a row: files, reports with data, years, provinces, agencies, templates."""
     lang = _lang(lang)

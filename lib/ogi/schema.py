@@ -392,6 +392,17 @@ CORPUS_STATUSES: tuple[Label, ...] = STATUSES + (
           "its data are counted once"),
 )
 
+#: What a file was read as (``reports.format``, sniffed from its bytes), in the order the readers try them.
+FILE_FORMATS: tuple[Label, ...] = (
+    Label("text", "文本", "Text"),
+    Label("html", "网页（HTML）", "Web page (HTML)"),
+    Label("mhtml", "网页存档（MHTML）", "Saved web page (MHTML)"),
+    Label("docx", "Word（.docx）", "Word (.docx)"),
+    Label("doc", "Word 97-2003（.doc、.wps）", "Word 97-2003 (.doc, .wps)"),
+    Label("pdf", "PDF", "PDF"),
+    Label("binary", "其他格式（未读取）", "Other formats (not read)"),
+)
+
 GOVERNMENT_LEVELS: tuple[Label, ...] = (
     Label("central", "中央", "Central"),
     Label("provincial", "省级", "Provincial"),

@@ -221,6 +221,7 @@ def _sources() -> dict[str, list]:
         "agency_kind": list(schema.AGENCY_KINDS),
         "sector": list(schema.SECTORS),
         "status": list(schema.CORPUS_STATUSES),
+        "file_format": list(schema.FILE_FORMATS),
         "template": list(_TEMPLATE_LABELS),
         "section": list(schema.SECTIONS),
         "section_part": list(schema.SECTION_PARTS),
