@@ -30,7 +30,7 @@ _PARAGRAPH_END = re.compile("[\r\x07\x0c]")
 # Characters that stand for an object, not text: a picture, a drawn object, a note or comment
 # reference, a footnote separator.
 _OBJECTS = dict.fromkeys(map(ord, "\x01\x02\x03\x04\x05\x08"), None)
-_OBJECTS.update({0x0B: "\n", 0x1E: "-", 0x1F: None, 0x09: "\t"})
+_OBJECTS.update({0x0B: "\n", 0x0E: "\n", 0x1E: "-", 0x1F: None, 0x09: "\t"})  # line and column breaks, hyphens
 _FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
 
 # Paragraph properties (sprm opcodes) that place a paragraph in a table.
