@@ -32,12 +32,9 @@ def fill(table, rows):
                 table.cell(r, c).text = text
 
 
-@pytest.fixture(scope="module")
-def report_docx() -> bytes:
-    """A small report with a table 3 fragment merged the way Word users merge it."""
-    d = docx.Document()
-    d.add_heading("某县某局2024年政府信息公开工作年度报告", level=1)
-    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+def merged_table_3(d) -> None:
+    """A table 3 fragment merged the way Word users merge it (also written as .doc by
+    tests/fixtures/readers/make_doc_fixtures.py)."""
     t = d.add_table(rows=6, cols=5)
     t.style = "Table Grid"
     fill(t, [
@@ -57,6 +54,15 @@ def report_docx() -> bytes:
     header = t.cell(0, 3)
     header.text = "商业"
     header.add_paragraph("企业")
+
+
+@pytest.fixture(scope="module")
+def report_docx() -> bytes:
+    """A small report with a table 3 fragment merged the way Word users merge it."""
+    d = docx.Document()
+    d.add_heading("某县某局2024年政府信息公开工作年度报告", level=1)
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    merged_table_3(d)
     d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
     p = d.add_paragraph("存在问题：解读形式单一。")
     p.add_run().add_break()

@@ -330,10 +330,16 @@ def read_docx(source: str, data: bytes) -> Document:
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         doc.error = f"not a readable .docx ({type(exc).__name__}: {exc})"
         return doc
-    if tables:
-        doc.messages.append(f"{tables} Word table(s) rendered one row per line")
+    finish_word(doc, lines, tables)
     if alt_chunks:
         doc.messages.append(f"{alt_chunks} embedded chunk(s) of another format (altChunk) not read")
+    return doc
+
+
+def finish_word(doc: Document, lines: list[str], tables: int) -> Document:
+    """A Word document's lines (.docx or .doc), how many tables were rendered, or that it holds no text."""
+    if tables:
+        doc.messages.append(f"{tables} Word table(s) rendered one row per line")
     doc.lines = lines
     if not lines:
         doc.error = "Word document holds no text"

@@ -21,6 +21,7 @@ import struct
 from dataclasses import dataclass
 
 from .document import Document, clean_text, join_cell_text, render_row, sha256_bytes
+from .office import finish_word
 
 _WORD_IDENT = 0xA5EC
 _PAGE = 512  # a page of paragraph or character properties (an FKP)
@@ -486,9 +487,4 @@ def read_doc(source: str, data: bytes) -> Document:
         doc.error = f"not a readable .doc ({type(exc).__name__}: {exc})"
         return doc
     doc.messages.append("legacy Word (.doc) document read from its piece table")
-    if tables:
-        doc.messages.append(f"{tables} Word table(s) rendered one row per line")
-    doc.lines = lines
-    if not lines:
-        doc.error = "Word document holds no text"
-    return doc
+    return finish_word(doc, lines, tables)
