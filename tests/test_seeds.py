@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import ogi
 from conftest import RAW
@@ -83,3 +84,15 @@ def test_cli_summary_is_readable():
                          capture_output=True, text=True, check=True).stdout
     assert "[ok]" in out and "重庆市黔江区" in out and "7926.3139" in out
     assert "blank cell" in out
+
+
+def test_cli_prints_the_lines_as_read_on_request():
+    """`ogi parse --lines`: what the reader made of a file (a .doc's table one row a line), to check a value."""
+    doc = Path(__file__).parent / "fixtures" / "readers" / "merged.doc"
+    out = subprocess.run([sys.executable, "-m", "ogi.cli", "parse", "--lines", str(doc)],
+                         capture_output=True, text=True, check=True).stdout
+    assert "  lines as read (doc):" in out
+    assert "   6 行政规范性文件 | 12 | 4 | 310 |" in out
+    plain = subprocess.run([sys.executable, "-m", "ogi.cli", "parse", str(doc)],
+                           capture_output=True, text=True, check=True).stdout
+    assert "lines as read" not in plain

@@ -62,17 +62,29 @@ def summary(report: Report) -> str:
     return "\n".join(out)
 
 
+def lines_as_read(lines: list[str]) -> str:
+    """The lines a reader made of a file (tables one row a line, cells between ``|``), numbered from 1: to
+    check a value against what the parser saw, whatever the file type."""
+    width = len(str(len(lines)))
+    return "\n".join(f"  {k:>{width}} {line}" for k, line in enumerate(lines, 1))
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
-    from .parse import parse_file
+    from .parse import parse_document
+    from .readers import read_file
 
     counts: dict[str, int] = {}
     for path in args.paths:
-        report = parse_file(path)
+        doc = read_file(path)
+        report = parse_document(doc)
         counts[report.status] = counts.get(report.status, 0) + 1
         if args.json:
             sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, sort_keys=False) + "\n")
         else:
             print(summary(report))
+            if args.lines:
+                print(f"  lines as read ({doc.format}):")
+                print(lines_as_read(doc.lines))
             print()
     if not args.json and len(args.paths) > 1:
         print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
@@ -108,8 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     sp = sub.add_parser("parse", help="parse report files and print a summary or JSON Lines")
-    sp.add_argument("paths", nargs="+", help="report files (text, HTML, .docx, .pdf)")
+    sp.add_argument("paths", nargs="+", help="report files (text, HTML, MHTML, .docx, .doc, .pdf)")
     sp.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
+    sp.add_argument("--lines", action="store_true",
+                    help="also print the file's lines as the reader made them (tables one row a line)")
     sp.set_defaults(func=cmd_parse)
 
     sm = sub.add_parser("manifest", help="verify data/raw against its manifest, or record new files")

@@ -36,7 +36,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def parse_file(path: str | os.PathLike) -> Report:
-    """Parse one file (text, HTML, .docx or .pdf; the type is sniffed from the bytes)."""
+    """Parse one file (text, HTML, MHTML, .docx, .doc or .pdf; the type is sniffed from the bytes)."""
     return parse_document(read_file(path))
 
 
