@@ -69,6 +69,18 @@ def test_a_number_among_a_rows_cells_that_breaks_its_identity_is_dropped():
     assert resolve_row(row, 7)[1] == "printed"
 
 
+def test_a_number_printed_as_its_own_cell_is_never_split():
+    """上海市政府办公厅 2019, printed to PDF with its total column cut off: "| 148 | 1 | | | | |" is a cell
+    short, and with blanks the row identity holds for any reading; 148 was split into 1 | 4 | 8. A number
+    between separators is one value; the missing cell is placed instead (a "gap" reading)."""
+    row = [t for t in tokenize(["（五）不予处理 | 1.信访举报投诉类申请 | 148 | 1 |  |  |  |"]) if t.kind != "label"]
+    cands, how = resolve_row(row, 7, (7,))
+    assert how == "gap" and all(148 in c for c in cands)
+    # a run glued to its label in one cell is still split by the identity
+    run = [t for t in tokenize(["一、本年新收政府信息公开申请数量3100004 |"]) if t.kind != "label"]
+    assert resolve_row(run, 7, (7,)) == ([(3, 1, 0, 0, 0, 0, 4)], "split")
+
+
 def test_unsplittable_run_is_short():
     toks = [t for t in tokenize(["99"]) if t.kind == "num"]
     cands, how = resolve_row(toks, 7, (7,))

@@ -327,9 +327,10 @@ def _join_space_groups(values: list[Token]) -> list[Token]:
 
 
 def _split_tokens(values: list[Token], width: int, check: Constraint):
-    """Distribute ``width`` cells over several tokens, splitting multi-digit runs."""
+    """Distribute ``width`` cells over several tokens, splitting multi-digit runs (never a number printed as a
+    cell of its own between separators: ``| 148 |`` is 148, whatever cell is missing beside it)."""
     extra = width - len(values)
-    splittable = [i for i, t in enumerate(values) if t.kind == NUM and len(t.digits.lstrip("-")) > 1]
+    splittable = [i for i, t in enumerate(values) if t.kind == NUM and not t.whole and len(t.digits.lstrip("-")) > 1]
     if extra <= 0 or not splittable:
         return []
     results: list[tuple] = []

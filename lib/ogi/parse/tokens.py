@@ -37,6 +37,8 @@ class Token:
     For numbers ``value`` is the parsed value and ``digits`` the printed digit
     string (used to split runs); ``group`` ties numbers that were separated only
     by spaces inside one cell; ``line`` is the source line index (0-based).
+    ``whole``: the number is a cell of its own between separators (``| 148 |``),
+    so its digits are one value, never a run to split.
     """
 
     kind: str
@@ -47,6 +49,7 @@ class Token:
     group: int = -1
     raw: str = ""
     first_on_line: bool = False
+    whole: bool = False
 
     def __repr__(self) -> str:  # compact, for debugging and test failure output
         if self.kind == NUM:
@@ -259,7 +262,7 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
     """One cell → tokens (a cell may hold a label and numbers run together)."""
     stripped = text.strip()
     if stripped.isdigit() and stripped.isascii():  # the common case: a plain count
-        return [Token(NUM, stripped, line, int(stripped), stripped, -1, text)]
+        return [Token(NUM, stripped, line, int(stripped), stripped, -1, text, whole=from_separator)]
     if stripped.lower() in _BLANK_WORDS:
         return [Token(BLANK, "", line, raw=text)] if (from_separator or stripped) else []
     if _DIGIT.search(stripped) is None:  # a label with no digits at all: nothing to cut
@@ -275,16 +278,16 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
         if value is not None:
             if change.group(1).startswith("减") and value:
                 value, digits = -value, "-" + digits
-            return [Token(NUM, digits, line, value=value, digits=digits, raw=text)]
+            return [Token(NUM, digits, line, value=value, digits=digits, raw=text, whole=from_separator)]
     value, digits = parse_number(stripped)
     if value is not None:
-        return [Token(NUM, digits, line, value=value, digits=digits, raw=text)]
+        return [Token(NUM, digits, line, value=value, digits=digits, raw=text, whole=from_separator)]
     # A value with a remark: "22(其中修订 16 件)" → 22.
     if _NUMBER.match(stripped):
         without = _REMARK.sub("", stripped).strip()
         value, digits = parse_number(without)
         if value is not None:
-            return [Token(NUM, digits, line, value=value, digits=digits, raw=text)]
+            return [Token(NUM, digits, line, value=value, digits=digits, raw=text, whole=from_separator)]
     if _PLACEHOLDER.fullmatch(stripped):
         return [Token(LABEL, label_key(stripped), line, raw=text)]
     if _OCR_NUMBER.fullmatch(stripped):  # digits and letters only, a letter among them (else parsed above)
@@ -340,7 +343,7 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
 # words, rows of zeros), so a line is cut and its cells typed once per worker. A token is
 # kept as (kind, text, value, digits, group, raw): its line is set when it is made, and
 # space groups, numbered from 1 within the memo entry, are renumbered from the running count.
-_Spec = tuple[tuple[str, str, Optional[Number], str, int, str], ...]
+_Spec = tuple[tuple[str, str, Optional[Number], str, int, str, bool], ...]
 _CELL_SPECS: dict[tuple[str, bool], tuple[_Spec, int]] = {}
 _LINE_SPECS: dict[tuple[str, bool, bool, bool], tuple[_Spec, int, bool]] = {}
 #: Entries kept before a memo is emptied (and refilled by the rows that recur): a few tens of MB at most.
@@ -353,7 +356,7 @@ def _cell_spec(text: str, from_separator: bool) -> tuple[_Spec, int]:
     hit = _CELL_SPECS.get(key)
     if hit is None:
         local = [0]
-        spec = tuple((t.kind, t.text, t.value, t.digits, t.group, t.raw)
+        spec = tuple((t.kind, t.text, t.value, t.digits, t.group, t.raw, t.whole)
                      for t in tokenize_cell(text, 0, from_separator, local))
         if len(_CELL_SPECS) > _MEMO_LIMIT:
             _CELL_SPECS.clear()
@@ -372,10 +375,10 @@ def _line_spec(raw: str, prev_open: bool, normalized: bool, cut: bool = False) -
         groups = 0
         for text, sep in cells:
             if text.isdigit() and text.isascii():  # a plain count: the common cell
-                spec.append((NUM, text, int(text), text, -1, text))
+                spec.append((NUM, text, int(text), text, -1, text, sep))
                 continue
             cell, n = _cell_spec(text, sep)
-            spec.extend(t if t[4] < 0 else (*t[:4], t[4] + groups, t[5]) for t in cell)
+            spec.extend(t if t[4] < 0 else (*t[:4], t[4] + groups, *t[5:]) for t in cell)
             groups += n
         if len(_LINE_SPECS) > _MEMO_LIMIT:
             _LINE_SPECS.clear()
@@ -403,8 +406,9 @@ def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False, cu
             continue
         line = start_line + offset
         first = True
-        for kind, text, value, digits, group, raw_text in spec:
-            append(Token(kind, text, line, value, digits, group + groups if group >= 0 else -1, raw_text, first))
+        for kind, text, value, digits, group, raw_text, whole in spec:
+            append(Token(kind, text, line, value, digits, group + groups if group >= 0 else -1, raw_text, first,
+                         whole))
             first = False
         groups += n
     return tokens
