@@ -546,3 +546,74 @@ def test_a_row_label_cut_where_a_pdf_page_broke_the_row():
     report = ogi.parse_text("\n".join(seed[:k] + ["8.属于行政 0 0 0 0 0 0 0", "查询事项"] + seed[k + 1:]))
     assert report.requests["denied.inquiry"] == [0] * 7
     assert report.status == ogi.parse_file(RAW / "000_a24b6662cf75509f.txt").status
+
+
+# PDFs turned into text by other tools (poppler's pdftotext): the real 平潭 pages of the test corpus, printed
+# to PDF, then converted. Made-up numbers, the shapes as pdftotext printed them.
+
+def test_pdftotext_layout_numbers_on_the_line_above_their_label():
+    """`pdftotext -layout` printed each row's numbers on the line above its label; read label first,
+    规章 took 规范性文件's numbers."""
+    text = """某局2019年政府信息公开工作年度报告
+二、主动公开政府信息情况
+                        第二十条第（一）项
+        信息内容             本年新制作数量    本年新公开数量      对外公开总数量
+                               0          0               0
+          规章
+
+                              10            7             7
+       规范性文件
+
+                        第二十条第（五）项
+        信息内容             上一年项目数量 本年增/减                处理决定数量
+        行政许可                   3            0             0
+"""
+    report = ogi.parse_text(text)
+    assert report.proactive["regulations"] == [0, 0, 0]
+    assert report.proactive["normative_documents"] == [10, 7, 7]
+    assert report.proactive["licensing_items"] == [3, 0] and report.proactive["licensing"] == 0
+    assert any("line above its label" in m for m in report.messages)
+
+
+def test_pdftotext_in_drawing_order_a_table_read_column_by_column_gives_no_values():
+    """Without -layout, pdftotext printed table 2 in the order LibreOffice drew it: the row labels, then each
+    column's header and numbers. Read as rows, 规章 took 0 3 0 and 规范性文件 2 0 246."""
+    text = """某局2019年政府信息公开工作年度报告
+二、主动公开政府信息情况
+第二十条第(一)项
+信息内容
+规章
+规范性文件
+第二十条第(五)项
+信息内容
+行政许可
+其他对外管理服务事项
+
+本年新制作数量
+0
+3
+
+本年新公开数量
+0
+2
+
+对外公开总数量
+0
+246
+
+上一年项目数量
+146
+0
+"""
+    report = ogi.parse_text(text)
+    assert all(v is None or (isinstance(v, list) and all(x is None for x in v)) for v in report.proactive.values())
+    assert any("read column by column" in m for m in report.messages)
+
+
+def test_a_number_alone_on_its_line_is_never_split():
+    """One cell a line, a cell missing: 规章 2 / 17 was read 2 | 1 | 7 (17 split, the only split of a row
+    without an identity). A number alone on its line is one cell, as one between separators."""
+    report = ogi.parse_text("二、主动公开政府信息情况\n第二十条第(一)项\n信息内容\n本年制发件数\n本年废止件数\n"
+                            "现行有效件数\n规章\n2\n17\n行政规范性文件\n3\n0\n40\n")
+    assert report.proactive["regulations"] == [None, None, None]
+    assert report.proactive["normative_documents"] == [3, 0, 40]

@@ -633,7 +633,9 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
     result.found = True
     result.template = template
     widths = {r.code: r.width for r in rows}
+    _column_by_column(hits, result)
     distribute_pending(hits, widths)
+    _values_above_labels(hits, region, widths, result)
     first = {}
     for h in hits:
         first.setdefault(h.code, h)
@@ -670,6 +672,65 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
     # a row read with numbers ignored after it may have taken a stray number for a cell: not fully read
     result.complete = not (missing or unreadable or result.extra) and not any(c.rule == "ambiguous" for c in result.checks)
     return result
+
+
+# Table 2's column headers: never among a row's cells.
+_T2_COLUMN_WORDS = re.compile(r"件数|数量|增/?减|金额|信息内容")
+
+
+def _column_by_column(hits: list[RowHit], result: TableResult) -> None:
+    """A table read column by column (a PDF's text in the order its producer drew it: the row labels, then
+    each column's header and numbers) puts column headers among a row's numbers; those numbers are not the
+    row's cells, nor the cells of the labels before it. Such a row is left without values."""
+    for h in hits:
+        nums = [k for k, t in enumerate(h.tokens) if t.kind == NUM]
+        words = [text for p, text in h.inner if nums and nums[0] < p <= nums[-1] and _T2_COLUMN_WORDS.search(text)]
+        if words:
+            h.tokens = []
+            result.messages.append(f"proactive row {h.code}: column headers among its numbers ({', '.join(words[:3])}): "
+                                   "the table was read column by column (a PDF's text in drawing order); left unread")
+
+
+def _one_line(tokens: list[Token]) -> Optional[int]:
+    """The line all of ``tokens`` stand on, or None (no tokens, or more than one line)."""
+    lines = {t.line for t in tokens}
+    return lines.pop() if len(lines) == 1 else None
+
+
+def _values_above_labels(hits: list[RowHit], region: list[Token], widths: dict[str, int],
+                         result: TableResult) -> None:
+    """Rows whose values stand on the line just above their label (``pdftotext -layout`` of a table whose
+    label cells sit lower than their numbers): ``0 0 0`` / ``规章`` / ``10 7 7`` / ``规范性文件``. Read label
+    first, 规章 took 10 7 7 and 规范性文件 nothing. A run of two or more rows with no words between them is
+    read so only when all of this holds: each label is alone on its line; the numbers before the first
+    label (after the header's words) fill its cells, on the line above it; each row's numbers fill the next
+    row's cells, on the line above the next label; the last row has none."""
+    value_lines = {t.line for t in region if t.kind in (NUM, BLANK)}
+    runs: list[list[RowHit]] = []
+    for h in hits:
+        if runs and not any(t.kind == LABEL for t in region[runs[-1][-1].token_index + 1:h.token_index]):
+            runs[-1].append(h)
+        else:
+            runs.append([h])
+    for run in runs:
+        if len(run) < 2 or run[-1].tokens:
+            continue
+        j = run[0].token_index - 1
+        orphans: list[Token] = []
+        while j >= 0 and region[j].kind in (NUM, BLANK):
+            orphans.insert(0, region[j])
+            j -= 1
+        if j < 0 or not orphans:
+            continue
+        blocks = [orphans] + [h.tokens for h in run[:-1]]
+        lines = [region[h.token_index].line for h in run]
+        if any(line in value_lines or _one_line(b) != line - 1 or len(b) != widths[h.code]
+               for b, line, h in zip(blocks, lines, run)):
+            continue
+        for h, b in zip(run, blocks):
+            h.tokens = list(b)
+        result.messages.append(f"proactive rows {', '.join(h.code for h in run)}: each row's numbers stand on the "
+                               "line above its label (a PDF's text laid out by position); read so")
 
 
 # The template counts fees in 万元; a cell ("3000元") or a header ("(单位:元)") in 元 says otherwise.

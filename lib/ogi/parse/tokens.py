@@ -373,11 +373,12 @@ def _line_spec(raw: str, prev_open: bool, normalized: bool, cut: bool = False) -
         cells, open_after = _line_cells(table_text(raw) if cut else raw, prev_open, normalized)
         spec: list = []
         groups = 0
+        alone = len(cells) == 1  # a number alone on its line is a cell of its own, as one between separators
         for text, sep in cells:
             if text.isdigit() and text.isascii():  # a plain count: the common cell
-                spec.append((NUM, text, int(text), text, -1, text, sep))
+                spec.append((NUM, text, int(text), text, -1, text, sep or alone))
                 continue
-            cell, n = _cell_spec(text, sep)
+            cell, n = _cell_spec(text, sep or alone)
             spec.extend(t if t[4] < 0 else (*t[:4], t[4] + groups, *t[5:]) for t in cell)
             groups += n
         if len(_LINE_SPECS) > _MEMO_LIMIT:
