@@ -81,6 +81,19 @@ def test_a_number_printed_as_its_own_cell_is_never_split():
     assert resolve_row(run, 7, (7,)) == ([(3, 1, 0, 0, 0, 0, 4)], "split")
 
 
+def test_a_number_printed_on_a_line_of_its_own_is_placed_by_the_identity():
+    """A real report's PDF through `pdftotext -layout`: the total of （二）部分公开 printed beside the label's
+    first line, the other cells two lines below ("3" / "3 0 0 0 0 0"): read as printed, 3 | 3 | 0 … | 0."""
+    row = [t for t in tokenize(["（二）部分公开（区        3", "分处理的，只计这一", "3   0   0   0   0   0"])
+           if t.kind != "label"]
+    assert resolve_row(row, 7, (7,)) == ([(3, 0, 0, 0, 0, 0, 3)], "moved")
+    # a row that keeps its identity as printed, or whose numbers share one line, is read as printed
+    kept = [t for t in tokenize(["3", "0 0 0 0 0 3"]) if t.kind != "label"]
+    assert resolve_row(kept, 7, (7,))[1] == "printed"
+    one_line = [t for t in tokenize(["3 3 0 0 0 0 0"]) if t.kind != "label"]
+    assert resolve_row(one_line, 7, (7,))[1] != "moved"
+
+
 def test_unsplittable_run_is_short():
     toks = [t for t in tokenize(["99"]) if t.kind == "num"]
     cands, how = resolve_row(toks, 7, (7,))

@@ -153,9 +153,10 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
     two cells left no trace (candidates place a null at each possible
     position), ``"short"`` when no reading fits (candidates empty),
     ``"spaced"`` when spaces inside a cell leave more numbers than cells and
-    no identity says which are one number (candidates empty), or ``"dropped"``
+    no identity says which are one number (candidates empty), ``"dropped"``
     when one or two numbers among the cells are none (candidates: the readings
-    without them that keep the identity).
+    without them that keep the identity), or ``"moved"`` when a number alone on
+    its line stands out of its place (candidates: the places that keep it).
     """
     values = [t for t in tokens if t.kind in (NUM, BLANK)]
     check = row_sum_ok(blocks) if blocks else (lambda v: True)
@@ -171,6 +172,10 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
             dropped = _dropped_readings(values, width, check)
             if dropped:
                 return dropped, "dropped"
+    if len(values) == width and blocks:
+        moved = _moved_readings(values, check)
+        if moved:
+            return moved, "moved"
     if len(values) >= width:
         return [tuple(t.value if t.kind == NUM else None for t in values[:width])], "printed"
     # Fast path: one run holding the whole row.
@@ -233,6 +238,31 @@ def _dropped_readings(values: list[Token], width: int, check: Constraint) -> lis
             out.append(reading)
             if len(out) >= MAX_CANDIDATES:
                 break
+    return out
+
+
+def _moved_readings(values: list[Token], check: Constraint) -> list[tuple]:
+    """A row's numbers out of their order: ``pdftotext -layout`` prints a cell whose text sits higher (the
+    total beside a label's first line) before the others, on a line of its own. When the row breaks its
+    identity as printed, a number alone on its line, moved to another place, is a reading if it keeps the
+    identity; none when the row keeps it as printed or its numbers stand on one line."""
+    vec = [t.value if t.kind == NUM else None for t in values]
+    if check(tuple(vec)):
+        return []
+    by_line: dict[int, int] = {}
+    for t in values:
+        by_line[t.line] = by_line.get(t.line, 0) + 1
+    if len(by_line) < 2:
+        return []
+    out: list[tuple] = []
+    for k, t in enumerate(values):
+        if t.kind != NUM or by_line[t.line] != 1:
+            continue
+        rest = vec[:k] + vec[k + 1:]
+        for place in range(len(vec)):
+            reading = tuple(rest[:place] + [vec[k]] + rest[place:])
+            if place != k and reading not in out and check(reading):
+                out.append(reading)
     return out
 
 

@@ -437,6 +437,13 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             result.checks.append(Check(
                 "inferred", None, f"'{printed}' has {w - len(vals)} cell(s) fewer than the row's {w}: "
                                   "a blank left no trace", scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
+        elif how == "moved":
+            result.checks.append(Check(
+                "inferred", True if len(options) == 1 else None,
+                f"'{printed}' breaks the row identity as printed; a number alone on its line belongs elsewhere in "
+                f"the row ({len(options)} place(s) keep it)", scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
+            result.messages.append(f"{table} row {h.code}: '{printed}' breaks its identity as printed; a number "
+                                   "printed on a line of its own is read in the place that keeps it")
         elif how == "dropped":
             result.checks.append(_dropped_check(printed, len(vals) - w, w, options, f"{table}.{h.code}"))
             result.messages.append(f"{table} row {h.code}: '{printed}' has {len(vals) - w} number(s) more than its "
