@@ -92,6 +92,8 @@ def test_a_number_printed_on_a_line_of_its_own_is_placed_by_the_identity():
     assert resolve_row(kept, 7, (7,))[1] == "printed"
     one_line = [t for t in tokenize(["3 3 0 0 0 0 0"]) if t.kind != "label"]
     assert resolve_row(one_line, 7, (7,))[1] != "moved"
+    one_a_line = [t for t in tokenize(["3 |", "3 |", "0 |", "0 |", "0 |", "0 |", "0 |"]) if t.kind != "label"]
+    assert resolve_row(one_a_line, 7, (7,))[1] != "moved"
 
 
 def test_unsplittable_run_is_short():

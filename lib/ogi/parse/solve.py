@@ -245,15 +245,16 @@ def _moved_readings(values: list[Token], check: Constraint) -> list[tuple]:
     """A row's numbers out of their order: ``pdftotext -layout`` prints a cell whose text sits higher (the
     total beside a label's first line) before the others, on a line of its own. When the row breaks its
     identity as printed, a number alone on its line, moved to another place, is a reading if it keeps the
-    identity; none when the row keeps it as printed or its numbers stand on one line."""
+    identity; none when the row keeps it as printed, or its numbers stand on one line, or each on its own
+    (one cell a line: a row the agency added up wrong is not rearranged until it adds up)."""
     vec = [t.value if t.kind == NUM else None for t in values]
     if check(tuple(vec)):
         return []
     by_line: dict[int, int] = {}
     for t in values:
         by_line[t.line] = by_line.get(t.line, 0) + 1
-    if len(by_line) < 2:
-        return []
+    if len(by_line) < 2 or max(by_line.values()) < 2:
+        return []   # one line, or one cell a line (a printed inconsistency is not rearranged)
     out: list[tuple] = []
     for k, t in enumerate(values):
         if t.kind != NUM or by_line[t.line] != 1:
