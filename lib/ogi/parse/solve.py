@@ -172,7 +172,7 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
             dropped = _dropped_readings(values, width, check)
             if dropped:
                 return dropped, "dropped"
-    if len(values) == width and blocks:
+    if len(values) == width and blocks and values[0].line != values[-1].line:
         moved = _moved_readings(values, check)
         if moved:
             return moved, "moved"
@@ -247,14 +247,15 @@ def _moved_readings(values: list[Token], check: Constraint) -> list[tuple]:
     identity as printed, a number alone on its line, moved to another place, is a reading if it keeps the
     identity; none when the row keeps it as printed, or its numbers stand on one line, or each on its own
     (one cell a line: a row the agency added up wrong is not rearranged until it adds up)."""
+    # cheap tests first: most rows stand on one line, or one cell a line
+    if values[0].line == values[-1].line or not any(a.line == b.line for a, b in zip(values, values[1:])):
+        return []   # one line, or one cell a line (a printed inconsistency is not rearranged)
     vec = [t.value if t.kind == NUM else None for t in values]
     if check(tuple(vec)):
         return []
     by_line: dict[int, int] = {}
     for t in values:
         by_line[t.line] = by_line.get(t.line, 0) + 1
-    if len(by_line) < 2 or max(by_line.values()) < 2:
-        return []   # one line, or one cell a line (a printed inconsistency is not rearranged)
     out: list[tuple] = []
     for k, t in enumerate(values):
         if t.kind != NUM or by_line[t.line] != 1:

@@ -690,6 +690,8 @@ def _column_by_column(hits: list[RowHit], result: TableResult) -> None:
     each column's header and numbers) puts column headers among a row's numbers; those numbers are not the
     row's cells, nor the cells of the labels before it. Such a row is left without values."""
     for h in hits:
+        if not h.inner:
+            continue
         nums = [k for k, t in enumerate(h.tokens) if t.kind == NUM]
         words = [text for p, text in h.inner if nums and nums[0] < p <= nums[-1] and _T2_COLUMN_WORDS.search(text)]
         if words:
@@ -712,7 +714,8 @@ def _values_above_labels(hits: list[RowHit], region: list[Token], widths: dict[s
     read so only when all of this holds: each label is alone on its line; the numbers before the first
     label (after the header's words) fill its cells, on the line above it; each row's numbers fill the next
     row's cells, on the line above the next label; the last row has none."""
-    value_lines = {t.line for t in region if t.kind in (NUM, BLANK)}
+    if all(h.tokens for h in hits[1:]):   # the common case: every row after the first has its numbers
+        return
     runs: list[list[RowHit]] = []
     for h in hits:
         if runs and not any(t.kind == LABEL for t in region[runs[-1][-1].token_index + 1:h.token_index]):
@@ -731,6 +734,7 @@ def _values_above_labels(hits: list[RowHit], region: list[Token], widths: dict[s
             continue
         blocks = [orphans] + [h.tokens for h in run[:-1]]
         lines = [region[h.token_index].line for h in run]
+        value_lines = {t.line for t in region if t.kind in (NUM, BLANK)}
         if any(line in value_lines or _one_line(b) != line - 1 or len(b) != widths[h.code]
                for b, line, h in zip(blocks, lines, run)):
             continue
