@@ -617,3 +617,16 @@ def test_a_number_alone_on_its_line_is_never_split():
                             "现行有效件数\n规章\n2\n17\n行政规范性文件\n3\n0\n40\n")
     assert report.proactive["regulations"] == [None, None, None]
     assert report.proactive["normative_documents"] == [3, 0, 40]
+
+
+def test_pdftotext_interleaving_two_rows_of_table_2_reads_neither():
+    """A real browser-printed PDF through pdftotext (default mode): 规章's zeros fell among 行政规范性文件's
+    numbers. Read in order, 规范性文件 took 77 0 0 (its 132 and 470 ignored); table 2 has no identity."""
+    text = ("二、主动公开政府信息情况\n第二十条第（一）项\n\n信息内容\n\n本年制发件数 本年废止件数 现行有效件数\n\n"
+            "规章\n\n0\n\n行政规范性文件 77\n\n0\n\n0\n\n132\n\n470\n\n第二十条第（五）项\n\n信息内容\n\n"
+            "本年处理决定数量\n\n行政许可\n\n2629\n")
+    report = ogi.parse_text(text)
+    assert not any(report.proactive.get("normative_documents") or [])
+    assert report.proactive["regulations"] == [None, None, None]
+    assert report.proactive["licensing"] == 2629
+    assert any("interleaved" in m for m in report.messages)

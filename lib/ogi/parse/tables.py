@@ -643,6 +643,7 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
     _column_by_column(hits, result)
     distribute_pending(hits, widths)
     _values_above_labels(hits, region, widths, result)
+    _interleaved(hits, widths, result)
     first = {}
     for h in hits:
         first.setdefault(h.code, h)
@@ -698,6 +699,20 @@ def _column_by_column(hits: list[RowHit], result: TableResult) -> None:
             h.tokens = []
             result.messages.append(f"proactive row {h.code}: column headers among its numbers ({', '.join(words[:3])}): "
                                    "the table was read column by column (a PDF's text in drawing order); left unread")
+
+
+def _interleaved(hits: list[RowHit], widths: dict[str, int], result: TableResult) -> None:
+    """A row short of cells, then a row with numbers to spare: their numbers are interleaved (a PDF's text in
+    drawing order: 规章 0 / 行政规范性文件 77 / 0 / 0 / 132 / 470), and table 2 has no identity to tell which
+    are whose. The longer row is left unread too (the shorter one cannot be read)."""
+    for a, b in zip(hits, hits[1:]):
+        have_a = sum(1 for t in a.tokens if t.kind == NUM)
+        have_b = sum(1 for t in b.tokens if t.kind == NUM)
+        short = widths[a.code] - len(a.tokens)
+        if a.tokens and 0 < short and have_a and have_b - widths[b.code] >= short:
+            b.tokens = []
+            result.messages.append(f"proactive row {b.code}: {have_b} numbers for its {widths[b.code]} cells, after "
+                                   f"row {a.code} short of {short}: their numbers are interleaved; left unread")
 
 
 def _one_line(tokens: list[Token]) -> Optional[int]:
