@@ -630,3 +630,17 @@ def test_pdftotext_interleaving_two_rows_of_table_2_reads_neither():
     assert report.proactive["regulations"] == [None, None, None]
     assert report.proactive["licensing"] == 2629
     assert any("interleaved" in m for m in report.messages)
+
+
+def test_pdfminer_text_boxes_a_table_in_columns_gives_no_values():
+    """pdfminer's `extract_text` of a real PDF: table 3's labels as one text box, then each column's numbers
+    (one per label). Read as rows, the row after the labels took the first column (217 0 71 29 4 0 0)."""
+    labels = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本", "（一）予以公开",
+              "年度办", "理结果", "（二）部分公开（区分处理的，只计这一情形，不", "计其他情形）", "1.属于国家秘密",
+              "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益", "（三）不予", "公开"]
+    column = ["217", "0", "71", "29", "4", "0", "0", "3"]
+    text = "三、收到和处理政府信息公开申请情况\n申请人情况\n" + "\n\n".join(labels + column) + \
+        "\n\n5.属于三类内部事务信息\n\n32\n"
+    report = ogi.parse_text(text)
+    assert not any(v for vec in report.requests.values() for v in vec if v is not None)
+    assert any("each column's numbers" in m for m in report.messages)

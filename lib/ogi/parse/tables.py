@@ -319,11 +319,13 @@ def _number_on_line(tokens: list[Token], i: int) -> bool:
     return False
 
 
-def distribute_pending(hits: list[RowHit], widths: dict[str, int]) -> None:
+def distribute_pending(hits: list[RowHit], widths: dict[str, int]) -> bool:
     """Labels printed apart from their values (PDF): give a block of values to the labels before it.
 
     When rows were matched with no values and the next row carries the values
     of all of them (exactly, apart from trailing blanks), hand them out in order.
+    Returns True when the block is one number per label instead, two labels or more: a column of the
+    table, not its rows (pdfminer's text boxes of a table: the labels, then each column's numbers).
     """
     pending: list[RowHit] = []
     for h in hits:
@@ -342,7 +344,19 @@ def distribute_pending(hits: list[RowHit], widths: dict[str, int]) -> None:
                     w = widths[p.code]
                     p.tokens = nums[pos:pos + w]
                     pos += w
+            elif len(pending) >= 2 and len(vals) == len(pending) + 1 and \
+                    all(widths[p.code] > 1 for p in pending + [h]):
+                return True
         pending = []
+    return False
+
+
+def _by_columns(hits: list[RowHit], table: str, result: TableResult) -> None:
+    """A table whose text came column by column: no row's numbers are its own; every row is left unread."""
+    for h in hits:
+        h.tokens = []
+    result.messages.append(f"table {table}: one number for each of a run of labels, the table's text in columns "
+                           "(a PDF's text boxes: the labels, then each column's numbers), not rows; left unread")
 
 
 # ---------------------------------------------------------------------------
@@ -573,7 +587,8 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
         return result
     result.found = True
     widths = {r.code: 7 for r in _T3_ROWS}
-    distribute_pending(hits, widths)
+    if distribute_pending(hits, widths):
+        _by_columns(hits, "3", result)
     has_2021_other = any(h.code.startswith("other.") and h.tokens for h in hits)
     has_2019_other = any(h.code == "other" and h.tokens for h in hits)
     if has_2021_other and has_2019_other:
@@ -641,7 +656,8 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
     result.template = template
     widths = {r.code: r.width for r in rows}
     _column_by_column(hits, result)
-    distribute_pending(hits, widths)
+    if distribute_pending(hits, widths):
+        _by_columns(hits, "2", result)
     _values_above_labels(hits, region, widths, result)
     _interleaved(hits, widths, result)
     first = {}
