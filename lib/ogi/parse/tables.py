@@ -351,7 +351,7 @@ def distribute_pending(hits: list[RowHit], widths: dict[str, int]) -> bool:
     return False
 
 
-def _by_columns(hits: list[RowHit], table: str, result: TableResult) -> None:
+def _table_in_columns(hits: list[RowHit], table: str, result: TableResult) -> None:
     """A table whose text came column by column: no row's numbers are its own; every row is left unread."""
     for h in hits:
         h.tokens = []
@@ -378,6 +378,11 @@ class TableResult:
     last_line: int = -1  # the source line of the table's last cell
     unread: list[str] = field(default_factory=list)  # rows printed but not read (said in messages), as scopes
     extra: list[str] = field(default_factory=list)   # rows read with numbers after their cells ignored
+
+
+def _printed(values: list[Token]) -> str:
+    """A row's value tokens as printed, for messages: digits, a blank as ``_``."""
+    return " ".join(t.digits if t.kind == NUM else "_" for t in values)
 
 
 def _fmt(vec) -> str:
@@ -425,21 +430,20 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             cands[h.code] = options
             continue
         if how == "short":
-            got = " ".join(t.digits if t.kind == NUM else "_" for t in vals)
-            result.messages.append(f"{table} row {h.code}: expected {w} cells, could not read them from '{got}'")
+            result.messages.append(f"{table} row {h.code}: expected {w} cells, could not read them from "
+                                   f"'{_printed(vals)}'")
             cands[h.code] = []
             result.unread.append(f"{table}.{h.code}")
             continue
         if how == "spaced":
-            got = " ".join(t.digits if t.kind == NUM else "_" for t in vals)
-            result.messages.append(f"{table} row {h.code}: '{got}' holds more numbers than its {w} cells, some "
+            result.messages.append(f"{table} row {h.code}: '{_printed(vals)}' holds more numbers than its {w} cells, some "
                                    "parted only by spaces inside a cell (a stray space in a number, or cells run "
                                    "together); left unread")
             cands[h.code] = []
             result.unread.append(f"{table}.{h.code}")
             continue
         cands[h.code] = options
-        printed = " ".join(t.digits if t.kind == NUM else "_" for t in vals)
+        printed = _printed(vals)
         if how == "split":
             by = "the row identity" if blocks.get(h.code) else "the only well-formed split"
             result.checks.append(Check(
@@ -588,7 +592,7 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
     result.found = True
     widths = {r.code: 7 for r in _T3_ROWS}
     if distribute_pending(hits, widths):
-        _by_columns(hits, "3", result)
+        _table_in_columns(hits, "3", result)
     has_2021_other = any(h.code.startswith("other.") and h.tokens for h in hits)
     has_2019_other = any(h.code == "other" and h.tokens for h in hits)
     if has_2021_other and has_2019_other:
@@ -655,9 +659,9 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
     result.found = True
     result.template = template
     widths = {r.code: r.width for r in rows}
-    _column_by_column(hits, result)
+    _headers_among_numbers(hits, result)
     if distribute_pending(hits, widths):
-        _by_columns(hits, "2", result)
+        _table_in_columns(hits, "2", result)
     _values_above_labels(hits, region, widths, result)
     _interleaved(hits, widths, result)
     first = {}
@@ -702,7 +706,7 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
 _T2_COLUMN_WORDS = re.compile(r"件数|数量|增/?减|金额|信息内容")
 
 
-def _column_by_column(hits: list[RowHit], result: TableResult) -> None:
+def _headers_among_numbers(hits: list[RowHit], result: TableResult) -> None:
     """A table read column by column (a PDF's text in the order its producer drew it: the row labels, then
     each column's header and numbers) puts column headers among a row's numbers; those numbers are not the
     row's cells, nor the cells of the labels before it. Such a row is left without values."""
@@ -868,8 +872,8 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     if how == "printed" and extra:
         result.extra.append("review_litigation.review_litigation")
         result.messages.append(f"table 4: {len(extra)} number(s) after its 15 cells ignored")
+    printed = _printed(values)
     if how in ("short", "spaced"):
-        printed = ' '.join(t.digits if t.kind == NUM else '_' for t in values)
         result.messages.append(f"table 4: expected 15 cells, could not read them from '{printed}'" if how == "short"
                                else f"table 4: '{printed}' holds more numbers than its 15 cells, some parted only "
                                     "by spaces inside a cell (a stray space in a number, or cells run together); "
@@ -881,8 +885,12 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
         result.checks.append(Check("inferred", True if len(options) == 1 else None,
                                    "table 4 cells separated by the group totals", scope="review_litigation",
                                    cells=["review_litigation"]))
+    if how == "moved":
+        result.checks.append(Check("inferred", True if len(options) == 1 else None,
+                                   f"'{printed}' breaks the group totals as printed; a number alone on its line "
+                                   f"belongs elsewhere ({len(options)} place(s) keep them)",
+                                   scope="review_litigation", cells=["review_litigation"]))
     if how == "dropped":
-        printed = ' '.join(t.digits if t.kind == NUM else '_' for t in values)
         result.checks.append(_dropped_check(printed, len(values) - 15, 15, options, "review_litigation"))
         result.messages.append(f"table 4: '{printed}' has {len(values) - 15} number(s) more than its 15 cells and "
                                "breaks the group totals as printed: a number among its cells is none (a page number?)")
