@@ -96,6 +96,17 @@ def test_a_number_printed_on_a_line_of_its_own_is_placed_by_the_identity():
     assert resolve_row(one_a_line, 7, (7,))[1] != "moved"
 
 
+def test_a_row_with_numbers_to_spare_that_breaks_its_identity_is_unread():
+    """pdfminer's text boxes of a real PDF: a row followed by a block of other rows' numbers (column by column).
+    Its first seven numbers break the row identity: they are not its cells, and it is left unread."""
+    row = [t for t in tokenize(["2.其他法律行政法规禁止公开", "0", "0", "2", "0", "0", "0", "0", "0", "4", "0", "1"])
+           if t.kind != "label"]
+    assert resolve_row(row, 7, (7,)) == ([], "jumbled")
+    # the first seven keep the identity (the rows after it under labels the table does not know): read so
+    kept = [t for t in tokenize(["| 9 | 0 | 0 | 0 | 0 | 0 | 9 |", "| 1 | 0 | 0 | 0 | 0 | 0 | 1 |"]) if t.kind != "label"]
+    assert resolve_row(kept, 7, (7,)) == ([(9, 0, 0, 0, 0, 0, 9)], "printed")
+
+
 def test_unsplittable_run_is_short():
     toks = [t for t in tokenize(["99"]) if t.kind == "num"]
     cands, how = resolve_row(toks, 7, (7,))

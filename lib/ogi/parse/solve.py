@@ -155,8 +155,11 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
     ``"spaced"`` when spaces inside a cell leave more numbers than cells and
     no identity says which are one number (candidates empty), ``"dropped"``
     when one or two numbers among the cells are none (candidates: the readings
-    without them that keep the identity), or ``"moved"`` when a number alone on
-    its line stands out of its place (candidates: the places that keep it).
+    without them that keep the identity), ``"moved"`` when a number alone on
+    its line stands out of its place (candidates: the places that keep it), or
+    ``"jumbled"`` when three or more numbers more than its cells follow and the
+    first break the identity (the text is out of the table's order; no
+    candidates).
     """
     values = [t for t in tokens if t.kind in (NUM, BLANK)]
     check = row_sum_ok(blocks) if blocks else (lambda v: True)
@@ -172,6 +175,8 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
             dropped = _dropped_readings(values, width, check)
             if dropped:
                 return dropped, "dropped"
+            if len(values) > width + 2 and not check(tuple(t.value if t.kind == NUM else None for t in values[:width])):
+                return [], "jumbled"
     if len(values) == width and blocks and values[0].line != values[-1].line:
         moved = _moved_readings(values, check)
         if moved:

@@ -435,6 +435,12 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             cands[h.code] = []
             result.unread.append(f"{table}.{h.code}")
             continue
+        if how == "jumbled":
+            result.messages.append(f"{table} row {h.code}: {len(vals)} numbers for its {w} cells, and the first break "
+                                   "its identity: the text is out of the table's order; left unread")
+            cands[h.code] = []
+            result.unread.append(f"{table}.{h.code}")
+            continue
         if how == "spaced":
             result.messages.append(f"{table} row {h.code}: '{_printed(vals)}' holds more numbers than its {w} cells, some "
                                    "parted only by spaces inside a cell (a stray space in a number, or cells run "
@@ -873,11 +879,13 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
         result.extra.append("review_litigation.review_litigation")
         result.messages.append(f"table 4: {len(extra)} number(s) after its 15 cells ignored")
     printed = _printed(values)
-    if how in ("short", "spaced"):
-        result.messages.append(f"table 4: expected 15 cells, could not read them from '{printed}'" if how == "short"
-                               else f"table 4: '{printed}' holds more numbers than its 15 cells, some parted only "
-                                    "by spaces inside a cell (a stray space in a number, or cells run together); "
-                                    "left unread")
+    if how in ("short", "spaced", "jumbled"):
+        why = {"short": f"expected 15 cells, could not read them from '{printed}'",
+               "spaced": f"'{printed}' holds more numbers than its 15 cells, some parted only by spaces inside a "
+                         "cell (a stray space in a number, or cells run together); left unread",
+               "jumbled": f"'{printed}': more numbers than its 15 cells, and the first break the group totals: the "
+                          "text is out of the table's order; left unread"}
+        result.messages.append(f"table 4: {why[how]}")
         result.values = {"review_litigation": [None] * 15}
         result.unread.append("review_litigation.review_litigation")
         return result
