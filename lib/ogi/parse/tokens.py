@@ -341,7 +341,7 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
 
 # Memos of the tokenizer. Table rows repeat from report to report (row labels, header
 # words, rows of zeros), so a line is cut and its cells typed once per worker. A token is
-# kept as (kind, text, value, digits, group, raw): its line is set when it is made, and
+# kept as (kind, text, value, digits, group, raw, whole): its line is set when it is made, and
 # space groups, numbered from 1 within the memo entry, are renumbered from the running count.
 _Spec = tuple[tuple[str, str, Optional[Number], str, int, str, bool], ...]
 _CELL_SPECS: dict[tuple[str, bool], tuple[_Spec, int]] = {}

@@ -75,17 +75,17 @@ _HINTS = {"OFD document": "China's fixed-layout format, not read: save or print 
 
 def _zip_kind(data: bytes) -> str:
     """``docx``, or the name of another ZIP-based format, or ``ZIP archive``."""
-    for names in (data[:65536], None):
-        if names is None:
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                    names = "\n".join(zf.namelist()).encode("utf-8", "replace")
-            except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-                break
-        for mark, kind in _ZIP_KINDS:
-            if mark in names:
-                return kind
-    return "docx" if b"[Content_Types].xml" in data[:65536] else "ZIP archive"
+    def named(names: bytes) -> str | None:
+        return next((kind for mark, kind in _ZIP_KINDS if mark in names), None)
+
+    kind = named(data[:65536])
+    if kind is None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                kind = named("\n".join(zf.namelist()).encode("utf-8", "replace"))
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            pass
+    return kind or ("docx" if b"[Content_Types].xml" in data[:65536] else "ZIP archive")
 
 
 def _ascii_view(data: bytes) -> bytes:
