@@ -144,6 +144,11 @@ def row_sum_ok(blocks: Sequence[int]) -> Constraint:
     return check
 
 
+def _cells(values: list[Token]) -> tuple:
+    """Value tokens as cells: a number's value, a blank as None."""
+    return tuple(t.value if t.kind == NUM else None for t in values)
+
+
 def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]] = None):
     """Turn a row's value tokens into ``width`` values.
 
@@ -175,14 +180,14 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
             dropped = _dropped_readings(values, width, check)
             if dropped:
                 return dropped, "dropped"
-            if len(values) > width + 2 and not check(tuple(t.value if t.kind == NUM else None for t in values[:width])):
+            if len(values) > width + 2 and not check(_cells(values[:width])):
                 return [], "jumbled"
     if len(values) == width and blocks and values[0].line != values[-1].line:
         moved = _moved_readings(values, check)
         if moved:
             return moved, "moved"
     if len(values) >= width:
-        return [tuple(t.value if t.kind == NUM else None for t in values[:width])], "printed"
+        return [_cells(values[:width])], "printed"
     # Fast path: one run holding the whole row.
     nums = [t for t in values if t.kind == NUM]
     if len(values) == 1 and nums:
@@ -197,7 +202,7 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
         joined = _join_space_groups(values)
         if len(joined) != len(values):
             if len(joined) >= width:
-                return [tuple(t.value if t.kind == NUM else None for t in joined[:width])], "printed"
+                return [_cells(joined[:width])], "printed"
             cands = _split_tokens(joined, width, check)
     if cands:
         return cands[:MAX_CANDIDATES], "split"
@@ -218,8 +223,8 @@ def _spaced_readings(values: list[Token], width: int, blocks: Optional[Sequence[
     if len(joined) < width:
         return None
     if blocks and len(joined) == width:
-        vec = tuple(t.value if t.kind == NUM else None for t in joined)
-        printed = tuple(t.value if t.kind == NUM else None for t in values[:width])
+        vec = _cells(joined)
+        printed = _cells(values[:width])
         if check(vec) and not check(printed):
             return [vec], "split"
     return [], "spaced"
@@ -230,9 +235,9 @@ def _dropped_readings(values: list[Token], width: int, check: Constraint) -> lis
     is no cell stands among them (a page number between the lines of a row printed one cell a line). Every
     reading without one or two of its numbers that keeps the identity is a candidate; none when the first
     cells keep it (the extra numbers come after them) or the row has more than two extra."""
-    vec = [t.value if t.kind == NUM else None for t in values]
+    vec = _cells(values)
     extra = len(vec) - width
-    if extra > 2 or check(tuple(vec[:width])):
+    if extra > 2 or check(vec[:width]):
         return []
     out: list[tuple] = []
     for skip in combinations(range(len(vec)), extra):
@@ -255,7 +260,7 @@ def _moved_readings(values: list[Token], check: Constraint) -> list[tuple]:
     # cheap tests first: most rows stand on one line, or one cell a line
     if values[0].line == values[-1].line or not any(a.line == b.line for a, b in zip(values, values[1:])):
         return []   # one line, or one cell a line (a printed inconsistency is not rearranged)
-    vec = [t.value if t.kind == NUM else None for t in values]
+    vec = list(_cells(values))
     if check(tuple(vec)):
         return []
     by_line: dict[int, int] = {}
@@ -328,7 +333,7 @@ def _gap_readings(values: list[Token], width: int, check: Constraint):
         if n < len(values) or not values:
             continue
         if n == len(values):
-            bases = [tuple(t.value if t.kind == NUM else None for t in values)]
+            bases = [_cells(values)]
         else:
             bases = _split_tokens(values, n, lambda v: True)
         for base in bases:
