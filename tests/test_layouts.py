@@ -644,3 +644,38 @@ def test_pdfminer_text_boxes_a_table_in_columns_gives_no_values():
     report = ogi.parse_text(text)
     assert not any(v for vec in report.requests.values() for v in vec if v is not None)
     assert any("each column's numbers" in m for m in report.messages)
+
+
+# A web page's borderless table printed to PDF and read by ogi (pdfplumber's text lines: no ruling lines
+# to find the table by). Made-up numbers, the shapes as the real 平潭 pages gave them.
+
+def test_an_enumerator_spaced_from_its_point_is_no_cell():
+    """Justified text put spaces in "1 . 属于国家秘密": its 1 was taken for a number among the row's cells
+    (each such row ``partial``; in the real PDF, where 没有现成信息's label wrapped, that row took the next
+    row's 5 0 0 0 0 0 5, its "3" dropped as a stray number)."""
+    seed = (RAW / "000_a24b6662cf75509f.txt").read_text(encoding="utf-8")
+    want = ogi.parse_text(seed)
+    spaced_enums = re.sub(r"^(\d)\.", r"\1 . ", seed, flags=re.M)
+    assert spaced_enums != seed
+    report = ogi.parse_text(spaced_enums)
+    assert report.requests == want.requests
+    assert report.status == want.status
+
+
+def test_a_number_between_two_rows_short_of_cells_goes_to_neither():
+    """The middle column sat at the top of its cells: 442 above 行政许可's line, 7 (the next row's) below it.
+    Read in order, 行政许可 took 7 for its decisions; table 2 has no identity to tell."""
+    text = ("二、主动公开政府信息情况\n第二十条第（五）项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n442\n"
+            "行政许可 396 278\n7\n其他对外管理服务事项 10 105\n第二十条第（六）项\n"
+            "信息内容 上一年项目数量 本年增/减 处理决定数量\n行政处罚 2648 -18 538\n")
+    report = ogi.parse_text(text)
+    assert report.proactive.get("licensing") is None and not any(report.proactive.get("licensing_items") or [])
+    assert report.proactive["penalty"] == 538 and report.proactive["penalty_items"] == [2648, -18]
+    assert any("whose they are is unknown" in m for m in report.messages)
+    # the 442 above the label says as much when the next row is whole
+    whole = ogi.parse_text(text.replace("其他对外管理服务事项 10 105", "其他对外管理服务事项 10 0 105"))
+    assert whole.proactive.get("licensing") is None and whole.proactive["other_services"] == [10, 0, 105]
+    # a row finished on the next line, nothing alone above it and the next row whole, is read so
+    plain = ogi.parse_text(text.replace("其他对外管理服务事项 10 105", "其他对外管理服务事项 10 0 105")
+                           .replace("\n442\n", "\n"))
+    assert plain.proactive["licensing_items"] == [396, 278] and plain.proactive["licensing"] == 7

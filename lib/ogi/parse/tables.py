@@ -669,6 +669,7 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
     if distribute_pending(hits, widths):
         _table_in_columns(hits, "2", result)
     _values_above_labels(hits, region, widths, result)
+    _between_short_rows(hits, region, widths, result)
     _interleaved(hits, widths, result)
     first = {}
     for h in hits:
@@ -739,6 +740,38 @@ def _interleaved(hits: list[RowHit], widths: dict[str, int], result: TableResult
             b.tokens = []
             result.messages.append(f"proactive row {b.code}: {have_b} numbers for its {widths[b.code]} cells, after "
                                    f"row {a.code} short of {short}: their numbers are interleaved; left unread")
+
+
+def _between_short_rows(hits: list[RowHit], region: list[Token], widths: dict[str, int],
+                        result: TableResult) -> None:
+    """A row printed short of cells on its label's line, finished from lines of numbers alone after it, when
+    numbers alone also stand just above its label, or the next row is short on its line too: whose those
+    numbers are, table 2 cannot tell. (A PDF's borderless table whose middle column sits at the top of its
+    cells: ``442`` / ``行政许可 396 278`` / ``7`` / ``其他对外管理服务事项 10 105``, the 442 being 行政许可's, the 7
+    the next row's. Read in order, 行政许可 took 7 for its decisions.) The row is left unread."""
+    taken = {id(t) for h in hits for t in h.tokens}
+    for k, a in enumerate(hits):
+        width = widths[a.code]
+        if not a.tokens or len(a.tokens) > width:
+            continue
+        line_a = region[a.token_index].line
+        own = sum(1 for t in a.tokens if t.line == line_a)
+        if not 0 < own < width or own == len(a.tokens):
+            continue
+        before = region[a.token_index - 1] if a.token_index else None
+        above = (before is not None and before.kind == NUM and before.line != line_a and id(before) not in taken
+                 and (a.token_index < 2 or region[a.token_index - 2].line != before.line
+                      or region[a.token_index - 2].kind != LABEL))
+        b = hits[k + 1] if k + 1 < len(hits) else None
+        short_next = b is not None and 0 < sum(1 for t in b.tokens if t.line == region[b.token_index].line) \
+            < widths[b.code]
+        if above or short_next:
+            later = [t.raw.strip() or t.text for t in a.tokens if t.line != line_a]
+            where = "above its label" if above else f"above row {b.code}, itself short of cells"
+            a.tokens = []
+            result.messages.append(f"proactive row {a.code}: {own} of its {width} cells on its label's line, "
+                                   f"then {', '.join(later)} on a line of its own, and numbers alone {where}: "
+                                   "whose they are is unknown; left unread")
 
 
 def _one_line(tokens: list[Token]) -> Optional[int]:

@@ -122,9 +122,9 @@ _UNIT = r"(?:万元|元|件|个|条|次|项|人次|家|份)"
 _PURE_NUMBER = re.compile(rf"^\s*(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({_UNIT})?\s*$")
 # An enumerator before a label: "3.要求提供公开出版物", "2、重复申请", "2. 其他法律…" (a space after
 # the point, as OCR and model-made markdown print it).
-_ENUM_AFTER = re.compile(r"[.、．][ \t]?(?=[\u4e00-\u9fff\"“'‘(])")
+_ENUM_AFTER = re.compile(r"[ \t]?[.、．][ \t]?(?=[\u4e00-\u9fff\"“'‘(])")
 # An enumerator standing alone in a cell: "1.", "2、".
-_LONE_ENUM = re.compile(r"\d{1,2}[.、．]")
+_LONE_ENUM = re.compile(r"\d{1,2} ?[.、．]")
 # A signed change as printed in words: "减4", "增加 3", "+19".
 _CHANGE = re.compile(r"(增加?|减少?|\+)\s*(\d+(?:\.\d+)?)")
 # Placeholder headers of OCR/model markdown: 数据1 … 数据7, 列1, Column 2.
