@@ -679,3 +679,21 @@ def test_a_number_between_two_rows_short_of_cells_goes_to_neither():
     plain = ogi.parse_text(text.replace("其他对外管理服务事项 10 105", "其他对外管理服务事项 10 0 105")
                            .replace("\n442\n", "\n"))
     assert plain.proactive["licensing_items"] == [396, 278] and plain.proactive["licensing"] == 7
+
+
+def test_pdfminer_a_parts_heading_before_the_numbers_above_it_are_out_gives_no_values():
+    """pdfminer's text boxes of a real PDF: table 2's first column (0, 77), then the next part's heading, then
+    the other columns. Handed out in order, 规章 read 0 77 0 and 行政规范性文件 0 132 470."""
+    text = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数 本年废止件数 现行有效件数\n规章\n"
+            "行政规范性文\n件\n0\n\n77\n\n第二十条第（五）项\n\n0\n\n0\n\n132\n\n470\n\n信息内容\n\n本年处理决定数量\n\n"
+            "行政许可\n\n2629\n")
+    report = ogi.parse_text(text)
+    assert not any(report.proactive.get("regulations") or []) and not any(report.proactive.get("normative_documents") or [])
+    assert report.proactive["licensing"] == 2629
+    assert any("第二十条第(五)项" in m and "left unread" in m for m in report.messages)
+    # the heading after a row's cells are all out (pdftotext: 行政许可 396 442 278 / 第二十条第（五）项 / a
+    # browser's footer "9/15"): the row keeps them
+    footer = ogi.parse_text("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年新制作数量\n本年新公开数量\n"
+                            "对外公开总数量\n规章\n0\n0\n7\n规范性文件\n77\n77\n166\n信息内容\n上一年项目数量\n本年增/减\n"
+                            "处理决定数量\n行政许可\n396\n442\n278\n第二十条第（五）项\n9/15\n")
+    assert footer.proactive["licensing_items"] == [396, 442] and footer.proactive["licensing"] == 278

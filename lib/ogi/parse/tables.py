@@ -665,7 +665,7 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
     result.found = True
     result.template = template
     widths = {r.code: r.width for r in rows}
-    _headers_among_numbers(hits, result)
+    _headers_among_numbers(hits, widths, result)
     if distribute_pending(hits, widths):
         _table_in_columns(hits, "2", result)
     _values_above_labels(hits, region, widths, result)
@@ -709,19 +709,27 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
     return result
 
 
-# Table 2's column headers: never among a row's cells.
-_T2_COLUMN_WORDS = re.compile(r"件数|数量|增/?减|金额|信息内容")
+# Table 2's column headers and the headings of its parts: never among a row's cells.
+_T2_COLUMN_WORDS = re.compile(r"件数|数量|增/?减|金额|信息内容|第二十条")
 
 
-def _headers_among_numbers(hits: list[RowHit], result: TableResult) -> None:
+def _headers_among_numbers(hits: list[RowHit], widths: dict[str, int], result: TableResult) -> None:
     """A table read column by column (a PDF's text in the order its producer drew it: the row labels, then
     each column's header and numbers) puts column headers among a row's numbers; those numbers are not the
-    row's cells, nor the cells of the labels before it. Such a row is left without values."""
+    row's cells, nor the cells of the labels before it. So does a part's heading (第二十条第(五)项) met before
+    the numbers of the part above it are all out (pdfminer's text boxes: 规章 / 行政规范性文件 / 0 / 77 /
+    第二十条第(五)项 / 0 / 0 / 132 / 470). Such a row is left without values. Words met once the row's cells,
+    and those of the labels without numbers before it, are all out leave them be (what follows is ignored,
+    and said)."""
+    pending = 0
     for h in hits:
-        if not h.inner:
-            continue
         nums = [k for k, t in enumerate(h.tokens) if t.kind == NUM]
-        words = [text for p, text in h.inner if nums and nums[0] < p <= nums[-1] and _T2_COLUMN_WORDS.search(text)]
+        if not nums:
+            pending += widths[h.code]
+            continue
+        need, pending = pending + widths[h.code], 0
+        words = [text for p, text in h.inner if nums[0] < p <= nums[-1] and _T2_COLUMN_WORDS.search(text)
+                 and sum(1 for k in nums if k < p) < need]
         if words:
             h.tokens = []
             result.messages.append(f"proactive row {h.code}: column headers among its numbers ({', '.join(words[:3])}): "
