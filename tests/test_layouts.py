@@ -697,3 +697,15 @@ def test_pdfminer_a_parts_heading_before_the_numbers_above_it_are_out_gives_no_v
                             "对外公开总数量\n规章\n0\n0\n7\n规范性文件\n77\n77\n166\n信息内容\n上一年项目数量\n本年增/减\n"
                             "处理决定数量\n行政许可\n396\n442\n278\n第二十条第（五）项\n9/15\n")
     assert footer.proactive["licensing_items"] == [396, 442] and footer.proactive["licensing"] == 278
+
+
+@pytest.mark.parametrize("zero", ["零", "〇"])
+def test_a_cell_of_zero_in_words_is_0(zero):
+    """零, or 〇 (the ideographic zero of 二〇二四), alone in a cell is 0; 〇 inside a number stays OCR's
+    misreading (test_a_number_with_ocrs_letters_in_it_is_not_read_as_its_first_digits)."""
+    seed = (RAW / "001_ea69d8cda5ce10c7.txt").read_text(encoding="utf-8")
+    words = re.sub(r"(?<=\| )0(?= \|)", zero, seed)
+    assert words.count(zero) > 100
+    report, want = ogi.parse_text(words), ogi.parse_text(seed)
+    assert (report.requests, report.proactive, report.review_litigation, report.status) == \
+        (want.requests, want.proactive, want.review_litigation, want.status)

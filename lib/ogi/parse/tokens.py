@@ -115,6 +115,9 @@ def label_key(text: str) -> str:
 
 # A cell that means "nothing printed here": keep it a blank (null), never 0.
 _BLANK_WORDS = {"", "-", "--", "—", "——", "/", "\\", "无", "空", "—/—", "null", "none", "n/a", "na"}
+# A cell that is zero in words: 零, or 〇 (the ideographic zero, as in 二〇二四). Inside a number 〇 is OCR's
+# misreading (_OCR_LETTERS); alone, it can only be 0.
+_ZERO_WORDS = {"零", "〇"}
 
 # Numbers: optional sign, thousands separators, decimals, optional unit.
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
@@ -265,6 +268,8 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
         return [Token(NUM, stripped, line, int(stripped), stripped, -1, text, whole=from_separator)]
     if stripped.lower() in _BLANK_WORDS:
         return [Token(BLANK, "", line, raw=text)] if (from_separator or stripped) else []
+    if stripped in _ZERO_WORDS:
+        return [Token(NUM, "0", line, 0, "0", -1, text, whole=True)]
     if _DIGIT.search(stripped) is None:  # a label with no digits at all: nothing to cut
         return [Token(LABEL, label_key(stripped), line, raw=text)]
     if _WEB.search(stripped):  # a mirror's spam in a cell ("0www.abc123.com"): its digits are no values
