@@ -12,7 +12,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from ogi.readers import read_bytes
-from ogi.readers.office import _chinese_number, _is_furniture, _join_wrapped, read_docx, read_pdf
+from ogi.readers.office import (_Line, _chinese_number, _drop_page_numbers, _is_furniture, _join_wrapped,
+                                _margin_number, read_docx, read_pdf)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 
@@ -293,7 +294,7 @@ def test_pdf_page_footers_dropped_and_cells_not_duplicated(report_pdf):
     ("第 4 页 共 10 页", 800, True),
     ("第4页/共10页", 10, True),
     ("4 / 10", 800, True),
-    ("4", 800, True),
+    ("4", 800, False),   # a bare number: a page number or a cell, told by _drop_page_numbers
     ("4", 400, False),   # a bare number mid-page may be a table value
     ("-4", 400, False),  # so may a negative one (本年增/减)
     ("-4-", 400, True),
@@ -311,6 +312,30 @@ def test_pdf_page_footers_dropped_and_cells_not_duplicated(report_pdf):
 ])
 def test_page_furniture(text, top, expected):
     assert _is_furniture(text, top, top + 10, 842) is expected
+
+
+@pytest.mark.parametrize("text, top, expected", [
+    ("4", 800, 4), ("· 12 ·", 10, 12), ("4", 400, None), ("17 件", 800, None), ("2024", 800, 2024)])
+def test_a_bare_number_in_a_margin_zone_is_a_candidate_page_number(text, top, expected):
+    assert _margin_number(text, top, top + 10, 842) == expected
+
+
+def _line(text: str, page: int, top: float) -> _Line:
+    return _Line(text=text, x0=50, x1=60, top=top, size=10, font_start=None, font_end=None, page=page,
+                 margin_number=_margin_number(text, top, top + 10, 842))
+
+
+def test_bare_numbers_at_the_pages_feet_are_page_numbers_only_when_they_follow_the_pages():
+    """LibreOffice's pages of a table printed one cell a line: the "0" cells in the last tenth of each page
+    were taken for page numbers and dropped (42 of seed 003's values)."""
+    cells = [_line(t, p, top) for p in (1, 2, 3) for t, top in (("规章", 700), ("0", 770), ("0", 795))]
+    assert [ln.text for ln in _drop_page_numbers(cells)] == [ln.text for ln in cells]
+    numbered = [_line(t, p, top) for p in (1, 2, 3) for t, top in (("规章", 700), ("0", 770), (str(p + 1), 810))]
+    kept = _drop_page_numbers(numbered)
+    assert [ln.text for ln in kept] == ["规章", "0"] * 3  # "2", "3", "4": page n prints n + 1
+    # one page's number alone: kept out when it is the page's own number
+    single = [_line("规章", 1, 700), _line("0", 1, 770), _line("1", 1, 810)]
+    assert [ln.text for ln in _drop_page_numbers(single)] == ["规章", "0"]
 
 
 def test_scanned_pdf_has_no_text_layer():
@@ -385,3 +410,78 @@ def test_a_real_page_printed_to_pdf_by_a_browser_reads_as_the_page(tmp_path, cap
     assert (printed.agency, printed.year) == (served.agency, served.year)
     # the margins' numbers (date, time, page/pages) are not read as cells after a row's own
     assert not [m for m in printed.messages if "ignored" in m]
+
+
+# ---------------------------------------------------------------- PDFium reads the pages
+
+def _both_readings(data: bytes, monkeypatch):
+    """The Document read with PDFium's page objects and with pdfminer's."""
+    from ogi.readers import office
+    monkeypatch.setattr(office, "USE_PDFIUM", True)
+    fast = read_pdf("x.pdf", data)
+    monkeypatch.setattr(office, "USE_PDFIUM", False)
+    slow = read_pdf("x.pdf", data)
+    return fast, slow
+
+
+def test_pdfium_and_pdfminer_give_the_same_report(monkeypatch):
+    from ogi.parse import parse_document
+    fast, slow = _both_readings((FIXTURES / "report.pdf").read_bytes(), monkeypatch)
+    assert fast.lines == slow.lines and fast.messages == slow.messages and fast.error is None
+    a, b = parse_document(fast), parse_document(slow)
+    assert (a.requests, a.proactive, a.review_litigation, a.status) == \
+        (b.requests, b.proactive, b.review_litigation, b.status)
+
+
+def test_pdfium_objects_are_pdfminers():
+    """Characters (text, box, size) and the table's ruling edges as pdfminer's layout gives them. The box may
+    differ a little: the fixture's font is not embedded, so its glyphs' right edges are a substitute's (up to
+    1.1 points here), and a font's descent may be read otherwise (a few points at most on real PDFs)."""
+    import pdfplumber
+
+    from ogi.readers import pdfium_objects
+    data = (FIXTURES / "report.pdf").read_bytes()
+    fast = pdfium_objects.open_document(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for k, page in enumerate(pdf.pages):
+            mine = pdfium_objects.page_objects(fast[k], page.initial_doctop)
+            theirs = [c for c in page.chars if c["text"].strip()]
+            ours = [c for c in mine["char"] if c["text"].strip()]
+            assert [c["text"] for c in ours] == [c["text"] for c in theirs]
+            for a, b in zip(ours, theirs):
+                assert abs(a["x0"] - b["x0"]) < 0.5 and abs(a["x1"] - b["x1"]) < 1.5
+                assert abs(a["size"] - b["size"]) < 0.01 and a["upright"] == b["upright"]
+                assert abs(a["top"] - b["top"]) < 4
+            edges = lambda objs: sorted((round(e["x0"]), round(e["top"]), round(e["x1"]), round(e["bottom"]))
+                                        for e in objs)
+            ours_page = pdfplumber.page.Page.__new__(pdfplumber.page.Page)
+            ours_page._objects = mine
+            assert edges(ours_page.edges) == edges(page.edges)
+    fast.close()
+
+
+def test_a_rotated_page_is_read_by_pdfminer(monkeypatch):
+    import pypdfium2
+
+    from ogi.readers import pdfium_objects
+    pdf = pypdfium2.PdfDocument((FIXTURES / "report.pdf").read_bytes())
+    pdf[0].set_rotation(90)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    assert pdfium_objects.page_objects(pypdfium2.PdfDocument(buf.getvalue())[0], 0) is None
+    fast, slow = _both_readings(buf.getvalue(), monkeypatch)
+    assert fast.lines == slow.lines
+
+
+def test_unique_chars_is_pdfplumbers_dedupe():
+    """A glyph drawn twice (fake bold, a shadow) within a point: one kept, as pdfplumber keeps it."""
+    import random
+
+    from pdfplumber.utils.text import dedupe_chars
+
+    from ogi.readers.office import _unique_chars
+    rnd = random.Random(7)
+    for _ in range(30):
+        chars = [{"text": rnd.choice("0123规章"), "upright": True, "fontname": rnd.choice("AB"), "size": 10.5,
+                  "x0": rnd.uniform(0, 60), "doctop": rnd.choice([10.0, 10.4, 11.6, 30.0])} for _ in range(120)]
+        assert [id(c) for c in _unique_chars(chars)] == [id(c) for c in dedupe_chars(chars)]

@@ -382,6 +382,10 @@ class _Line:
     size: float
     font_start: str | None  # font of the first Chinese character, if any
     font_end: str | None    # font of the last one
+    page: int = 0           # the page it stands on (1-based)
+    # a bare number in the page's top or bottom margin zone: a page number, or a table's cell printed one a
+    # line (``_drop_page_numbers`` tells which)
+    margin_number: int | None = None
 
 
 @dataclass
@@ -390,15 +394,50 @@ class _Rows:
 
     top: float
     lines: list[str] = field(default_factory=list)
+    page: int = 0
 
 
 def _is_furniture(text: str, top: float, bottom: float, height: float) -> bool:
     """True for a page number (see ``_PAGE_WORDS`` and ``_DASHED_NUMBER``), or a browser's header or footer
-    in the page's margin (``_BROWSER_MARGIN``)."""
+    in the page's margin (``_BROWSER_MARGIN``). A bare number there may be either a page number or a cell:
+    see ``_margin_number``."""
     if _PAGE_WORDS.match(text.strip()) or _DASHED_NUMBER.match(text):
         return True
-    in_margin = bottom > height * (1 - MARGIN_ZONE) or top < height * MARGIN_ZONE
-    return in_margin and bool(_BARE_NUMBER.match(text) or _BROWSER_MARGIN.match(text.strip()))
+    return _in_margin(top, bottom, height) and bool(_BROWSER_MARGIN.match(text.strip()))
+
+
+def _in_margin(top: float, bottom: float, height: float) -> bool:
+    return bottom > height * (1 - MARGIN_ZONE) or top < height * MARGIN_ZONE
+
+
+def _margin_number(text: str, top: float, bottom: float, height: float) -> int | None:
+    """The value of a bare number in the page's top or bottom margin zone (``1``, ``· 2 ·``), else None."""
+    if not _in_margin(top, bottom, height) or not _BARE_NUMBER.match(text):
+        return None
+    return int(re.sub(r"\D", "", text))
+
+
+def _drop_page_numbers(items: list[_Line | _Rows]) -> list[_Line | _Rows]:
+    """Leave out the bare numbers in the margin zones that are page numbers; keep the others as text.
+
+    A page number is the line furthest out on its page (the last, in the bottom zone; the first, in the top
+    zone) and follows the pages: page n prints n + k, with one k for the document (the k most pages give, when
+    two pages or more agree; else k = 0). Taken for page numbers, a table's cells printed one a line fell out
+    wherever the table met a page's last tenth ("0" cells at the foot of LibreOffice's pages).
+    """
+    pages: dict[int, list[_Line | _Rows]] = {}
+    for it in items:
+        pages.setdefault(it.page, []).append(it)
+    outermost: list[_Line] = []
+    for on_page in pages.values():
+        for it in (on_page[0], on_page[-1]):
+            if isinstance(it, _Line) and it.margin_number is not None and it not in outermost:
+                outermost.append(it)
+    offsets = [it.margin_number - it.page for it in outermost]
+    common = max(set(offsets), key=offsets.count, default=0)
+    k = common if offsets.count(common) >= 2 else 0
+    dropped = {id(it) for it in outermost if it.margin_number - it.page == k}
+    return [it for it in items if id(it) not in dropped]
 
 
 def _table_lines(table) -> list[str]:
@@ -432,12 +471,61 @@ def _inside(obj: dict, boxes: list[tuple]) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _page_items(page) -> list[_Line | _Rows]:
-    """A page's text lines and tables, in reading order (top to bottom)."""
-    page = page.dedupe_chars()
+def _clusters(values: list[float], tolerance: float) -> dict[float, int]:
+    """pdfplumber's clustering of numbers: sorted, a new cluster past ``tolerance`` from the last value."""
+    out: dict[float, int] = {}
+    last, cluster = None, -1
+    for v in sorted(set(values)):
+        if last is None or v > last + tolerance:
+            cluster += 1
+        out[v] = cluster
+        last = v
+    return out
+
+
+def _unique_chars(chars: list[dict], tolerance: float = 1) -> list[dict]:
+    """pdfplumber's ``dedupe_chars`` (a glyph drawn twice for bold, a shadow): of the characters with the same
+    text, font, size and uprightness whose tops, then lefts, cluster within ``tolerance``, the one furthest
+    up and left is kept; order kept. pdfplumber's own orders the result by ``list.index``, quadratic in the
+    page's characters: a third of reading a PDF."""
+    groups: dict[tuple, list[int]] = {}
+    for i, c in enumerate(chars):
+        groups.setdefault((c["upright"], c["text"], c["fontname"], c["size"]), []).append(i)
+    keep: list[int] = []
+    for members in groups.values():
+        if len(members) == 1:
+            keep.append(members[0])
+            continue
+        rows = _clusters([chars[i]["doctop"] for i in members], tolerance)
+        by_row: dict[int, list[int]] = {}
+        for i in members:
+            by_row.setdefault(rows[chars[i]["doctop"]], []).append(i)
+        for row in by_row.values():
+            cols = _clusters([chars[i]["x0"] for i in row], tolerance)
+            first: dict[int, int] = {}
+            for i in row:
+                col = cols[chars[i]["x0"]]
+                j = first.get(col)
+                if j is None or (chars[i]["doctop"], chars[i]["x0"]) < (chars[j]["doctop"], chars[j]["x0"]):
+                    first[col] = i
+            keep.extend(first.values())
+    return [chars[i] for i in sorted(keep)]
+
+
+def _deduped(page):
+    """``page`` with its characters drawn twice over left out (``_unique_chars``)."""
+    out = page.filter(lambda obj: True)
+    out._objects = dict(page.objects)
+    out._objects["char"] = _unique_chars(page.chars)
+    return out
+
+
+def _page_items(page, number: int = 1) -> list[_Line | _Rows]:
+    """A page's text lines and tables, in reading order (top to bottom); ``number``: the page's, from 1."""
+    page = _deduped(page)
     tables = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) >= 2]
     boxes = [t.bbox for t in tables]
-    items: list[_Line | _Rows] = [_Rows(top=t.bbox[1], lines=_table_lines(t)) for t in tables]
+    items: list[_Line | _Rows] = [_Rows(top=t.bbox[1], lines=_table_lines(t), page=number) for t in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     for line in outside.extract_text_lines(strip=True, return_chars=True):
         text, chars = line["text"], line["chars"]
@@ -449,7 +537,8 @@ def _page_items(page) -> list[_Line | _Rows]:
         items.append(_Line(text=text, x0=line["x0"], x1=line["x1"], top=line["top"],
                            size=max(c["size"] for c in chars),
                            font_start=cjk_fonts[0] if cjk_fonts else None,
-                           font_end=cjk_fonts[-1] if cjk_fonts else None))
+                           font_end=cjk_fonts[-1] if cjk_fonts else None, page=number,
+                           margin_number=_margin_number(text, line["top"], line["bottom"], page.height)))
     return sorted(items, key=lambda it: it.top)
 
 
@@ -524,6 +613,43 @@ def _quiet_pdfminer() -> None:
         log.setLevel(logging.ERROR)
 
 
+#: Read pages' characters and paths with PDFium (``pdfium_objects``); False: pdfminer reads them all.
+USE_PDFIUM = True
+
+
+def _pdfium_pages(data: bytes, count: int):
+    """The PDF opened by PDFium, when it opens and has the pages pdfminer found; else None (pdfminer reads)."""
+    if not USE_PDFIUM:
+        return None
+    from . import pdfium_objects
+    try:
+        fast = pdfium_objects.open_document(data)
+    except Exception:  # PDFium cannot open what pdfminer could: pdfminer reads it, as before
+        return None
+    if len(fast) != count:
+        fast.close()
+        return None
+    return fast
+
+
+def _objects_by_pdfium(page, fast, number: int) -> None:
+    """Give pdfplumber's ``page`` the objects PDFium read, so that pdfminer need not interpret the page;
+    where PDFium's reading is not known to match (``pdfium_objects.page_objects``) or fails, pdfminer reads."""
+    if fast is None:
+        return
+    from . import pdfium_objects
+    try:
+        fast_page = fast[number - 1]
+        try:
+            objects = pdfium_objects.page_objects(fast_page, page.initial_doctop)
+        finally:
+            fast_page.close()
+    except Exception:
+        return
+    if objects is not None:
+        page._objects = objects  # pdfplumber's cache of the page's objects: what it would parse
+
+
 def read_pdf(source: str, data: bytes) -> Document:
     """A PDF report's text layer as a Document; never raises for bad input.
 
@@ -548,14 +674,16 @@ def read_pdf(source: str, data: bytes) -> Document:
         except Exception as exc:
             doc.error = _pdf_error(exc)
             return doc
+        fast = _pdfium_pages(data, len(pages))
         for number, page in enumerate(pages, start=1):
             try:
+                _objects_by_pdfium(page, fast, number)
                 page_chars = [c for c in page.chars if c["text"].strip()]
                 if not page_chars:
                     blank_pages.append(number)
                     continue
                 chars += len(page_chars)
-                page_items = _page_items(page)
+                page_items = _page_items(page, number)
             except Exception as exc:  # one broken page must not lose the others
                 bad_pages.append(f"{number} ({type(exc).__name__})")
                 continue
@@ -564,6 +692,8 @@ def read_pdf(source: str, data: bytes) -> Document:
             cid_chars += sum(it.text.count("(cid:") for it in page_items if isinstance(it, _Line))
             tables += sum(isinstance(it, _Rows) for it in page_items)
             items.extend(page_items)
+        if fast is not None:
+            fast.close()
     if bad_pages:
         doc.messages.append(f"page(s) {', '.join(bad_pages)} could not be read")
     if chars == 0:
@@ -578,7 +708,7 @@ def read_pdf(source: str, data: bytes) -> Document:
         doc.messages.append(f"{cid_chars} glyphs have no Unicode mapping in the PDF and show as (cid:N)")
         if cid_chars * 2 > chars:
             doc.error = "PDF text layer has no Unicode mapping for most glyphs (shows (cid:N) codes)"
-    doc.lines = _assemble(items)
+    doc.lines = _assemble(_drop_page_numbers(items))
     if not doc.lines and not doc.error:
         doc.error = "PDF holds no text besides page numbers"
     return doc
