@@ -53,3 +53,26 @@ def test_summary_gives_the_verdict_not_a_note_on_reading(tmp_path):
     assert len(messages) >= 2 and "charset" in messages[0]
     line = next(line for line in result.summary().split("\n") if "news.html" in line)
     assert "not_a_report" in line and messages[-1][:60] in line and "charset" not in line
+
+
+class _KillsTheWorker:
+    """Unpickled in a worker, it ends that process at once, as a crash in a C library reading a file would."""
+
+    def __reduce__(self):
+        import os
+        return os._exit, (3,)
+
+
+def test_a_worker_that_dies_loses_only_the_file_it_was_reading():
+    """The worker reading one file dies (a C library's crash on a hostile PDF): the pool breaks. Every other
+    file is still parsed, and only that one is reported, with a message; the build goes on."""
+    text = (RAW / "000_a24b6662cf75509f.txt").read_bytes()
+    items = [(f"{k:064x}", f"r{k}.txt", text) for k in range(200)]
+    items[77] = (items[77][0], items[77][1], _KillsTheWorker())
+    parsed = []
+    changed, lost = corpus._run("bytes", items, jobs=2, progress=False,
+                                sink=lambda parts: parsed.extend(parts["store"].column("report_id").to_pylist()))
+    assert changed == []
+    assert [[item[0] for item in chunk] for chunk, _ in lost] == [[items[77][0]]]
+    assert "stopped" in lost[0][1]
+    assert sorted(parsed) == sorted(item[0] for k, item in enumerate(items) if k != 77)

@@ -452,9 +452,12 @@ def _run(mode: str, items, jobs: int, progress: Optional[bool], sink, total: Opt
     sorts what is not in order). At most a few chunks per worker are in flight, so the
     build holds a bounded number of items and results, whatever the corpus size.
 
-    Returns (ids whose file changed while read, failures of whole chunks as
-    (items, message)): a worker that died takes its chunk with it; those
-    files are reported failed for this build, not cached, and tried again.
+    Returns (ids whose file changed while read, failures as (items, message)).
+    A worker that dies (a C library's crash on a hostile file) breaks the pool:
+    the files then in flight are read again one at a time, each in a worker of
+    its own (``_pool_pass``), and only a file that kills its worker again is
+    lost: reported failed for this build, not cached, and tried again. The
+    other files go on in a new pool.
     """
     if isinstance(items, list):
         if not items:
@@ -491,10 +494,39 @@ def _run(mode: str, items, jobs: int, progress: Optional[bool], sink, total: Opt
             for chunk in chunks(256):
                 take(_work(mode, chunk), len(chunk))
             return changed, lost
-        from concurrent.futures import FIRST_COMPLETED, wait
-
         size = max(8, min(128, total // (jobs * 8) or 1))
         todo = chunks(size)
+        while True:
+            suspects = _pool_pass(mode, todo, jobs, take, lost, bar)
+            if suspects is None:
+                break
+            # a worker died (a C library's crash on a file): the files in flight when the pool broke are read
+            # again one at a time, each in a worker of its own, so that only the file that kills it is lost
+            _pool_pass(mode, iter([[item] for chunk in suspects for item in chunk]), 1, take, lost, bar,
+                       one_by_one=True)
+    finally:
+        if bar is not None:
+            bar.close()
+    return changed, lost
+
+
+def _pool_pass(mode: str, todo: Iterator[list], jobs: int, take, lost: list, bar, one_by_one: bool = False
+               ) -> Optional[list[list]]:
+    """Run ``todo``'s chunks in a pool of ``jobs`` workers, a few chunks per worker in flight, each chunk's parts
+    to ``take``. Returns None once ``todo`` is done, or, when a worker died and broke the pool, the chunks then
+    in flight (``todo`` keeps the rest). ``one_by_one``: chunks of one file, one in flight, and a new pool
+    after a death: the chunk that broke the pool is that file, and it goes to ``lost``."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    def lose(chunk: list, exc: BaseException) -> None:
+        lost.append((chunk, f"the worker reading this file stopped ({type(exc).__name__}: {exc}); "
+                            "it will be tried again on the next build"))
+        if bar is not None:
+            bar.update(len(chunk))
+
+    while True:
+        broken: list[list] = []
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
             futures: dict = {}
 
@@ -503,26 +535,34 @@ def _run(mode: str, items, jobs: int, progress: Optional[bool], sink, total: Opt
                 if chunk:
                     futures[pool.submit(_work, mode, chunk)] = chunk
 
-            for _ in range(4 * jobs):
+            for _ in range(1 if one_by_one else 4 * jobs):
                 submit()
-            while futures:
+            while futures and not broken:
                 done, _ = wait(futures, return_when=FIRST_COMPLETED)
                 for fut in sorted(done, key=lambda f: futures[f][0][0]):
                     chunk = futures.pop(fut)
-                    submit()
                     try:
                         parts = fut.result()
-                    except Exception as exc:  # noqa: BLE001 - e.g. a worker killed by the OS
-                        lost.append((chunk, f"the worker reading this file stopped ({type(exc).__name__}: {exc}); "
-                                            "it will be tried again on the next build"))
-                        if bar is not None:
-                            bar.update(len(chunk))
+                    except BrokenProcessPool:
+                        broken.append(chunk)
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - a chunk's result that could not come back
+                        lose(chunk, exc)
                         continue
                     take(parts, len(chunk))
-    finally:
-        if bar is not None:
-            bar.close()
-    return changed, lost
+                    if not broken:
+                        submit()
+            for fut, chunk in futures.items():  # in flight when the pool broke: done before it, or lost with it
+                try:
+                    take(fut.result(), len(chunk))
+                except Exception:  # noqa: BLE001
+                    broken.append(chunk)
+        if not broken:
+            return None
+        if not one_by_one:
+            return broken
+        for chunk in broken:  # the one file in flight: it killed its worker; a new pool for the files after it
+            lose(chunk, BrokenProcessPool("a child process terminated abruptly"))
 
 
 # --------------------------------------------------------------------------- the cache
