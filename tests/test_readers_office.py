@@ -12,8 +12,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from ogi.readers import read_bytes
-from ogi.readers.office import (_Line, _chinese_number, _drop_page_numbers, _is_furniture, _join_wrapped,
-                                _margin_number, read_docx, read_pdf)
+from ogi.readers.office import _chinese_number, read_docx
+from ogi.readers.pdf import _Line, _drop_page_numbers, _is_furniture, _join_wrapped, _margin_number, read_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 
@@ -416,10 +416,10 @@ def test_a_real_page_printed_to_pdf_by_a_browser_reads_as_the_page(tmp_path, cap
 
 def _both_readings(data: bytes, monkeypatch):
     """The Document read with PDFium's page objects and with pdfminer's."""
-    from ogi.readers import office
-    monkeypatch.setattr(office, "USE_PDFIUM", True)
+    from ogi.readers import pdf
+    monkeypatch.setattr(pdf, "USE_PDFIUM", True)
     fast = read_pdf("x.pdf", data)
-    monkeypatch.setattr(office, "USE_PDFIUM", False)
+    monkeypatch.setattr(pdf, "USE_PDFIUM", False)
     slow = read_pdf("x.pdf", data)
     return fast, slow
 
@@ -479,7 +479,7 @@ def test_unique_chars_is_pdfplumbers_dedupe():
 
     from pdfplumber.utils.text import dedupe_chars
 
-    from ogi.readers.office import _unique_chars
+    from ogi.readers.pdf import _unique_chars
     rnd = random.Random(7)
     for _ in range(30):
         chars = [{"text": rnd.choice("0123规章"), "upright": True, "fontname": rnd.choice("AB"), "size": 10.5,

@@ -114,7 +114,7 @@ def read_bytes(source: str, data: bytes) -> Document:
             from .office import read_docx
             return read_docx(source, data)
         if kind == "pdf":
-            from .office import read_pdf
+            from .pdf import read_pdf
             return read_pdf(source, data)
         if kind == "ole2":
             from .word97 import read_doc

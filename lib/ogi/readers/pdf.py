@@ -1,0 +1,383 @@
+"""PDF reports as a Document: the text layer placed by position, tables found from ruling lines.
+
+pdfplumber finds the tables and groups characters into lines; PDFium reads
+each page's characters and paths for it (``pdfium_objects``). Tables are
+rendered one row per line through ``render_row``, like the HTML and Word
+readers: a cell merged from the left or above is left out, a blank cell over
+n columns stands as n blanks. Text outside tables becomes paragraphs; page
+numbers and a browser's margins are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+
+from .document import Document, clean_text, is_cjk, join_cell_text, render_row, sha256_bytes
+
+# Page numbers, not report text. Worded ones ("第 4 页 共 10 页", "4 / 10",
+# "Page 4 of 10") and dashed ones ("— 4 —", "- 4 -") go wherever they are; a
+# bare or one-sided number ("4", "-4") only in the page margins, since mid-page
+# it may be a value of a table drawn without lines.
+_PAGE_WORDS = re.compile(
+    r"^第\s*\d{1,4}\s*页\s*[，,/／]?\s*(共\s*\d{1,4}\s*页)?$"
+    r"|^共\s*\d{1,4}\s*页\s*[，,/／]?\s*第\s*\d{1,4}\s*页$"
+    r"|^\d{1,4}\s*[/／]\s*\d{1,4}$"
+    r"|^page\s*\d{1,4}(\s*of\s*\d{1,4})?$", re.I)
+_DASHED_NUMBER = re.compile(r"^\s*[-—–－−]+\s*\d{1,4}\s*[-—–－−]+\s*$")
+_BARE_NUMBER = re.compile(r"^[\s\-—–－−_·•]*\d{1,4}[\s\-—–－−_·•]*$")
+# A web page printed to PDF by a browser: each page's margins hold the date and time with the page's
+# title ("11/23/26, 11:50 PM 某局2024年…报告", "2024/1/25 10:21 …"; slashes: a site's own "2024-01-25 10:21
+# 来源:…" stays) and its address with "page/pages".
+_BROWSER_MARGIN = re.compile(
+    r"^\d{1,4}/\d{1,2}/\d{1,4},?\s+(?:[上下]午)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?(?:\s|$)"
+    r"|^(?:file|https?)://\S+(?:\s+\d{1,4}\s*/\s*\d{1,4})?$")
+# A line that opens with a list marker starts its own paragraph: 一、 （一） (1) 1. 1、
+_NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、](?!\d))")
+#: Share of the page height at top and bottom where a bare number is a page number.
+MARGIN_ZONE = 0.1
+
+
+@dataclass
+class _Line:
+    """One visual line of PDF text outside tables, with what paragraph joining needs."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    size: float
+    font_start: str | None  # font of the first Chinese character, if any
+    font_end: str | None    # font of the last one
+    page: int = 0           # the page it stands on (1-based)
+    # a bare number in the page's top or bottom margin zone: a page number, or a table's cell printed one a
+    # line (``_drop_page_numbers`` tells which)
+    margin_number: int | None = None
+
+
+@dataclass
+class _Rows:
+    """The rendered rows of one PDF table, placed at its top edge."""
+
+    top: float
+    lines: list[str] = field(default_factory=list)
+    page: int = 0
+
+
+def _is_furniture(text: str, top: float, bottom: float, height: float) -> bool:
+    """True for a page number (see ``_PAGE_WORDS`` and ``_DASHED_NUMBER``), or a browser's header or footer
+    in the page's margin (``_BROWSER_MARGIN``). A bare number there may be either a page number or a cell:
+    see ``_margin_number``."""
+    if _PAGE_WORDS.match(text.strip()) or _DASHED_NUMBER.match(text):
+        return True
+    return _in_margin(top, bottom, height) and bool(_BROWSER_MARGIN.match(text.strip()))
+
+
+def _in_margin(top: float, bottom: float, height: float) -> bool:
+    return bottom > height * (1 - MARGIN_ZONE) or top < height * MARGIN_ZONE
+
+
+def _margin_number(text: str, top: float, bottom: float, height: float) -> int | None:
+    """The value of a bare number in the page's top or bottom margin zone (``1``, ``· 2 ·``), else None."""
+    if not _in_margin(top, bottom, height) or not _BARE_NUMBER.match(text):
+        return None
+    return int(re.sub(r"\D", "", text))
+
+
+def _drop_page_numbers(items: list[_Line | _Rows]) -> list[_Line | _Rows]:
+    """Leave out the bare numbers in the margin zones that are page numbers; keep the others as text.
+
+    A page number is the line furthest out on its page (the last, in the bottom zone; the first, in the top
+    zone) and follows the pages: page n prints n + k, with one k for the document (the k most pages give, when
+    two pages or more agree; else k = 0). Taken for page numbers, a table's cells printed one a line fell out
+    wherever the table met a page's last tenth ("0" cells at the foot of LibreOffice's pages).
+    """
+    pages: dict[int, list[_Line | _Rows]] = {}
+    for it in items:
+        pages.setdefault(it.page, []).append(it)
+    outermost: list[_Line] = []
+    for on_page in pages.values():
+        for it in (on_page[0], on_page[-1]):
+            if isinstance(it, _Line) and it.margin_number is not None and it not in outermost:
+                outermost.append(it)
+    offsets = [it.margin_number - it.page for it in outermost]
+    common = max(set(offsets), key=offsets.count, default=0)
+    k = common if offsets.count(common) >= 2 else 0
+    dropped = {id(it) for it in outermost if it.margin_number - it.page == k}
+    return [it for it in items if id(it) not in dropped]
+
+
+def _table_lines(table) -> list[str]:
+    """A pdfplumber table as ``render_row`` lines.
+
+    pdfplumber gives ``None`` where no cell starts at a grid position, i.e.
+    the position is covered by a cell merged from the left or from above: it
+    is a span, and is left out. A blank cell (``""``) that covers several
+    columns stands as that many blank cells.
+    """
+    columns = sorted({cell[0] for row in table.rows for cell in row.cells if cell is not None})
+    lines = []
+    for row, texts in zip(table.rows, table.extract()):
+        cells = []
+        for box, text in zip(row.cells, texts):
+            if box is None:
+                continue
+            text = join_cell_text((text or "").split("\n"))
+            if text:
+                cells.append(text)
+            else:
+                cells.extend([""] * max(1, sum(1 for x in columns if box[0] - 1 <= x < box[2] - 1)))
+        if any(cells):
+            lines.append(render_row(cells))
+    return lines
+
+
+def _inside(obj: dict, boxes: list[tuple]) -> bool:
+    """True when an object's centre lies in one of the boxes."""
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _clusters(values: list[float], tolerance: float) -> dict[float, int]:
+    """pdfplumber's clustering of numbers: sorted, a new cluster past ``tolerance`` from the last value."""
+    out: dict[float, int] = {}
+    last, cluster = None, -1
+    for v in sorted(set(values)):
+        if last is None or v > last + tolerance:
+            cluster += 1
+        out[v] = cluster
+        last = v
+    return out
+
+
+def _unique_chars(chars: list[dict], tolerance: float = 1) -> list[dict]:
+    """pdfplumber's ``dedupe_chars`` (a glyph drawn twice for bold, a shadow): of the characters with the same
+    text, font, size and uprightness whose tops, then lefts, cluster within ``tolerance``, the one furthest
+    up and left is kept; order kept. pdfplumber's own orders the result by ``list.index``, quadratic in the
+    page's characters: a third of reading a PDF."""
+    groups: dict[tuple, list[int]] = {}
+    for i, c in enumerate(chars):
+        groups.setdefault((c["upright"], c["text"], c["fontname"], c["size"]), []).append(i)
+    keep: list[int] = []
+    for members in groups.values():
+        if len(members) == 1:
+            keep.append(members[0])
+            continue
+        rows = _clusters([chars[i]["doctop"] for i in members], tolerance)
+        by_row: dict[int, list[int]] = {}
+        for i in members:
+            by_row.setdefault(rows[chars[i]["doctop"]], []).append(i)
+        for row in by_row.values():
+            cols = _clusters([chars[i]["x0"] for i in row], tolerance)
+            first: dict[int, int] = {}
+            for i in row:
+                col = cols[chars[i]["x0"]]
+                j = first.get(col)
+                if j is None or (chars[i]["doctop"], chars[i]["x0"]) < (chars[j]["doctop"], chars[j]["x0"]):
+                    first[col] = i
+            keep.extend(first.values())
+    return [chars[i] for i in sorted(keep)]
+
+
+def _deduped(page):
+    """``page`` with its characters drawn twice over left out (``_unique_chars``)."""
+    out = page.filter(lambda obj: True)
+    out._objects = dict(page.objects)
+    out._objects["char"] = _unique_chars(page.chars)
+    return out
+
+
+def _page_items(page, number: int = 1) -> list[_Line | _Rows]:
+    """A page's text lines and tables, in reading order (top to bottom); ``number``: the page's, from 1."""
+    page = _deduped(page)
+    tables = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) >= 2]
+    boxes = [t.bbox for t in tables]
+    items: list[_Line | _Rows] = [_Rows(top=t.bbox[1], lines=_table_lines(t), page=number) for t in tables]
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    for line in outside.extract_text_lines(strip=True, return_chars=True):
+        text, chars = line["text"], line["chars"]
+        if not text.strip() or _is_furniture(text, line["top"], line["bottom"], page.height):
+            continue
+        # Digits and Latin letters are often set in another font (Times New
+        # Roman beside 仿宋): only the Chinese characters tell a heading's font.
+        cjk_fonts = [c["fontname"] for c in chars if c["text"] and is_cjk(c["text"][0])]
+        items.append(_Line(text=text, x0=line["x0"], x1=line["x1"], top=line["top"],
+                           size=max(c["size"] for c in chars),
+                           font_start=cjk_fonts[0] if cjk_fonts else None,
+                           font_end=cjk_fonts[-1] if cjk_fonts else None, page=number,
+                           margin_number=_margin_number(text, line["top"], line["bottom"], page.height)))
+    return sorted(items, key=lambda it: it.top)
+
+
+@dataclass
+class _Margins:
+    """Where body text starts and ends, measured over the whole document."""
+
+    left: float
+    right: float
+
+    @classmethod
+    def of(cls, lines: list[_Line]) -> _Margins:
+        long = [ln for ln in lines if len(ln.text) >= 5] or lines
+        return cls(left=min((ln.x0 for ln in long), default=0.0), right=max((ln.x1 for ln in long), default=0.0))
+
+
+def _continues(prev: _Line, line: _Line, margins: _Margins) -> bool:
+    """Whether ``line`` carries on the paragraph of ``prev`` (a wrapped line).
+
+    A PDF has no paragraphs, only positioned lines. A line continues the one
+    before when that one ran to the right margin, this one starts at the left
+    margin without the customary two-character indent, the font stays the same
+    and the line does not open with a list marker such as ``（二）``.
+    """
+    em = max(prev.size, line.size, 1.0)
+    return (prev.x1 >= margins.right - 2 * em
+            and line.x0 <= margins.left + 0.5 * em
+            and (prev.font_end == line.font_start or None in (prev.font_end, line.font_start))
+            and abs(prev.size - line.size) < 0.5
+            and not _NUMBERED.match(line.text))
+
+
+def _join_wrapped(head: str, tail: str) -> str:
+    """Join a wrapped line to its paragraph: no space next to a Chinese character."""
+    if not head or not tail or is_cjk(head[-1]) or is_cjk(tail[0]):
+        return head + tail
+    return head + " " + tail
+
+
+def _assemble(items: list[_Line | _Rows]) -> list[str]:
+    """Join wrapped lines into paragraphs (also across a page break); tables stay between them."""
+    margins = _Margins.of([it for it in items if isinstance(it, _Line)])
+    lines: list[str] = []
+    prev: _Line | None = None
+    for item in items:
+        if isinstance(item, _Rows):
+            lines.extend(item.lines)
+            prev = None
+        elif prev is not None and _continues(prev, item, margins):
+            lines[-1] = _join_wrapped(lines[-1], clean_text(item.text))
+            prev = item
+        else:
+            lines.append(clean_text(item.text))
+            prev = item
+    return [ln for ln in lines if ln]
+
+
+def _pdf_error(exc: Exception) -> str:
+    """A plain-words reason for a PDF that cannot be opened."""
+    name = type(exc).__name__ + " " + str(exc) + " " + repr(getattr(exc, "args", ""))
+    if "password" in name.lower() or "encrypt" in name.lower():
+        return "PDF is password-protected; cannot read it without the password"
+    return f"PDF is damaged or not a PDF ({type(exc).__name__}: {exc})"
+
+
+def _quiet_pdfminer() -> None:
+    """pdfminer logs a warning for each odd font of a page ("Could not get FontBBox …": hundreds per PDF a
+    browser printed) and, with no handler set, Python prints them all on stderr, burying a build's summary
+    and a notebook's output. What matters reaches the Document's messages; a level the user set is kept."""
+    log = logging.getLogger("pdfminer")
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.ERROR)
+
+
+#: Read pages' characters and paths with PDFium (``pdfium_objects``); False: pdfminer reads them all.
+USE_PDFIUM = True
+
+
+def _pdfium_pages(data: bytes, count: int):
+    """The PDF opened by PDFium, when it opens and has the pages pdfminer found; else None (pdfminer reads)."""
+    if not USE_PDFIUM:
+        return None
+    from . import pdfium_objects
+    try:
+        fast = pdfium_objects.open_document(data)
+    except Exception:  # PDFium cannot open what pdfminer could: pdfminer reads it, as before
+        return None
+    if len(fast) != count:
+        fast.close()
+        return None
+    return fast
+
+
+def _objects_by_pdfium(page, fast, number: int) -> None:
+    """Give pdfplumber's ``page`` the objects PDFium read, so that pdfminer need not interpret the page;
+    where PDFium's reading is not known to match (``pdfium_objects.page_objects``) or fails, pdfminer reads."""
+    if fast is None:
+        return
+    from . import pdfium_objects
+    try:
+        fast_page = fast[number - 1]
+        try:
+            objects = pdfium_objects.page_objects(fast_page, page.initial_doctop)
+        finally:
+            fast_page.close()
+    except Exception:
+        return
+    if objects is not None:
+        page._objects = objects  # pdfplumber's cache of the page's objects: what it would parse
+
+
+def read_pdf(source: str, data: bytes) -> Document:
+    """A PDF report's text layer as a Document; never raises for bad input.
+
+    Tables found from their ruling lines become rows; text outside them
+    becomes paragraphs; page numbers are dropped. Tables drawn without lines
+    come out as text lines, as in a PDF-to-text conversion.
+    """
+    doc = Document(source=source, format="pdf", sha256=sha256_bytes(data))
+    _quiet_pdfminer()
+    try:
+        import pdfplumber
+
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:
+        doc.error = _pdf_error(exc)
+        return doc
+    items: list[_Line | _Rows] = []
+    chars, cid_chars, blank_pages, bad_pages, tables = 0, 0, [], [], 0
+    with pdf:
+        try:
+            pages = list(pdf.pages)
+        except Exception as exc:
+            doc.error = _pdf_error(exc)
+            return doc
+        fast = _pdfium_pages(data, len(pages))
+        for number, page in enumerate(pages, start=1):
+            try:
+                _objects_by_pdfium(page, fast, number)
+                page_chars = [c for c in page.chars if c["text"].strip()]
+                if not page_chars:
+                    blank_pages.append(number)
+                    continue
+                chars += len(page_chars)
+                page_items = _page_items(page, number)
+            except Exception as exc:  # one broken page must not lose the others
+                bad_pages.append(f"{number} ({type(exc).__name__})")
+                continue
+            finally:
+                page.close()
+            cid_chars += sum(it.text.count("(cid:") for it in page_items if isinstance(it, _Line))
+            tables += sum(isinstance(it, _Rows) for it in page_items)
+            items.extend(page_items)
+        if fast is not None:
+            fast.close()
+    if bad_pages:
+        doc.messages.append(f"page(s) {', '.join(bad_pages)} could not be read")
+    if chars == 0:
+        doc.error = ("PDF has no text layer (scanned image?); OCR is not supported" if not bad_pages
+                     else "no PDF page could be read")
+        return doc
+    if blank_pages:
+        doc.messages.append(f"page(s) {', '.join(map(str, blank_pages))} have no text layer (scanned image?)")
+    if tables:
+        doc.messages.append(f"{tables} PDF table(s) found from ruling lines, rendered one row per line")
+    if cid_chars:
+        doc.messages.append(f"{cid_chars} glyphs have no Unicode mapping in the PDF and show as (cid:N)")
+        if cid_chars * 2 > chars:
+            doc.error = "PDF text layer has no Unicode mapping for most glyphs (shows (cid:N) codes)"
+    doc.lines = _assemble(_drop_page_numbers(items))
+    if not doc.lines and not doc.error:
+        doc.error = "PDF holds no text besides page numbers"
+    return doc
