@@ -1,0 +1,282 @@
+"""The PDF reader: text placed by position, tables from ruling lines, page furniture, PDFium's objects."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from ogi.readers import read_bytes
+from ogi.readers.pdf import _Line, _drop_page_numbers, _is_furniture, _join_wrapped, _margin_number, read_pdf
+
+FIXTURES = Path(__file__).parent / "fixtures" / "readers"
+
+# Fixtures made by tests/fixtures/readers/make_pdf_fixtures.py (see there).
+
+
+@pytest.fixture(scope="module")
+def report_pdf():
+    return read_pdf("report.pdf", (FIXTURES / "report.pdf").read_bytes())
+
+
+def test_pdf_fixtures_are_small():
+    for name in ("report.pdf", "scanned.pdf", "encrypted.pdf"):
+        assert (FIXTURES / name).stat().st_size < 100_000
+
+
+def test_pdf_reads_without_error(report_pdf):
+    assert report_pdf.error is None
+    assert report_pdf.format == "pdf"
+    assert any("2 PDF table(s)" in m for m in report_pdf.messages)
+
+
+def test_pdf_table_rows_with_spans(report_pdf):
+    rows = [line for line in report_pdf.lines if line.endswith(" |")]
+    assert rows == [
+        "申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+        "一、本年新收政府信息公开申请数量 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |",
+        "三、本年度办理结果 | （一）予以公开 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 0 | 0 | 0 | 0 | 0 | 0 |  |",
+        "（三）不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "四、结转下年度继续办理 |  |  |  | 0 | 0 | 0 | 0 |",
+        "行政复议 |",
+        "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
+        "1 | 0 | 0 | 0 | 1 |",
+    ]
+
+
+def test_pdf_wrapped_lines_join_into_paragraphs(report_pdf):
+    assert ("2024年，本局认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，"
+            "全面推进决策、执行、管理、服务、结果公开，主动公开政府信息一百二十条。") in report_pdf.lines
+    assert "本局依法办理政府信息公开申请，全年未发生因政府信息公开引起的行政复议。" in report_pdf.lines
+
+
+def test_pdf_paragraph_runs_on_across_a_page_break(report_pdf):
+    sentences = "".join(f"第{n}句：本机关将进一步完善政府信息公开工作机制，提升公开质量。" for n in "一二三四五六七八九十" * 5)
+    assert sentences in report_pdf.lines
+    assert report_pdf.lines[-1] == "六、其他需要报告的事项"
+
+
+@pytest.mark.parametrize("head, tail, expected", [
+    ("共收到申请", "17件", "共收到申请17件"), ("申请17", "件", "申请17件"), ("Open", "data", "Open data"),
+])
+def test_join_wrapped_pdf_lines(head, tail, expected):
+    assert _join_wrapped(head, tail) == expected
+
+
+def test_pdf_table_stays_between_the_paragraphs_around_it(report_pdf):
+    at = report_pdf.lines.index
+    assert (at("三、收到和处理政府信息公开申请情况")
+            < at("一、本年新收政府信息公开申请数量 | 17 | 1 | 0 | 0 | 1 | 0 | 19 |")
+            < at("表后说明：以上数据截至2024年12月31日。")
+            < at("四、政府信息公开行政复议、行政诉讼情况")
+            < at("1 | 0 | 0 | 0 | 1 |")
+            < at("五、存在的主要问题及改进情况"))
+
+
+def test_pdf_page_footers_dropped_and_cells_not_duplicated(report_pdf):
+    assert "— 1 —" not in report_pdf.lines and "3" not in report_pdf.lines
+    assert not any("页" in line and "共" in line for line in report_pdf.lines)
+    # Table text is read once, as rows, not again as loose lines.
+    assert sum("一、本年新收政府信息公开申请数量" in line for line in report_pdf.lines) == 1
+
+
+@pytest.mark.parametrize("text, top, expected", [
+    ("— 4 —", 800, True),
+    ("- 12 -", 400, True),
+    ("第 4 页 共 10 页", 800, True),
+    ("第4页/共10页", 10, True),
+    ("4 / 10", 800, True),
+    ("4", 800, False),   # a bare number: a page number or a cell, told by _drop_page_numbers
+    ("4", 400, False),   # a bare number mid-page may be a table value
+    ("-4", 400, False),  # so may a negative one (本年增/减)
+    ("-4-", 400, True),
+    ("Page 3 of 9", 400, True),
+    ("17 件", 800, False),
+    ("一、总体情况", 800, False),
+    # a web page printed to PDF by a browser: date, time and title atop each page, address and page below
+    ("11/23/26, 11:50 PM 平潭综合实验区2024年度政府信息公开工作年度报告", 10, True),
+    ("2024/1/25 下午3:21 某局2023年政府信息公开工作年度报告", 10, True),
+    ("file:///tmp/pages/report.html 3/8", 820, True),
+    ("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250331_97791.htm 1/6", 820, True),
+    ("2024年1月25日 平潭综合实验区管委会办公室", 820, False),  # a report's own date line
+    ("2024-01-25 10:21 来源:某局", 10, False),  # a site's own line, printed with the page: metadata
+    ("11/23/26, 11:50 PM 平潭综合实验区2024年度政府信息公开工作年度报告", 400, False),  # mid-page: text
+])
+def test_page_furniture(text, top, expected):
+    assert _is_furniture(text, top, top + 10, 842) is expected
+
+
+@pytest.mark.parametrize("text, top, expected", [
+    ("4", 800, 4), ("· 12 ·", 10, 12), ("4", 400, None), ("17 件", 800, None), ("2024", 800, 2024)])
+def test_a_bare_number_in_a_margin_zone_is_a_candidate_page_number(text, top, expected):
+    assert _margin_number(text, top, top + 10, 842) == expected
+
+
+def _line(text: str, page: int, top: float) -> _Line:
+    return _Line(text=text, x0=50, x1=60, top=top, size=10, font_start=None, font_end=None, page=page,
+                 margin_number=_margin_number(text, top, top + 10, 842))
+
+
+def test_bare_numbers_at_the_pages_feet_are_page_numbers_only_when_they_follow_the_pages():
+    """LibreOffice's pages of a table printed one cell a line: the "0" cells in the last tenth of each page
+    were taken for page numbers and dropped (42 of seed 003's values)."""
+    cells = [_line(t, p, top) for p in (1, 2, 3) for t, top in (("规章", 700), ("0", 770), ("0", 795))]
+    assert [ln.text for ln in _drop_page_numbers(cells)] == [ln.text for ln in cells]
+    numbered = [_line(t, p, top) for p in (1, 2, 3) for t, top in (("规章", 700), ("0", 770), (str(p + 1), 810))]
+    kept = _drop_page_numbers(numbered)
+    assert [ln.text for ln in kept] == ["规章", "0"] * 3  # "2", "3", "4": page n prints n + 1
+    # one page's number alone: kept out when it is the page's own number
+    single = [_line("规章", 1, 700), _line("0", 1, 770), _line("1", 1, 810)]
+    assert [ln.text for ln in _drop_page_numbers(single)] == ["规章", "0"]
+
+
+def test_scanned_pdf_has_no_text_layer():
+    doc = read_pdf("scanned.pdf", (FIXTURES / "scanned.pdf").read_bytes())
+    assert doc.error == "PDF has no text layer (scanned image?); OCR is not supported"
+
+
+def test_password_protected_pdf_is_an_error():
+    doc = read_pdf("encrypted.pdf", (FIXTURES / "encrypted.pdf").read_bytes())
+    assert doc.error == "PDF is password-protected; cannot read it without the password"
+
+
+@pytest.mark.parametrize("data", [
+    (FIXTURES / "report.pdf").read_bytes()[:1500],
+    b"%PDF-1.7\n garbage \x00\xff",
+    b"not a pdf at all",
+])
+def test_damaged_pdf_is_an_error_not_an_exception(data):
+    doc = read_pdf("broken.pdf", data)
+    assert doc.error and doc.error.startswith("PDF is damaged")
+
+
+def test_dispatcher_routes_pdf():
+    doc = read_bytes("report.html", (FIXTURES / "report.pdf").read_bytes())  # sniffed, not trusted
+    assert doc.format == "pdf" and doc.error is None
+    assert "1 | 0 | 0 | 0 | 1 |" in doc.lines
+
+
+def test_pdfminer_warnings_are_not_printed_unless_the_user_asked_for_them():
+    # a browser-printed PDF made pdfminer warn "Could not get FontBBox …" hundreds of times on stderr
+    import logging
+
+    log = logging.getLogger("pdfminer")
+    saved = log.level
+    try:
+        log.setLevel(logging.NOTSET)
+        read_pdf("report.pdf", (FIXTURES / "report.pdf").read_bytes())
+        assert log.getEffectiveLevel() == logging.ERROR
+        log.setLevel(logging.DEBUG)  # a user debugging pdfminer keeps their level
+        read_pdf("report.pdf", (FIXTURES / "report.pdf").read_bytes())
+        assert log.level == logging.DEBUG
+    finally:
+        log.setLevel(saved)
+
+
+@pytest.mark.slow
+def test_a_real_page_printed_to_pdf_by_a_browser_reads_as_the_page(tmp_path, capfd):
+    # researchers keep web pages as PDFs printed by a browser: each page's margins then hold the date and
+    # time, the title, the address and "page/pages", and a table's row may break across two pages
+    import subprocess
+
+    import ogi
+    from ogi import figures
+
+    try:
+        browser = figures.find_browser()
+    except figures.BrowserNotFound as exc:
+        pytest.skip(str(exc))
+    page = FIXTURES / "pingtan_2024_cms.html"
+    pdf = tmp_path / "printed.pdf"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    import logging
+
+    logging.getLogger("pdfminer").setLevel(logging.NOTSET)  # as in a fresh process
+    capfd.readouterr()
+    printed, served = ogi.parse_file(pdf), ogi.parse_file(page)
+    assert "FontBBox" not in capfd.readouterr().err  # pdfminer's font warnings, hundreds of lines
+    assert printed.format == "pdf" and printed.status == served.status == "ok"
+    assert (printed.proactive, printed.requests, printed.review_litigation) == (
+        served.proactive, served.requests, served.review_litigation)
+    assert (printed.agency, printed.year) == (served.agency, served.year)
+    # the margins' numbers (date, time, page/pages) are not read as cells after a row's own
+    assert not [m for m in printed.messages if "ignored" in m]
+
+
+# ---------------------------------------------------------------- PDFium reads the pages
+
+def _both_readings(data: bytes, monkeypatch):
+    """The Document read with PDFium's page objects and with pdfminer's."""
+    from ogi.readers import pdf
+    monkeypatch.setattr(pdf, "USE_PDFIUM", True)
+    fast = read_pdf("x.pdf", data)
+    monkeypatch.setattr(pdf, "USE_PDFIUM", False)
+    slow = read_pdf("x.pdf", data)
+    return fast, slow
+
+
+def test_pdfium_and_pdfminer_give_the_same_report(monkeypatch):
+    from ogi.parse import parse_document
+    fast, slow = _both_readings((FIXTURES / "report.pdf").read_bytes(), monkeypatch)
+    assert fast.lines == slow.lines and fast.messages == slow.messages and fast.error is None
+    a, b = parse_document(fast), parse_document(slow)
+    assert (a.requests, a.proactive, a.review_litigation, a.status) == \
+        (b.requests, b.proactive, b.review_litigation, b.status)
+
+
+def test_pdfium_objects_are_pdfminers():
+    """Characters (text, box, size) and the table's ruling edges as pdfminer's layout gives them. The box may
+    differ a little: the fixture's font is not embedded, so its glyphs' right edges are a substitute's (up to
+    1.1 points here), and a font's descent may be read otherwise (a few points at most on real PDFs)."""
+    import pdfplumber
+
+    from ogi.readers import pdfium_objects
+    data = (FIXTURES / "report.pdf").read_bytes()
+    fast = pdfium_objects.open_document(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for k, page in enumerate(pdf.pages):
+            mine = pdfium_objects.page_objects(fast[k], page.initial_doctop)
+            theirs = [c for c in page.chars if c["text"].strip()]
+            ours = [c for c in mine["char"] if c["text"].strip()]
+            assert [c["text"] for c in ours] == [c["text"] for c in theirs]
+            for a, b in zip(ours, theirs):
+                assert abs(a["x0"] - b["x0"]) < 0.5 and abs(a["x1"] - b["x1"]) < 1.5
+                assert abs(a["size"] - b["size"]) < 0.01 and a["upright"] == b["upright"]
+                assert abs(a["top"] - b["top"]) < 4
+            edges = lambda objs: sorted((round(e["x0"]), round(e["top"]), round(e["x1"]), round(e["bottom"]))
+                                        for e in objs)
+            ours_page = pdfplumber.page.Page.__new__(pdfplumber.page.Page)
+            ours_page._objects = mine
+            assert edges(ours_page.edges) == edges(page.edges)
+    fast.close()
+
+
+def test_a_rotated_page_is_read_by_pdfminer(monkeypatch):
+    import pypdfium2
+
+    from ogi.readers import pdfium_objects
+    pdf = pypdfium2.PdfDocument((FIXTURES / "report.pdf").read_bytes())
+    pdf[0].set_rotation(90)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    assert pdfium_objects.page_objects(pypdfium2.PdfDocument(buf.getvalue())[0], 0) is None
+    fast, slow = _both_readings(buf.getvalue(), monkeypatch)
+    assert fast.lines == slow.lines
+
+
+def test_unique_chars_is_pdfplumbers_dedupe():
+    """A glyph drawn twice (fake bold, a shadow) within a point: one kept, as pdfplumber keeps it."""
+    import random
+
+    from pdfplumber.utils.text import dedupe_chars
+
+    from ogi.readers.pdf import _unique_chars
+    rnd = random.Random(7)
+    for _ in range(30):
+        chars = [{"text": rnd.choice("0123规章"), "upright": True, "fontname": rnd.choice("AB"), "size": 10.5,
+                  "x0": rnd.uniform(0, 60), "doctop": rnd.choice([10.0, 10.4, 11.6, 30.0])} for _ in range(120)]
+        assert [id(c) for c in _unique_chars(chars)] == [id(c) for c in dedupe_chars(chars)]
