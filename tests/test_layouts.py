@@ -709,3 +709,30 @@ def test_a_cell_of_zero_in_words_is_0(zero):
     report, want = ogi.parse_text(words), ogi.parse_text(seed)
     assert (report.requests, report.proactive, report.review_litigation, report.status) == \
         (want.requests, want.proactive, want.review_litigation, want.status)
+
+
+def test_a_group_heading_run_into_its_first_sub_rows_label_names_that_row():
+    """A browser's PDF of a borderless table, read by position: 其他处理's heading, its 处理 wrapped to the next
+    line, ran into 1.申请人无正当理由逾期不补正's label. Matched by its generic word, the line was 3.其他's row:
+    3.其他 read 1 0 0 0 0 0 1, the first sub-row's numbers, and its own 1 1 0 0 0 0 2 were lost."""
+    text = """三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量 217 1 0 0 0 0 218
+5.要求行政机关确认或重新出具已获
+0 0 0 0 0 0 0
+取信息
+（六）其他 1.申请人无正当理由逾期不补正、行
+处理 政机关
+1 0 0 0 0 0 1
+不再处理其政府信息公开申请
+2.申请人逾期未按收费通知要求缴纳 0 0 0 0 0 0 0
+费用、
+行政机关不再处理其政府信息公开申
+请
+3.其他 1 1 0 0 0 0 2
+（七）总计 217 1 0 0 0 0 218
+"""
+    report = ogi.parse_text(text)
+    assert report.requests["other.no_correction"] == [1, 0, 0, 0, 0, 0, 1]
+    assert report.requests["other.no_fee"] == [0] * 7
+    assert report.requests["other.other"] == [1, 1, 0, 0, 0, 0, 2]
+    assert report.requests["total"] == [217, 1, 0, 0, 0, 0, 218]

@@ -134,13 +134,20 @@ def _match_rows(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> l
                 kept[-1] = (idx, span)
             continue
         kept.append((idx, span))
-    # In order of position; rows must also be in template order.
-    out, last = [], -1
+    # In order of position; rows must also be in template order. A generic word first gives way to a
+    # row's own words after it: "(六)其他1.申请人无正当理由逾期不补正、行" (the group heading 其他处理, its
+    # 处理 wrapped to the next line, run into its first sub-row's label) is 逾期不补正's row, not 3.其他's.
+    out: list[tuple[int, tuple[int, int]]] = []
     for idx, span in kept:
-        if idx > last:
-            out.append((idx, span[0]))
-            last = idx
-    return out
+        if not out or idx > out[-1][0]:
+            out.append((idx, span))
+        elif _generic(label, out[-1][1]) and not _generic(label, span) and (len(out) < 2 or idx > out[-2][0]):
+            out[-1] = (idx, span)
+    return [(idx, span[0]) for idx, span in out]
+
+
+def _generic(label: str, span: tuple[int, int]) -> bool:
+    return label[span[0]:span[1]] in _GENERIC_KEYS
 
 
 _FUZZY: dict[tuple[int, str, int], Optional[int]] = {}
