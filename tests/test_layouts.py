@@ -736,3 +736,31 @@ def test_a_group_heading_run_into_its_first_sub_rows_label_names_that_row():
     assert report.requests["other.no_fee"] == [0] * 7
     assert report.requests["other.other"] == [1, 1, 0, 0, 0, 0, 2]
     assert report.requests["total"] == [217, 1, 0, 0, 0, 0, 218]
+
+
+def test_a_group_headings_piece_before_a_rows_label_in_a_narrow_wrapped_column():
+    """A browser's PDF of a borderless table whose label column is narrow: each label wraps, and the group
+    heading's pieces (（三）不 / 予公开) share lines with the rows' labels. "(三)不1.属于国家秘" was no row's
+    label: its numbers went to the row before as a sub-row of the report's own, and both were left null."""
+    text = """三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量 23 0 0 0 0 0 23
+（二）部分公开（区分处
+理的，只计这一情形，不 1 0 0 0 0 0 1
+计其他情形）
+（三）不 1.属于国家秘
+0 0 0 0 0 0 0
+予公开 密
+2.其他法律行
+政法规禁止公 2 0 0 0 0 0 2
+开
+3.危及“三安
+0 0 0 0 0 0 0
+全一稳定”
+"""
+    report = ogi.parse_text(text)
+    assert report.requests["partial"] == [1, 0, 0, 0, 0, 0, 1]
+    assert report.requests["denied.state_secret"] == [0] * 7
+    assert report.requests["denied.security_stability"] == [0] * 7
+    # 2.其他法律行 / 政法规禁止公 2 … / 开: a label in three pieces, its numbers on the second, is not found;
+    # its numbers are not another row's cells
+    assert report.requests.get("denied.prohibited_by_law") is None

@@ -59,6 +59,10 @@ _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四
 _BARE_ENUM = re.compile(r"(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
 
 
+# An enumerator inside a label, after other words: "(三)不1.属于国家秘".
+_INNER_ENUM = re.compile(r"(?<=\S)(?<![\d.])\d{1,2}[.、](?=[\u4e00-\u9fff])")
+
+
 def _strip_enum(text: str) -> str:
     return _ENUM.sub("", text)
 
@@ -257,6 +261,11 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                     tok = nxt
             if not found and nxt is not None and nxt.kind != LABEL and 4 <= len(tok.text) <= 60:
                 f = _fuzzy(rows, tok.text, pointer)
+                inner = _INNER_ENUM.search(tok.text) if f is None else None
+                if inner is not None:
+                    # a group heading's piece before the row's own label, on one line of a narrow label column
+                    # wrapped (a PDF): "(三)不1.属于国家秘" / numbers / "予公开密"
+                    f = _fuzzy(rows, tok.text[inner.start():], pointer)
                 if f is not None:
                     found = [(f, 0)]
             if found:
