@@ -761,6 +761,6 @@ def test_a_group_headings_piece_before_a_rows_label_in_a_narrow_wrapped_column()
     assert report.requests["partial"] == [1, 0, 0, 0, 0, 0, 1]
     assert report.requests["denied.state_secret"] == [0] * 7
     assert report.requests["denied.security_stability"] == [0] * 7
-    # 2.其他法律行 / 政法规禁止公 2 … / 开: a label in three pieces, its numbers on the second, is not found;
-    # its numbers are not another row's cells
-    assert report.requests.get("denied.prohibited_by_law") is None
+    # a label in three pieces, its numbers after the second: 2.其他法律行 / 政法规禁止公 2 … / 开 (its numbers
+    # were "ignored after" 国家秘密's cells)
+    assert report.requests["denied.prohibited_by_law"] == [2, 0, 0, 0, 0, 0, 2]

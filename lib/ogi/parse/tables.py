@@ -259,6 +259,14 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                     found = joined
                     i += 1
                     tok = nxt
+                elif not found and i + 2 < n and tokens[i + 2].kind != LABEL and _ENUM.match(tok.text):
+                    # in three pieces, the numbers after the second: "2.其他法律行" / "政法规禁止公 0 0 …" /
+                    # "开": its enumerator and the start of its words name the row
+                    f = _fuzzy(rows, tok.text + nxt.text, pointer)
+                    if f is not None and _plain_label(rows[f].zh).startswith(_strip_enum(tok.text + nxt.text)):
+                        found = [(f, 0)]
+                        i += 1
+                        tok = nxt
             if not found and nxt is not None and nxt.kind != LABEL and 4 <= len(tok.text) <= 60:
                 f = _fuzzy(rows, tok.text, pointer)
                 inner = _INNER_ENUM.search(tok.text) if f is None else None
