@@ -764,3 +764,45 @@ def test_a_group_headings_piece_before_a_rows_label_in_a_narrow_wrapped_column()
     # a label in three pieces, its numbers after the second: 2.其他法律行 / 政法规禁止公 2 … / 开 (its numbers
     # were "ignored after" 国家秘密's cells)
     assert report.requests["denied.prohibited_by_law"] == [2, 0, 0, 0, 0, 0, 2]
+
+
+def test_a_labels_first_piece_names_its_row_beside_a_group_headings_piece():
+    """The same print, table 3's last groups: each label's first piece, then a line with a piece of the group
+    heading (无法提, 理) and the row's numbers. The first piece's enumerator and words name the row."""
+    text = """三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量 75 0 0 0 0 0 75
+1.本机关不掌握
+37 0 0 0 0 0 37
+相关政府信息
+（ 四 ）
+2.没有现成信息
+无 法 提 3 0 0 0 0 0 3
+需要另行制作
+供
+3.补正后申请内
+0 0 0 0 0 0 0
+容仍不明确
+3.要求提供公开
+（ 五 ） 1 0 0 0 0 0 1
+出版物
+不 予 处
+4.无正当理由大
+理 0 0 0 0 0 0 0
+量反复申请
+5.要求行政机关
+确认或重新出具4 0 0 0 0 0 4
+已获取信息
+1.申请人无正当
+理由逾期不补
+正、行政机关不2 0 0 0 0 0 2
+再处理其政府信
+息公开申请
+"""
+    report = ogi.parse_text(text)
+    assert report.requests["unavailable.not_held"] == [37, 0, 0, 0, 0, 0, 37]
+    assert report.requests["unavailable.needs_creation"] == [3, 0, 0, 0, 0, 0, 3]
+    assert report.requests["unavailable.unclear"] == [0] * 7
+    assert report.requests["not_processed.publication"] == [1, 0, 0, 0, 0, 0, 1]
+    assert report.requests["not_processed.excessive"] == [0] * 7
+    assert report.requests["not_processed.confirmation"] == [4, 0, 0, 0, 0, 0, 4]
+    assert report.requests["other.no_correction"] == [2, 0, 0, 0, 0, 0, 2]

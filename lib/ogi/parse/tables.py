@@ -183,19 +183,32 @@ def _continues(row: schema.RowSpec, first: str, second: str) -> bool:
     return rest.startswith(second) or second.startswith(rest)
 
 
+def _named_by_start(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
+    """The next expected row (of three) whose enumerator ``label`` has and whose words start with its own
+    (four characters or more): a label cut where a PDF broke it ("8.属于行政" / values / "查询事项";
+    "2.没有现成信息" / "无法提 0 0 …" / "需要另行制作", a narrow column wrapped beside a group heading)."""
+    enum = _ENUM.match(label)
+    core = _strip_enum(label)
+    if enum is None or len(core) < 4:
+        return None
+    for idx in range(pointer, min(pointer + 3, len(rows))):
+        zh = rows[idx].zh.replace("“", "").replace("”", "").replace("（", "(").replace("）", ")")
+        if zh.startswith(enum.group(0)) and _strip_enum(zh).startswith(core):
+            return idx
+    return None
+
+
 def _closest_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
     core = _strip_enum(label)
     if len(core) < 4 or any(g in core for g in _GROUP_LABELS):
         return None
-    enum = _ENUM.match(label)
+    named = _named_by_start(rows, label, pointer)
+    if named is not None:
+        return named
     best, best_idx = 0.0, None
     for idx in range(pointer, min(pointer + 3, len(rows))):
         zh = rows[idx].zh.replace("“", "").replace("”", "").replace("（", "(").replace("）", ")")
         target = _strip_enum(zh)
-        if enum and zh.startswith(enum.group(0)) and target.startswith(core):
-            # its enumerator and the start of its words: a label cut where a PDF page broke the row
-            # ("8.属于行政" / values / "查询事项")
-            return idx
         ratio = difflib.SequenceMatcher(None, core, target).ratio()
         if ratio > best:
             best, best_idx = ratio, idx
@@ -267,6 +280,12 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                         found = [(f, 0)]
                         i += 1
                         tok = nxt
+                if not found:
+                    # the first piece alone names it, a group heading's piece after it ("2.没有现成信息" /
+                    # "无法提 0 0 …" / "需要另行制作" / "供")
+                    f = _named_by_start(rows, tok.text, pointer)
+                    if f is not None:
+                        found = [(f, 0)]
             if not found and nxt is not None and nxt.kind != LABEL and 4 <= len(tok.text) <= 60:
                 f = _fuzzy(rows, tok.text, pointer)
                 inner = _INNER_ENUM.search(tok.text) if f is None else None
