@@ -806,3 +806,50 @@ def test_a_labels_first_piece_names_its_row_beside_a_group_headings_piece():
     assert report.requests["not_processed.excessive"] == [0] * 7
     assert report.requests["not_processed.confirmation"] == [4, 0, 0, 0, 0, 0, 4]
     assert report.requests["other.no_correction"] == [2, 0, 0, 0, 0, 0, 2]
+
+
+def test_the_group_heading_其他处理_cut_in_pieces_is_not_row_3其他():
+    """The group heading （六）其他处理 set one piece a line beside its sub-rows' labels: "其他处" took row
+    3.其他's place (其他 is its key), and 2.申请人逾期未按's numbers went to it; "(六)1.申请人无正当理由逾"
+    named no row."""
+    cut_heading = """三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量 63 0 0 2 0 4 69
+1.申请人无正当理
+由逾期不补正、行
+0 0 0 0 0 0 0
+政机关不再处理其
+（ 六 ）
+2.申请人逾期未按
+其 他 处
+收费通知要求缴纳
+理
+费用、行政机关不 2 0 0 0 0 0 2
+再处理其政府信息
+公开申请
+3.其他 1 0 0 0 0 0 1
+（七）总计 63 0 0 2 0 4 69
+"""
+    report = ogi.parse_text(cut_heading)
+    assert report.requests["other.no_correction"] == [0] * 7
+    assert report.requests["other.no_fee"] == [2, 0, 0, 0, 0, 0, 2]
+    assert report.requests["other.other"] == [1, 0, 0, 0, 0, 0, 1]
+    heading_first = """三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量 80 1 0 0 0 0 81
+5.要求行政机关确认或重新出具已获取信息 0 0 0 0 0 0 0
+（六） 1.申请人无正当理由逾
+其他处 期不补正、行政机关不
+1 0 0 0 0 0 1
+理 再处理其政府信息公开
+申请
+2.申请人逾期未按收费
+通知要求缴纳费用、行
+0 0 0 0 0 0 0
+政机关不再处理其政府
+信息公开申请
+3.其他 1 0 0 0 0 0 1
+（七）总计 80 1 0 0 0 0 81
+"""
+    report = ogi.parse_text(heading_first)
+    assert report.requests["other.no_correction"] == [1, 0, 0, 0, 0, 0, 1]
+    assert report.requests["other.no_fee"] == [0] * 7
+    assert report.requests["other.other"] == [1, 0, 0, 0, 0, 0, 1]

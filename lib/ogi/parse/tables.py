@@ -119,6 +119,8 @@ def _match_rows(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> l
         if notes and any(a <= m.start() and m.end() <= b for a, b in notes):
             continue
         key = m.group(0)
+        if key == "其他" and label.startswith("处", m.end()):
+            continue  # "其他处": the group heading 其他处理 cut where a narrow column wrapped, not row 3.其他
         for idx in keymap[key]:
             if idx < pointer:
                 continue
@@ -282,8 +284,9 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                         tok = nxt
                 if not found:
                     # the first piece alone names it, a group heading's piece after it ("2.没有现成信息" /
-                    # "无法提 0 0 …" / "需要另行制作" / "供")
-                    f = _named_by_start(rows, tok.text, pointer)
+                    # "无法提 0 0 …" / "需要另行制作" / "供"), or before it ("(六)1.申请人无正当理由逾")
+                    inner = _INNER_ENUM.search(tok.text)
+                    f = _named_by_start(rows, tok.text if inner is None else tok.text[inner.start():], pointer)
                     if f is not None:
                         found = [(f, 0)]
             if not found and nxt is not None and nxt.kind != LABEL and 4 <= len(tok.text) <= 60:
