@@ -200,6 +200,24 @@ def _named_by_start(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) 
     return None
 
 
+_FIRST_PIECE: dict[tuple[int, str, int], Optional[int]] = {}
+_UNSEEN = object()
+
+
+def _first_piece_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
+    """``_named_by_start`` of a label, or of its part from an enumerator inside it (a group heading's piece
+    before it); memoised, like ``_matches``: most labels tried are the template's, seen in every report."""
+    key = (id(rows), label, pointer)
+    hit = _FIRST_PIECE.get(key, _UNSEEN)
+    if hit is _UNSEEN:
+        _key_index(rows)  # keeps ``rows`` alive, so its id in the key names it alone
+        if len(_FIRST_PIECE) > 50_000:
+            _FIRST_PIECE.clear()
+        inner = _INNER_ENUM.search(label)
+        hit = _FIRST_PIECE[key] = _named_by_start(rows, label if inner is None else label[inner.start():], pointer)
+    return hit
+
+
 def _closest_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
     core = _strip_enum(label)
     if len(core) < 4 or any(g in core for g in _GROUP_LABELS):
@@ -285,8 +303,7 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 if not found:
                     # the first piece alone names it, a group heading's piece after it ("2.没有现成信息" /
                     # "无法提 0 0 …" / "需要另行制作" / "供"), or before it ("(六)1.申请人无正当理由逾")
-                    inner = _INNER_ENUM.search(tok.text)
-                    f = _named_by_start(rows, tok.text if inner is None else tok.text[inner.start():], pointer)
+                    f = _first_piece_row(rows, tok.text, pointer)
                     if f is not None:
                         found = [(f, 0)]
             if not found and nxt is not None and nxt.kind != LABEL and 4 <= len(tok.text) <= 60:
