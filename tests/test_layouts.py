@@ -732,10 +732,14 @@ def test_a_group_heading_run_into_its_first_sub_rows_label_names_that_row():
 （七）总计 217 1 0 0 0 0 218
 """
     report = ogi.parse_text(text)
-    assert report.requests["other.no_correction"] == [1, 0, 0, 0, 0, 0, 1]
-    assert report.requests["other.no_fee"] == [0] * 7
-    assert report.requests["other.other"] == [1, 1, 0, 0, 0, 0, 2]
+    _other_rows_are(report, [1, 0, 0, 0, 0, 0, 1], [0] * 7, [1, 1, 0, 0, 0, 0, 2])
     assert report.requests["total"] == [217, 1, 0, 0, 0, 0, 218]
+
+
+def _other_rows_are(report, no_correction: list, no_fee: list, other: list) -> None:
+    """Table 3's three rows under （六）其他处理, as read."""
+    assert [report.requests.get(code) for code in ("other.no_correction", "other.no_fee", "other.other")] == \
+        [no_correction, no_fee, other]
 
 
 def test_a_group_headings_piece_before_a_rows_label_in_a_narrow_wrapped_column():
@@ -829,10 +833,7 @@ def test_the_group_heading_其他处理_cut_in_pieces_is_not_row_3其他():
 3.其他 1 0 0 0 0 0 1
 （七）总计 63 0 0 2 0 4 69
 """
-    report = ogi.parse_text(cut_heading)
-    assert report.requests["other.no_correction"] == [0] * 7
-    assert report.requests["other.no_fee"] == [2, 0, 0, 0, 0, 0, 2]
-    assert report.requests["other.other"] == [1, 0, 0, 0, 0, 0, 1]
+    _other_rows_are(ogi.parse_text(cut_heading), [0] * 7, [2, 0, 0, 0, 0, 0, 2], [1, 0, 0, 0, 0, 0, 1])
     heading_first = """三、收到和处理政府信息公开申请情况
 一、本年新收政府信息公开申请数量 80 1 0 0 0 0 81
 5.要求行政机关确认或重新出具已获取信息 0 0 0 0 0 0 0
@@ -849,7 +850,4 @@ def test_the_group_heading_其他处理_cut_in_pieces_is_not_row_3其他():
 3.其他 1 0 0 0 0 0 1
 （七）总计 80 1 0 0 0 0 81
 """
-    report = ogi.parse_text(heading_first)
-    assert report.requests["other.no_correction"] == [1, 0, 0, 0, 0, 0, 1]
-    assert report.requests["other.no_fee"] == [0] * 7
-    assert report.requests["other.other"] == [1, 0, 0, 0, 0, 0, 1]
+    _other_rows_are(ogi.parse_text(heading_first), [1, 0, 0, 0, 0, 0, 1], [0] * 7, [1, 0, 0, 0, 0, 0, 1])
