@@ -757,14 +757,15 @@ def test_a_group_headings_piece_before_a_rows_label_in_a_narrow_wrapped_column()
 2.其他法律行
 政法规禁止公 2 0 0 0 0 0 2
 开
-3.危及“三安
-0 0 0 0 0 0 0
-全一稳定”
+3.危及“三 6 0 0 0 0 0 6
+安全一稳
+定”
 """
     report = ogi.parse_text(text)
     assert report.requests["partial"] == [1, 0, 0, 0, 0, 0, 1]
     assert report.requests["denied.state_secret"] == [0] * 7
-    assert report.requests["denied.security_stability"] == [0] * 7
+    # a first piece of three characters: 3.危及“三 (危及“三安全一稳定”)
+    assert report.requests["denied.security_stability"] == [6, 0, 0, 0, 0, 0, 6]
     # a label in three pieces, its numbers after the second: 2.其他法律行 / 政法规禁止公 2 … / 开 (its numbers
     # were "ignored after" 国家秘密's cells)
     assert report.requests["denied.prohibited_by_law"] == [2, 0, 0, 0, 0, 0, 2]

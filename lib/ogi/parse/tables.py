@@ -187,11 +187,12 @@ def _continues(row: schema.RowSpec, first: str, second: str) -> bool:
 
 def _named_by_start(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
     """The next expected row (of three) whose enumerator ``label`` has and whose words start with its own
-    (four characters or more): a label cut where a PDF broke it ("8.属于行政" / values / "查询事项";
-    "2.没有现成信息" / "无法提 0 0 …" / "需要另行制作", a narrow column wrapped beside a group heading)."""
+    (three characters or more): a label cut where a PDF broke it ("8.属于行政" / values / "查询事项";
+    "2.没有现成信息" / "无法提 0 0 …" / "需要另行制作", a narrow column wrapped beside a group heading;
+    "3.危及“三 0 0 …" / "安全一稳" / "定”")."""
     enum = _ENUM.match(label)
     core = _strip_enum(label)
-    if enum is None or len(core) < 4:
+    if enum is None or len(core) < 3:
         return None
     for idx in range(pointer, min(pointer + 3, len(rows))):
         zh = rows[idx].zh.replace("“", "").replace("”", "").replace("（", "(").replace("）", ")")
@@ -219,12 +220,12 @@ def _first_piece_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int)
 
 
 def _closest_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
-    core = _strip_enum(label)
-    if len(core) < 4 or any(g in core for g in _GROUP_LABELS):
-        return None
     named = _named_by_start(rows, label, pointer)
     if named is not None:
         return named
+    core = _strip_enum(label)
+    if len(core) < 4 or any(g in core for g in _GROUP_LABELS):
+        return None
     best, best_idx = 0.0, None
     for idx in range(pointer, min(pointer + 3, len(rows))):
         zh = rows[idx].zh.replace("“", "").replace("”", "").replace("（", "(").replace("）", ")")
