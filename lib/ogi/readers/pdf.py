@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from . import pdfium_objects
 from .document import Document, clean_text, is_cjk, join_cell_text, render_row, sha256_bytes
 
 # Page numbers, not report text. Worded ones ("第 4 页 共 10 页", "4 / 10",
@@ -290,7 +291,6 @@ def _pdfium_pages(data: bytes, count: int):
     """The PDF opened by PDFium, when it opens and has the pages pdfminer found; else None (pdfminer reads)."""
     if not USE_PDFIUM:
         return None
-    from . import pdfium_objects
     try:
         fast = pdfium_objects.open_document(data)
     except Exception:  # PDFium cannot open what pdfminer could: pdfminer reads it, as before
@@ -306,7 +306,6 @@ def _objects_by_pdfium(page, fast, number: int) -> None:
     where PDFium's reading is not known to match (``pdfium_objects.page_objects``) or fails, pdfminer reads."""
     if fast is None:
         return
-    from . import pdfium_objects
     try:
         fast_page = fast[number - 1]
         try:
