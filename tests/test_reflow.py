@@ -26,3 +26,13 @@ def test_ordinary_lines_are_never_touched():
              NARRATIVE + "按照《条例》第二十条第(一)项的规定，本年新收申请均依法答复。" + NARRATIVE,
              "很长的一行，" * 100]
     assert unflatten(lines) is None
+
+
+def test_a_heading_with_a_stray_space_after_an_optional_word_is_cut_before():
+    """``五、政府信息公开工作存在的 主要问题`` (a crawler's stray space after 的, a word the heading may leave
+    out): not cut, the problems' sentences stayed on table 4's line, and the tokenizer, keeping only what
+    follows a line's last 。, lost table 4 (a case hypothesis drew)."""
+    line = (NARRATIVE + "四、政府信息 公开行政复议、行政诉讼情况行政复议行政诉讼结果维持…000000000000000"
+            "五、政府信息公开工作存在的 主要问题及改进情况一是政策解读形式较为单一。")
+    cut = unflatten([line])
+    assert cut is not None and cut[-1].startswith("五、政府信息公开工作存在的 主要问题")

@@ -38,7 +38,8 @@ def _spaced(pattern: str) -> str:
     """Let a stray space stand inside a heading phrase (crawler text: ``一、总体 情况``).
 
     A ``[ \\t]?`` goes after each Chinese literal of the pattern, except inside a
-    character class or before a quantifier.
+    character class; after an optional one (``的?``), it goes after the ``?``
+    (``存在的 主要问题``).
     """
     out, in_class = [], False
     for i, ch in enumerate(pattern):
@@ -47,7 +48,11 @@ def _spaced(pattern: str) -> str:
             in_class = True
         elif ch == "]" and in_class:
             in_class = False
-        elif not in_class and "\u4e00" <= ch <= "\u9fff" and pattern[i + 1:i + 2] not in ("?", "*", "+", "{"):
+        elif in_class:
+            continue
+        elif "\u4e00" <= ch <= "\u9fff" and pattern[i + 1:i + 2] not in ("?", "*", "+", "{"):
+            out.append("[ \\t]?")
+        elif ch == "?" and i and "\u4e00" <= pattern[i - 1] <= "\u9fff":
             out.append("[ \\t]?")
     return "".join(out)
 
