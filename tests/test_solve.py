@@ -69,6 +69,26 @@ def test_a_number_among_a_rows_cells_that_breaks_its_identity_is_dropped():
     assert resolve_row(row, 7)[1] == "printed"
 
 
+def test_a_stray_space_inside_a_number_of_a_spaced_row_is_joined_by_the_identity():
+    """Text whose cells are parted by spaces (crawler text of a CMS page, a PDF's text), a stray space inside a
+    number: "217 1 0 0 0 0 21 8" was read 217 | 1 | 0 … | 21, the 8 "after its cells" ignored. The reading
+    that joins the numbers a space split and keeps the identity is taken; two readings that keep it are
+    both candidates; a row whose first cells keep it is read as printed."""
+    def row(line):
+        return [t for t in tokenize([line]) if t.kind != "label"]
+
+    assert resolve_row(row("（七）总计 217 1 0 0 0 0 21 8"), 7, (7,)) == ([(217, 1, 0, 0, 0, 0, 218)], "joined")
+    assert resolve_row(row("（七）总计 2 1 7 1 0 0 0 0 218"), 7, (7,)) == ([(217, 1, 0, 0, 0, 0, 218)], "joined")
+    assert resolve_row(row("（七）总计 75 0 0 0 0 0 7 5"), 7, (7,)) == ([(75, 0, 0, 0, 0, 0, 75)], "joined")
+    # "0 5" is no number: never joined
+    assert resolve_row(row("（七）总计 5 0 0 0 0 0 0 5 0"), 7, (7,))[0] != [(5, 0, 0, 0, 0, 0, 5)]
+    kept = row("（七）总计 3 0 0 0 0 0 3 17")
+    assert resolve_row(kept, 7, (7,)) == ([(3, 0, 0, 0, 0, 0, 3)], "printed")
+    # a number that is no cell, or a stray space: both readings keep the identity, neither is taken alone
+    cands, how = resolve_row(row("（七）总计 7 5 0 0 0 0 0 7 5"), 7, (7,))
+    assert how == "dropped" and sorted(cands) == [(5, 0, 0, 0, 0, 0, 5), (7, 0, 0, 0, 0, 0, 7), (75, 0, 0, 0, 0, 0, 75)]
+
+
 def test_a_number_printed_as_its_own_cell_is_never_split():
     """上海市政府办公厅 2019, printed to PDF with its total column cut off: "| 148 | 1 | | | | |" is a cell
     short, and with blanks the row identity holds for any reading; 148 was split into 1 | 4 | 8. A number

@@ -160,7 +160,9 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
     ``"spaced"`` when spaces inside a cell leave more numbers than cells and
     no identity says which are one number (candidates empty), ``"dropped"``
     when one or two numbers among the cells are none (candidates: the readings
-    without them that keep the identity), ``"moved"`` when a number alone on
+    without them that keep the identity, and those of ``"joined"`` beside them),
+    ``"joined"`` when stray spaces split a number (candidates: the readings
+    joining its pieces that keep the identity), ``"moved"`` when a number alone on
     its line stands out of its place (candidates: the places that keep it), or
     ``"jumbled"`` when three or more numbers more than its cells follow and the
     first break the identity (the text is out of the table's order; no
@@ -178,8 +180,10 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
             return spaced
         if len(values) > width and blocks:
             dropped = _dropped_readings(values, width, check)
-            if dropped:
-                return dropped, "dropped"
+            joined = [r for r in _joined_readings(values, width, check) if r not in dropped]
+            if dropped or joined:
+                # a number that is no cell, or a stray space inside a number: every reading of either is a candidate
+                return (dropped + joined)[:MAX_CANDIDATES], "joined" if joined and not dropped else "dropped"
             if len(values) > width + 2 and not check(_cells(values[:width])):
                 return [], "jumbled"
     if len(values) == width and blocks and values[0].line != values[-1].line:
@@ -248,6 +252,41 @@ def _dropped_readings(values: list[Token], width: int, check: Constraint) -> lis
             out.append(reading)
             if len(out) >= MAX_CANDIDATES:
                 break
+    return out
+
+
+def _joined_readings(values: list[Token], width: int, check: Constraint) -> list[tuple]:
+    """A row with a number or two more than its cells, all parted by spaces alone, whose first cells break
+    its identity: a stray space inside a number (``217 1 0 0 0 0 21 8``: 218 printed as ``21 8``). Every
+    reading that closes one or two such spaces (``2 1 7`` is 217), each number so joined well-formed, and
+    keeps the identity is a candidate; none when the first cells keep it."""
+    extra = len(values) - width
+    if extra > 2 or check(_cells(values[:width])):
+        return []
+    glues = [k for k in range(len(values) - 1)
+             if values[k].kind == NUM and values[k + 1].kind == NUM and values[k].group >= 0
+             and values[k].group == values[k + 1].group and "." not in values[k].digits + values[k + 1].digits]
+    out: list[tuple] = []
+    for ks in combinations(glues, extra):
+        vec: list = []
+        run = ""
+        for k, t in enumerate(values):
+            if t.kind != NUM:
+                vec.append(None)
+                continue
+            run += t.digits
+            if k in ks:
+                continue  # glued to the next number
+            if not _PART.fullmatch(run.lstrip("-")):
+                break     # "0 5" is no number
+            vec.append(int(run))
+            run = ""
+        else:
+            reading = tuple(vec)
+            if reading not in out and check(reading):
+                out.append(reading)
+                if len(out) >= MAX_CANDIDATES:
+                    break
     return out
 
 

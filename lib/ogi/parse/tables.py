@@ -537,6 +537,10 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             result.messages.append(f"{table} row {h.code}: '{printed}' has {len(vals) - w} number(s) more than its "
                                    f"{w} cells and breaks its identity as printed: a number among its cells is "
                                    "none (a page number?)")
+        elif how == "joined":
+            result.checks.append(_joined_check(printed, len(vals) - w, w, options, f"{table}.{h.code}"))
+            result.messages.append(f"{table} row {h.code}: '{printed}' has {len(vals) - w} number(s) more than its "
+                                   f"{w} cells and breaks its identity as printed: a stray space split a number")
         elif how == "loose":
             k = sum(1 for t in vals if t.kind == NUM)
             result.messages.append(f"{table} row {h.code}: {k} number(s), then {len(vals) - k} blank cells for its "
@@ -553,6 +557,15 @@ def _dropped_check(printed: str, extra: int, width: int, options: list[tuple], s
                  f"'{printed}': {extra} number(s) more than the {width} cells, and the identity fails as printed; "
                  + ("read without the number(s) that are no cells" if len(options) == 1 else
                     f"{len(options)} readings without one of them keep it"),
+                 scope=scope, cells=[scope])
+
+
+def _joined_check(printed: str, extra: int, width: int, options: list[tuple], scope: str) -> Check:
+    """The inference behind a ``joined`` reading (``solve.resolve_row``)."""
+    return Check("inferred", True if len(options) == 1 else None,
+                 f"'{printed}': {extra} number(s) more than the {width} cells, and the identity fails as printed; "
+                 + ("read with the numbers a stray space split joined" if len(options) == 1 else
+                    f"{len(options)} readings joining numbers a stray space split keep it"),
                  scope=scope, cells=[scope])
 
 
@@ -1007,6 +1020,10 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
         result.checks.append(_dropped_check(printed, len(values) - 15, 15, options, "review_litigation"))
         result.messages.append(f"table 4: '{printed}' has {len(values) - 15} number(s) more than its 15 cells and "
                                "breaks the group totals as printed: a number among its cells is none (a page number?)")
+    if how == "joined":
+        result.checks.append(_joined_check(printed, len(values) - 15, 15, options, "review_litigation"))
+        result.messages.append(f"table 4: '{printed}' has {len(values) - 15} number(s) more than its 15 cells and "
+                               "breaks the group totals as printed: a stray space split a number")
     chosen = _choose({"review_litigation": options}, {"review_litigation": 15}, "review_litigation", result)
     result.values = {"review_litigation": chosen["review_litigation"]}
     result.complete = not result.extra and not any(c.rule == "ambiguous" for c in result.checks)
