@@ -136,17 +136,19 @@ def page_numbers_in_table_3(text: str) -> str:
     return "\n".join(out)
 
 
-def stray_spaces_in_spaced_table_3(rng: random.Random):
-    """Text whose cells are parted by spaces (a CMS page's text, a PDF's), with a stray space inside a number of
-    table 3 ("217 1 0 0 0 0 21 8"): the row identity tells the stray space from a border. (In table 2, which has
-    no identity, nothing can: such a row is read as its first cells, the number after them said in a message.)"""
+def stray_spaces_in_spaced_text(rng: random.Random, sep: str, everywhere: bool):
+    """Text whose cells are parted by spaces (a CMS page's text, a PDF's), with stray spaces inside numbers
+    ("217 1 0 0 0 0 21 8"). Where the cells are parted by single spaces, only table 3's identity tells a stray
+    space from a border (``everywhere`` False: table 2, which has no identity, would be read as its first
+    cells, the number after them said in a message); where they are parted by wider gaps (``sep``), the gaps
+    tell, in every table."""
     def f(text: str) -> str:
         out, inside = [], False
         for line in text.split("\n"):
             inside = (inside or "本年新收" in line) and "结转下年度" not in line
             if "|" in line:
-                line = re.sub(r"\s*\|\s*", " ", line).strip()
-                if inside:
+                line = re.sub(r"\s*\|\s*", sep, line).strip()
+                if inside or everywhere:
                     line = re.sub(r"(?<=\d)(?=\d)", lambda m: " " if rng.random() < 0.15 else "", line)
             out.append(line)
         return "\n".join(out)
@@ -179,7 +181,8 @@ def _distortions() -> dict:
         "notes inside tables": notes(rng),
         "stray spaces inside numbers": stray_spaces(rng),
         "page numbers inside table 3": page_numbers_in_table_3,
-        "spaced text, stray spaces inside table 3's numbers": stray_spaces_in_spaced_table_3(rng),
+        "spaced text, stray spaces inside table 3's numbers": stray_spaces_in_spaced_text(rng, " ", False),
+        "cells two spaces apart, stray spaces inside numbers": stray_spaces_in_spaced_text(rng, "  ", True),
     }
 
 

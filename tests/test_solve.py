@@ -89,6 +89,21 @@ def test_a_stray_space_inside_a_number_of_a_spaced_row_is_joined_by_the_identity
     assert how == "dropped" and sorted(cands) == [(5, 0, 0, 0, 0, 0, 5), (7, 0, 0, 0, 0, 0, 7), (75, 0, 0, 0, 0, 0, 75)]
 
 
+def test_single_spaces_among_wide_gaps_are_no_borders():
+    """Cells parted by wide gaps, a single space inside a number ("行政规范性文件  62  33  4 40", a CMS page's
+    text): the wide gaps are the borders. Table 2 has no identity to say whether "4 40" is 440 or two cells, so
+    the row is unread, where it was read 62 | 33 | 4 and the 40 ignored; table 3's identity joins the pieces."""
+    def row(line):
+        return [t for t in tokenize([line]) if t.kind != "label"]
+
+    assert resolve_row(row("行政规范性文件  62  33  4 40"), 3) == ([], "spaced")
+    assert resolve_row(row("（七）总计  217  1  0  0  0  0  21 8"), 7, (7,)) == ([(217, 1, 0, 0, 0, 0, 218)], "split")
+    # gaps all alike, or cells between tabs: as before
+    assert resolve_row(row("行政规范性文件 62 33 440 7"), 3) == ([(62, 33, 440)], "printed")
+    assert resolve_row(row("行政规范性文件  62  33  440"), 3) == ([(62, 33, 440)], "printed")
+    assert resolve_row(row("行政规范性文件\t62\t33 \t440"), 3) == ([(62, 33, 440)], "printed")
+
+
 def test_a_number_printed_as_its_own_cell_is_never_split():
     """上海市政府办公厅 2019, printed to PDF with its total column cut off: "| 148 | 1 | | | | |" is a cell
     short, and with blanks the row identity holds for any reading; 148 was split into 1 | 4 | 8. A number

@@ -261,6 +261,21 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _mixed_gaps(text: str, pieces: list[tuple[int, int]]) -> bool:
+    """Whether numbers in ``text`` are parted by single spaces and by gaps of two or more, in one stretch
+    of numbers with only whitespace between them."""
+    single = wider = False
+    for (_, e), (s, _) in zip(pieces, pieces[1:]):
+        between = text[e:s]
+        if not between or not between.isspace():
+            continue
+        if between == " ":
+            single = True
+        else:
+            wider = True
+    return single and wider
+
+
 def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: list[int]) -> list[Token]:
     """One cell → tokens (a cell may hold a label and numbers run together)."""
     stripped = text.strip()
@@ -301,10 +316,16 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
     pos = 0
     prev_num_end = None
     group = -1
-    for s, e in _number_pieces(stripped):
+    pieces = _number_pieces(stripped)
+    # Numbers parted by wide gaps and by single spaces in one stretch ("217  1  0  21 8"): the wide gaps are
+    # the borders, a single space may be stray; numbers across a wide gap are not one space group.
+    wide = _mixed_gaps(stripped, pieces)
+    for s, e in pieces:
         between = stripped[pos:s]
         if between.strip():
             tokens.append(Token(LABEL, label_key(between), line, raw=between))
+            group = -1
+        elif wide and prev_num_end is not None and between != " " and between.isspace():
             group = -1
         elif prev_num_end is not None and between and between.isspace():
             # numbers separated only by spaces: one space group
