@@ -54,6 +54,26 @@ def test_section_text_excludes_headings():
     assert sections["other"] is None
 
 
+@pytest.mark.parametrize("mark", ["**{}**", "__{}__", "*{}*", "## {}", "### **{}**", "**{}**  "])
+def test_markdown_headings_and_their_marks_are_not_section_text(mark):
+    """Markdown from a converter or a model sets headings in bold (``**一、总体情况**``): no section was found, and
+    under ``##`` each section's text ended with the next heading's ``##``."""
+    names = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    lines = [x for k, name in enumerate(names) for x in (mark.format(name), f"第{k + 1}节的正文。")]
+    hs = find_headings(lines)
+    assert [h.code for h in hs] == ["overview", "proactive", "requests", "review_litigation", "problems", "other"]
+    sections = split_sections(lines, hs)
+    assert [sections[h.code] for h in hs] == [f"第{k + 1}节的正文。" for k in range(6)]
+    bare = [mark.format("总体情况"), "正文。", mark.format("存在的主要问题"), "问题。"]
+    assert split_sections(bare, find_headings(bare))["problems"] == "问题。"
+
+
+def test_a_stray_space_after_a_headings_punctuation():
+    """Crawler text: a stray space may follow any character of a heading, its 、 too."""
+    assert codes("四、政府信息公开行政复议、 行政诉讼情况") == ["review_litigation"]
+
+
 def test_problems_parts_on_seeds():
     r0 = ogi.parse_file(RAW / "000_a24b6662cf75509f.txt")
     p0 = split_problems(r0.sections["problems"], r0.year)

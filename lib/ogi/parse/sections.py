@@ -37,9 +37,9 @@ PHRASES: dict[str, str] = {
 def _spaced(pattern: str) -> str:
     """Let a stray space stand inside a heading phrase (crawler text: ``一、总体 情况``).
 
-    A ``[ \\t]?`` goes after each Chinese literal of the pattern, except inside a
-    character class; after an optional one (``的?``), it goes after the ``?``
-    (``存在的 主要问题``).
+    A ``[ \\t]?`` goes after each Chinese literal and each character class of the
+    pattern (``复议、 行政诉讼``), not inside a class; after an optional one (``的?``),
+    it goes after the ``?`` (``存在的 主要问题``).
     """
     out, in_class = [], False
     for i, ch in enumerate(pattern):
@@ -48,18 +48,23 @@ def _spaced(pattern: str) -> str:
             in_class = True
         elif ch == "]" and in_class:
             in_class = False
+            if pattern[i + 1:i + 2] not in ("?", "*", "+", "{"):
+                out.append("[ \\t]?")
         elif in_class:
             continue
         elif "\u4e00" <= ch <= "\u9fff" and pattern[i + 1:i + 2] not in ("?", "*", "+", "{"):
             out.append("[ \\t]?")
-        elif ch == "?" and i and "\u4e00" <= pattern[i - 1] <= "\u9fff":
+        elif ch == "?" and i and ("\u4e00" <= pattern[i - 1] <= "\u9fff" or pattern[i - 1] == "]"):
             out.append("[ \\t]?")
     return "".join(out)
 
 
-_HEADING = {code: re.compile(rf"(?:^|(?<=[\s:：。;；]))\s*(?P<num>{_NUM})\s*(?P<phrase>{_spaced(pat)})")
+#: Markdown's emphasis around a heading (``**一、总体情况**``, ``__…__``, ``*…*``), as converters and models write it.
+_EMPH = r"(?:\*{1,3}|_{2,3})"
+_HEADING = {code: re.compile(rf"(?:^|(?<=[\s:：。;；]))\s*(?P<emph>#{{1,4}}\s*{_EMPH}?|{_EMPH})?\s*(?P<num>{_NUM})\s*(?P<phrase>{_spaced(pat)})")
             for code, pat in PHRASES.items()}
-_BARE = {code: re.compile(rf"^\s*(?P<phrase>{_spaced(pat)})\s*$") for code, pat in PHRASES.items()}
+_BARE = {code: re.compile(rf"^\s*(?:#{{1,4}}\s*)?{_EMPH}?\s*(?P<phrase>{_spaced(pat)})\s*{_EMPH}?\s*$")
+         for code, pat in PHRASES.items()}
 #: A character every phrase of the section contains (stray spaces cannot split one):
 #: a line with none of them cannot hold the heading, and skips the regex search.
 #: (One or two characters each: the search tests the first and the last.)
@@ -101,11 +106,11 @@ def _search(code: str, norm: list[str], pos: tuple[int, int]) -> Optional[Headin
         offset = col0 if i == line0 else 0
         m = _HEADING[code].search(line, offset)
         if m:
-            return Heading(code, i, m.start("num"), m.end("phrase"))
+            return Heading(code, i, m.start("emph" if m.group("emph") else "num"), m.end("phrase"))
         if i != line0 or offset == 0:
             m = _BARE[code].match(line)
             if m and len(line.strip()) <= 30:
-                return Heading(code, i, m.start("phrase"), m.end("phrase"))
+                return Heading(code, i, m.start(), m.end("phrase"))
     return None
 
 
@@ -119,7 +124,7 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
         # the heading's line after the heading, every line between, the next heading's line before it
         first = norm[h.line]
         stop = nxt.start if (nxt and nxt.line == h.line) else len(first)
-        parts = [first[h.end:stop]] if h.end < stop else []
+        parts = [first[h.end:stop].lstrip("*_")] if h.end < stop else []  # a bold heading's closing "**"
         parts.extend(norm[h.line + 1:end_line])
         if end_line > h.line:
             last = norm[end_line]
