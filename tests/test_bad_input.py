@@ -148,6 +148,22 @@ def test_report_cut_short_before_its_tables_is_failed_not_a_non_report():
     assert not ogi.parse.metadata.looks_like_notice(cut.split("\n"))
 
 
+def test_a_sites_list_of_reports_is_not_a_report():
+    """A crawler saves a site's index of reports: eight titles, each with its date. It was "failed", the text "may be
+    cut short", as a report titled but without tables; it is a list, and says so."""
+    listing = "\n".join(["首页 > 政府信息公开 > 年度报告"]
+                        + [f"某市{name}局2023年政府信息公开工作年度报告 2024-01-{k + 10:02d}"
+                           for k, name in enumerate("水利 交通 教育 财政 民政 司法 商务 文旅".split())]
+                        + ["共8条 1/1页 上一页 下一页"])
+    report = parse(listing.encode("utf-8"))
+    assert report.status == "not_a_report"
+    assert report.messages[-1].startswith("a list of 8 reports' titles")
+    # a report's own title twice, and one related link: still a report cut short
+    cut = "\n".join(["某市水利局2023年政府信息公开工作年度报告", "某市水利局2023年政府信息公开工作年度报告",
+                     "一、总体情况", "2023年，我局……", "相关链接：某市水利局2022年政府信息公开工作年度报告"])
+    assert parse(cut.encode("utf-8")).status == "failed"
+
+
 def test_report_whose_tables_are_missing_and_notice_citing_the_format_is_still_a_report():
     # tables published as images: six headings, no table text
     body = ("2023年政府信息公开工作年度报告\n根据《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》"

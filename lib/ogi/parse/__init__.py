@@ -28,7 +28,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import BLANK, LABEL, NUM, UNREAD, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.60"
+PARSER_VERSION = "1.3.61"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -302,6 +302,10 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines, unread:
             report.messages.append(f"the report is an attachment of this page ({attached}): the page holds its title "
                                    f"but none of the three standard tables and {len(headings)} of 6 section headings; "
                                    "read the attachment itself (.pdf, .docx and .doc are read)")
+        elif len(headings) < 3 and (listed := metadata.listed_titles(lines)) >= 3:
+            report.status = "not_a_report"
+            report.messages.append(f"a list of {listed} reports' titles (a site's index page), with none of the three "
+                                   f"standard tables and {len(headings)} of 6 section headings: not a report")
         elif not notice and len(headings) < 3 and metadata.looks_titled(lines):
             report.status = "failed"
             report.messages.append(f"the text may be cut short: titled as an annual OGI report, but none of the three "

@@ -278,3 +278,17 @@ def looks_titled(lines: list[str]) -> bool:
         return True
     years = {m.group(1) for pat in (_TITLE_YEAR, _TITLE_YEAR_INSIDE) for m in pat.finditer(more)}
     return len(years) == 1
+
+
+def listed_titles(lines: list[str]) -> int:
+    """How many distinct short lines name an annual report (a title, with or without its date): a site's list
+    of reports (an index page a crawler saved) names several; a report names itself, and at most a few others."""
+    titles = set()
+    for line in lines[:400]:
+        line = line.strip()
+        if 8 <= len(line) <= 90 and "。" not in line:
+            t = _arabic_years(normalize(line))
+            if _TITLE_YEAR.search(t) or _TITLE_YEAR_INSIDE.search(t):
+                titles.add(t)
+    return len(titles)
+
