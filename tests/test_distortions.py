@@ -155,6 +155,24 @@ def stray_spaces_in_spaced_text(rng: random.Random, sep: str, everywhere: bool):
     return f
 
 
+def table_3_labels_apart(text: str) -> str:
+    """A PDF's text boxes: the labels of table 3's rows that are not sub-rows (一、…, （七）总计) one after another,
+    then those rows' numbers, a row a line, after the last label. No row may take another's numbers: the last
+    label was read with the first row's."""
+    lines = [re.sub(r"\s*\|\s*", " ", line).strip() if "|" in line else line for line in text.split("\n")]
+    first = next(k for k, line in enumerate(lines) if "本年新收" in line)
+    last = next(k for k, line in enumerate(lines) if "结转下年度" in line and k > first)
+    labels, values = [], []
+    for line in lines[first:last + 1]:
+        m = re.fullmatch(r"([^\d]*?[^\d\s])\s*((?:\d+\s*)+)", line)
+        if m:
+            labels.append(m.group(1))
+            values.append(m.group(2).strip())
+        else:
+            labels.append(line)
+    return "\n".join(lines[:first] + labels + values + lines[last + 1:])
+
+
 def _distortions() -> dict:
     rng = random.Random(20261124)
     t2s = opencc.OpenCC("s2t")
@@ -183,6 +201,7 @@ def _distortions() -> dict:
         "page numbers inside table 3": page_numbers_in_table_3,
         "spaced text, stray spaces inside table 3's numbers": stray_spaces_in_spaced_text(rng, " ", False),
         "cells two spaces apart, stray spaces inside numbers": stray_spaces_in_spaced_text(rng, "  ", True),
+        "table 3's labels printed apart from their values": table_3_labels_apart,
     }
 
 

@@ -470,10 +470,21 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
                   table: str, result: TableResult) -> dict[str, list[tuple]]:
     """Each hit → candidate vectors; rows printed cell by cell have exactly one."""
     cands: dict[str, list[tuple]] = {}
+    empty_before = 0  # rows before this one printed without a value
     for h in hits:
         w = widths[h.code]
         vals = [t for t in h.tokens if t.kind in (NUM, BLANK)]
         if not vals:
+            empty_before += 1
+            continue
+        if empty_before >= 2 and sum(1 for t in vals if t.kind == NUM) >= 2 * w:
+            # labels printed apart from their values (a PDF's text boxes): the rows' numbers follow a later
+            # label, and its first cells are another row's
+            result.messages.append(f"{table} row {h.code}: {len(vals)} numbers after its label, and {empty_before} "
+                                   "rows before it have none: the labels were printed apart from their values; "
+                                   "left unread")
+            cands[h.code] = []
+            result.unread.append(f"{table}.{h.code}")
             continue
         options, how = resolve_row(h.tokens, w, blocks.get(h.code))
         if how == "printed":
