@@ -44,6 +44,8 @@ from ogi.parse import metadata as m
     ("2022年湖口县卫生健康委员会信息公开年报\n根据《条例》……", "湖口县卫生健康委员会", 2022, None),
     ("首页 走进宁强\n宁强县自然资源局关于2021年度政府信息公开情况的报告\n宁强县自然资源局", "宁强县自然资源局", 2021, None),
     ("政府信息公开工作年度报告\n正文", None, None, None),
+    # "…工作的年度报告": the title was not seen, and the year came from the narrative (next year's plans)
+    ("某县水利局关于2023年度政府信息公开工作的年度报告\n2024年,我局将继续……", "某县水利局", 2023, None),
     # the government's report published by its office: the agency (and its series across years) is the government
     ("发布机构: 平潭综合实验区管委会办公室\n平潭综合实验区2023年度政府信息公开工作年度报告", "平潭综合实验区", 2023, None),
     ("发布机构：某县人民政府办公室\n某县人民政府2022年政府信息公开工作年度报告", "某县人民政府", 2022, None),
