@@ -93,6 +93,21 @@ def test_broken_bytes_are_reported():
     assert any("U+FFFD" in m for m in report.messages)
 
 
+def test_a_legacy_encoded_report_with_broken_bytes_is_read_and_says_so():
+    """A GB18030 page with a few bytes cut (a crawler's chunk boundary) was "not decodable" as a whole; it is read
+    as GB18030, the broken bytes replaced and said, and no value changes."""
+    clean = parse(TEXT.encode("gb18030"))
+    data = TEXT.encode("gb18030")
+    cut = data.index("二、主动公开".encode("gb18030"))
+    report = parse(data[:cut] + b"\xff\x81" + data[cut:])
+    assert report.encoding == "gb18030"
+    assert any("GB18030" in m and "U+FFFD" in m for m in report.messages)
+    assert report.requests == clean.requests and report.review_litigation == clean.review_litigation
+    assert report.proactive == clean.proactive and report.status == clean.status
+    # bytes that no encoding reads are still refused
+    assert parse(bytes(range(128, 256)) * 40).status == "failed"
+
+
 def test_truncated_mid_table():
     cut = TEXT.index("5.属于三类内部事务信息")
     report = parse(TEXT[:cut].encode("utf-8"))

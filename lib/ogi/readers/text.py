@@ -91,14 +91,22 @@ def decode(data: bytes) -> tuple[str | None, str | None, list[str]]:
             also = f" (also decodes as {', '.join(others)}, less plausibly)" if others else ""
             messages.append(f"not valid UTF-8; decoded as {enc.upper()}{also}")
             return text, enc, messages
-    # Mixed or broken bytes: keep what UTF-8 can read and say how much was lost.
-    text = data.decode("utf-8", errors="replace")
-    lost = text.count("\ufffd")
+    # Mixed or broken bytes (a GB18030 page with a few bytes cut, UTF-8 with a stray legacy byte): keep what the
+    # encoding that loses least can read, if its text is Chinese, and say how much was lost.
+    readings = []
+    for enc in ("utf-8", "gb18030", "big5"):
+        text = data.decode(enc, errors="replace")
+        lost = text.count("\ufffd")
+        readings.append((lost, enc, text))
+    lost, enc, text = min(readings, key=lambda r: (r[0], r[1] != "utf-8"))
+    if enc != "utf-8" and _plausible_chinese(text.replace("\ufffd", "")) <= 0.9:
+        lost, enc, text = readings[0]
     if lost > 0.05 * max(1, len(text)):
         return None, None, [f"not decodable as UTF-8, GB18030 or Big5 (first bad byte at offset {utf8_error.start})"]
-    messages.append(f"mixed or broken encoding: {lost} undecodable bytes replaced by U+FFFD (first at offset "
-                    f"{utf8_error.start})")
-    return text, "utf-8", messages
+    first = text.index("\ufffd")
+    messages.append(f"mixed or broken encoding: read as {enc.upper()}, {lost} undecodable byte sequence(s) replaced by "
+                    f"U+FFFD (the first after {text[max(0, first - 12):first]!r})")
+    return text, enc, messages
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
