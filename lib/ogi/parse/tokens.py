@@ -262,8 +262,8 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
 
 
 def _mixed_gaps(text: str, pieces: list[tuple[int, int]]) -> bool:
-    """Whether numbers in ``text`` are parted by single spaces and by gaps of two or more, in one stretch
-    of numbers with only whitespace between them."""
+    """Whether, of the numbers in one cell's ``text`` parted by whitespace alone, some are parted by a single
+    space and some by a wider gap (two spaces or more, a tab)."""
     single = wider = False
     for (_, e), (s, _) in zip(pieces, pieces[1:]):
         between = text[e:s]
