@@ -543,15 +543,9 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
                 f"the row ({len(options)} place(s) keep it)", scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
             result.messages.append(f"{table} row {h.code}: '{printed}' breaks its identity as printed; a number "
                                    "printed on a line of its own is read in the place that keeps it")
-        elif how == "dropped":
-            result.checks.append(_dropped_check(printed, len(vals) - w, w, options, f"{table}.{h.code}"))
-            result.messages.append(f"{table} row {h.code}: '{printed}' has {len(vals) - w} number(s) more than its "
-                                   f"{w} cells and breaks its identity as printed: a number among its cells is "
-                                   "none (a page number?)")
-        elif how == "joined":
-            result.checks.append(_joined_check(printed, len(vals) - w, w, options, f"{table}.{h.code}"))
-            result.messages.append(f"{table} row {h.code}: '{printed}' has {len(vals) - w} number(s) more than its "
-                                   f"{w} cells and breaks its identity as printed: a stray space split a number")
+        elif how in _SPARE:
+            _spare_numbers(how, printed, len(vals) - w, w, options, f"{table}.{h.code}", f"{table} row {h.code}",
+                           result)
         elif how == "loose":
             k = sum(1 for t in vals if t.kind == NUM)
             result.messages.append(f"{table} row {h.code}: {k} number(s), then {len(vals) - k} blank cells for its "
@@ -562,22 +556,24 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
     return cands
 
 
-def _dropped_check(printed: str, extra: int, width: int, options: list[tuple], scope: str) -> Check:
-    """The inference behind a ``dropped`` reading (``solve.resolve_row``)."""
-    return Check("inferred", True if len(options) == 1 else None,
-                 f"'{printed}': {extra} number(s) more than the {width} cells, and the identity fails as printed; "
-                 + ("read without the number(s) that are no cells" if len(options) == 1 else
-                    f"{len(options)} readings without one of them keep it"),
-                 scope=scope, cells=[scope])
+#: What a row with numbers to spare was read as (``solve.resolve_row``'s "dropped" and "joined"): the check's
+#: words for one reading and for several, and the message's cause.
+_SPARE = {"dropped": ("read without the number(s) that are no cells", "readings without one of them keep it",
+                      "a number among its cells is none (a page number?)"),
+          "joined": ("read with the numbers a stray space split joined",
+                     "readings joining numbers a stray space split keep it", "a stray space split a number")}
 
 
-def _joined_check(printed: str, extra: int, width: int, options: list[tuple], scope: str) -> Check:
-    """The inference behind a ``joined`` reading (``solve.resolve_row``)."""
-    return Check("inferred", True if len(options) == 1 else None,
-                 f"'{printed}': {extra} number(s) more than the {width} cells, and the identity fails as printed; "
-                 + ("read with the numbers a stray space split joined" if len(options) == 1 else
-                    f"{len(options)} readings joining numbers a stray space split keep it"),
-                 scope=scope, cells=[scope])
+def _spare_numbers(how: str, printed: str, extra: int, width: int, options: list[tuple], scope: str,
+                   what: str, result: TableResult) -> None:
+    """The check and the message behind a ``dropped`` or ``joined`` reading of a row (``what``: its name)."""
+    one, several, cause = _SPARE[how]
+    result.checks.append(Check("inferred", True if len(options) == 1 else None,
+                               f"'{printed}': {extra} number(s) more than the {width} cells, and the identity fails "
+                               f"as printed; " + (one if len(options) == 1 else f"{len(options)} {several}"),
+                               scope=scope, cells=[scope]))
+    result.messages.append(f"{what}: '{printed}' has {extra} number(s) more than its {width} cells and breaks its "
+                           f"{'group totals' if scope == 'review_litigation' else 'identity'} as printed: {cause}")
 
 
 def _choose(cands: dict[str, list[tuple]], widths: dict[str, int], table: str, result: TableResult,
@@ -1027,14 +1023,8 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
                                    f"'{printed}' breaks the group totals as printed; a number alone on its line "
                                    f"belongs elsewhere ({len(options)} place(s) keep them)",
                                    scope="review_litigation", cells=["review_litigation"]))
-    if how == "dropped":
-        result.checks.append(_dropped_check(printed, len(values) - 15, 15, options, "review_litigation"))
-        result.messages.append(f"table 4: '{printed}' has {len(values) - 15} number(s) more than its 15 cells and "
-                               "breaks the group totals as printed: a number among its cells is none (a page number?)")
-    if how == "joined":
-        result.checks.append(_joined_check(printed, len(values) - 15, 15, options, "review_litigation"))
-        result.messages.append(f"table 4: '{printed}' has {len(values) - 15} number(s) more than its 15 cells and "
-                               "breaks the group totals as printed: a stray space split a number")
+    if how in _SPARE:
+        _spare_numbers(how, printed, len(values) - 15, 15, options, "review_litigation", "table 4", result)
     chosen = _choose({"review_litigation": options}, {"review_litigation": 15}, "review_litigation", result)
     result.values = {"review_litigation": chosen["review_litigation"]}
     result.complete = not result.extra and not any(c.rule == "ambiguous" for c in result.checks)
