@@ -77,6 +77,20 @@ def test_metadata(text, agency, year, published):
     assert m.find_published(lines)[0] == published
 
 
+def test_a_title_that_a_sites_menus_pushed_down_is_still_read():
+    """A crawl of a CMS page (or pandoc's markdown of it): 120 lines of menus, blank lines among them, before the
+    report's title, its date and its overview. Only the first 40 lines were searched: no agency, no date."""
+    menus = [x for k in range(60) for x in (f"[栏目{k}](https://www.example.gov.cn/{k}/)", "")]
+    body = ["某县水利局2023年政府信息公开工作年度报告", "", "发布时间：2024-01-19", "", "本报告根据《条例》编制。", "",
+            "一、总体情况", "2023年,我局……", "2024年,我局将……"]
+    lines = menus + body
+    assert m.find_agency(lines) == ("某县水利局", "title")
+    assert m.find_year(lines) == (2023, "title")
+    assert m.find_published(lines) == ("2024-01-19", "metadata")
+    # a report title in the menus is found first, as before
+    assert m.find_agency(["某市财政局2022年政府信息公开工作年度报告"] + lines)[0] == "某市财政局"
+
+
 def test_statistics_period_gives_the_year():
     lines = ["年度报告", "所列数据统计时间为2023年1月1日至2023年12月31日。"]
     assert m.find_year(lines) == (2023, "statistics period")

@@ -41,9 +41,32 @@ _YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年度?(?!\s*(?:\d{1,2}|[一二�
 _YEAR_WORK = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?[,，]?\s*(?:我|全|本|在|按照|根据|坚持|深入|认真)")
 
 
+#: The lines a report names itself in, from its start.
+HEAD_LINES = 40
+# The overview's heading on a line of its own, markdown's marks allowed ("### 一、总体情况", "**一、总体情况**").
+_OVERVIEW_LINE = re.compile(r"^\s*[#*_]*\s*[一1]\s*[、.．]\s*总体情况")
+#: How far down a site's menus can push the overview (lines, blank ones counted).
+_CHROME_LINES = 3000
+
+
+def _head_lines(lines: list[str]) -> list[str]:
+    """The lines where a report names itself (title, publisher, date): its first ``HEAD_LINES``; and where a
+    site's menus pushed the report further down (a crawl of the page, pandoc's markdown of it: the 平潭
+    page's title 680 lines down in BeautifulSoup's text), the ``HEAD_LINES`` lines with text above its
+    overview's heading too."""
+    head = lines[:HEAD_LINES]
+    if len(lines) <= HEAD_LINES or any("总体情况" in line and _OVERVIEW_LINE.match(line) for line in head):
+        return head
+    for k in range(HEAD_LINES, min(len(lines), _CHROME_LINES)):
+        if "总体情况" in lines[k] and _OVERVIEW_LINE.match(lines[k]):
+            above = [line for line in lines[max(HEAD_LINES, k - 10 * HEAD_LINES):k] if line.strip()]
+            return head + above[-HEAD_LINES:]
+    return head
+
+
 def find_year(lines: list[str]) -> tuple[Optional[int], str]:
     """The year reported on, and how it was found."""
-    head = _arabic_years(normalize("\n".join(lines[:40])))
+    head = _arabic_years(normalize("\n".join(_head_lines(lines))))
     # "公开发布《国家新闻出版署2021年…年度报告》" in the 2022 report's overview: last year's, mentioned
     overview = _OVERVIEW_HEADING.search(head)
     head = head[:overview.start()] if overview else head
@@ -141,7 +164,7 @@ def _office_of(office: str, government: str) -> bool:
 
 def find_agency(lines: list[str]) -> tuple[Optional[str], str]:
     """The publishing agency, and where it was read."""
-    head = normalize("\n".join(lines[:40]))
+    head = normalize("\n".join(_head_lines(lines)))
     m = _META_AGENCY.search(head)
     published_by = _clean_agency(m.group(1)) if m else None
     title = _title_agency(head)
@@ -201,7 +224,7 @@ def _overview_subject(lines: list[str]) -> Optional[str]:
 
 def find_published(lines: list[str]) -> tuple[Optional[str], str]:
     """Publication date as ISO ``YYYY-MM-DD`` where printed."""
-    head = normalize("\n".join(lines[:40]))
+    head = normalize("\n".join(_head_lines(lines)))
     m = _META_DATE.search(head)
     if m:
         return _iso(*m.groups()), "metadata"
