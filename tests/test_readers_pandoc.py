@@ -1,0 +1,67 @@
+"""Markdown as pandoc writes a web page (``ogi.readers.pandoc``): grid tables, attributes, raw HTML tables.
+
+The fixtures are the real 平潭 CMS page (``pingtan_2024_cms.html``) converted by pandoc 2.17:
+``pandoc -f html -t markdown page.html`` (``.pandoc.md``: its tables, which merge cells, kept as raw
+HTML among the markdown) and the same with ``--columns=200`` (``.pandoc-grid.md``: grid tables, each
+cell's text wrapped over its row's lines, the page's styles as ``[0]{style="…"}``).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from ogi.parse import parse_document
+from ogi.readers import read_bytes, read_file, sniff
+from ogi.readers.pandoc import markdown_with_tables, unwrap
+
+FIXTURES = Path(__file__).parent / "fixtures" / "readers"
+PAGE = FIXTURES / "pingtan_2024_cms.html"
+
+
+def _values(report):
+    return report.requests, report.proactive, report.review_litigation
+
+
+@pytest.mark.parametrize("name", ["pingtan_2024_cms.pandoc-grid.md", "pingtan_2024_cms.pandoc.md"])
+def test_pandocs_markdown_of_a_page_reads_as_the_page(name):
+    """Before: 95 (grid) and 185 (raw HTML tables) of the page's 200 values; now every one."""
+    page = parse_document(read_file(PAGE))
+    report = parse_document(read_file(FIXTURES / name))
+    assert _values(report) == _values(page)
+    assert report.status == page.status == "ok"
+    assert (report.agency, report.year) == (page.agency, page.year)
+
+
+def test_a_grid_row_is_one_row_its_cells_pieces_joined_and_its_spans_read_as_their_text():
+    """A cell wrapped inside a grid row: the label in two pieces, and a number's style attribute cut over two
+    lines, whose ``14`` (of ``font-size:14px``) was read as a cell."""
+    lines = ["+-------------------+-----+-------------------+-------------------+",
+             "| 一、本年新收政府  |     | [3]{style=        | [12]{style=       |",
+             "| 信息公开申请数量  |     | \"font-size:14px\"} | \"font-size:14px\"} |",
+             "+-------------------+-----+-------------------+-------------------+",
+             "| 二、上年结转      |     | 0                 | 1                 |",
+             "+-------------------+-----+-------------------+-------------------+"]
+    assert unwrap(lines) == ["| 一、本年新收政府信息公开申请数量 |  | 3 | 12 |", lines[4]]  # a row of one line stays
+    # Latin words and numbers wrapped in one cell keep a space between them: two numbers stay two
+    assert unwrap(["+----+", "| 3  |", "| 5  |", "+----+", "| 1  |", "+----+", "| 2  |", "+----+"])[0] == "| 3 5 |"
+
+
+def test_a_table_bordered_only_at_its_header_keeps_a_row_a_line():
+    """psql's or MySQL's tables border the header and the end only: their rows are rows, not one wrapped row."""
+    psql = ["+----+----+", "| a  | b  |", "+----+----+", "| 1  | 2  |", "| 3  | 4  |", "+----+----+"]
+    assert unwrap(psql) == ["| a  | b  |", "| 1  | 2  |", "| 3  | 4  |"]
+
+
+def test_attributes_fences_and_block_attributes_go_their_text_stays():
+    lines = ["::: {.content}", "# 某局2023年政府信息公开工作年度报告 {#title .big}", "[全年]{.x}公开[5]{style=\"a:1\"}条",
+             "[width=\"99%\",cols=\"16%,6%\",]", ":::"]
+    assert [line for line in unwrap(lines) if line] == ["# 某局2023年政府信息公开工作年度报告", "全年公开5条"]
+
+
+def test_markdown_with_html_tables_is_told_from_a_page():
+    md = (FIXTURES / "pingtan_2024_cms.pandoc.md").read_bytes()
+    assert sniff(md) == "html" and markdown_with_tables(md)  # many <td>: sniffed as a page, read as markdown
+    assert not markdown_with_tables(PAGE.read_bytes())
+    doc = read_bytes("x.md", md)
+    assert doc.format == "text" and any("HTML table(s)" in m for m in doc.messages)
+    assert not any("<td" in line or "style=" in line for line in doc.lines)
