@@ -12,7 +12,7 @@ import os
 import re
 import zipfile
 
-from . import pandoc
+from . import markdown
 from .document import CELL_SEP, Document, render_row, sha256_bytes
 from .text import read_text
 
@@ -104,15 +104,15 @@ def read_bytes(source: str, data: bytes) -> Document:
     kind = sniff(data)
     try:
         if kind == "text":
-            return pandoc.cleaned(read_text(source, data))
+            return markdown.cleaned(read_text(source, data))
         if kind == "html":
-            if pandoc.markdown_with_tables(data):
-                return pandoc.read_markdown_with_tables(source, data)
+            if markdown.markdown_with_tables(data):
+                return markdown.read_markdown_with_tables(source, data)
             from .html import read_html
-            return pandoc.cleaned(read_html(source, data))
+            return markdown.cleaned(read_html(source, data))
         if kind == "mhtml":
             from .mhtml import read_mhtml
-            return pandoc.cleaned(read_mhtml(source, data))
+            return markdown.cleaned(read_mhtml(source, data))
         if kind == "docx":
             from .office import read_docx
             return read_docx(source, data)

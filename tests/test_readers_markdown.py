@@ -1,4 +1,5 @@
-"""Markdown as pandoc writes a web page (``ogi.readers.pandoc``): grid tables, attributes, raw HTML tables.
+"""Markdown as converters write it (``ogi.readers.markdown``): pandoc's grid tables, attributes and raw HTML
+tables, and the backslash escapes of mammoth, html2text and pandoc.
 
 The fixtures are the real 平潭 CMS page (``pingtan_2024_cms.html``) converted by pandoc 2.17:
 ``pandoc -f html -t markdown page.html`` (``.pandoc.md``: its tables, which merge cells, kept as raw
@@ -12,7 +13,7 @@ import pytest
 
 from ogi.parse import parse_document
 from ogi.readers import read_bytes, read_file, sniff
-from ogi.readers.pandoc import markdown_with_tables, unwrap
+from ogi.readers.markdown import markdown_with_tables, unwrap
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 PAGE = FIXTURES / "pingtan_2024_cms.html"
@@ -65,3 +66,18 @@ def test_markdown_with_html_tables_is_told_from_a_page():
     doc = read_bytes("x.md", md)
     assert doc.format == "text" and any("HTML table(s)" in m for m in doc.messages)
     assert not any("<td" in line or "style=" in line for line in doc.lines)
+
+
+def test_markdowns_backslash_escapes_are_undone():
+    """mammoth's markdown of a Word report escapes a point after digits: the fee ``12555\\.2261`` was read as
+    12555, and the enumerator of ``2\\.其他法律行政法规禁止公开`` as a number after the row before it."""
+    text = "\n".join(["二、主动公开政府信息情况", "第二十条第（八）项", "信息内容", "本年收费金额（单位：万元）",
+                      "行政事业性收费", "", "12555\\.2261", "", "\\(一\\)予以公开"])
+    doc = read_bytes("x.md", text.encode("utf-8"))
+    assert "12555.2261" in doc.lines and "(一)予以公开" in doc.lines
+    assert any("backslash escapes" in m for m in doc.messages)
+    report = parse_document(doc)
+    assert report.proactive["fees"] == 12555.2261
+    # a backslash before anything else stays (a path, a backslash before a Chinese character)
+    assert read_bytes("x.txt", "C:\\报告\\2023.txt 是路径".encode("utf-8")).lines == ["C:\\报告\\2023.txt 是路径"]
+

@@ -1,4 +1,5 @@
-"""Markdown as pandoc writes it from a web page: grid tables and the page's attributes.
+r"""Markdown as converters write it from a page or a Word file: pandoc's grid tables and attributes, raw HTML
+tables among the markdown, backslash escapes.
 
 ``pandoc -t markdown`` (its default output) prints a table whose cells wrap as a *grid table*: rows between
 ``+----+`` borders, each cell's text wrapped over the row's lines inside its column::
@@ -12,6 +13,10 @@ styles survive as attributes: ``[0]{style="font-size:14px"}`` is the number 0, t
 cell (9 synthetic pages converted so: 124 wrong values). Here each grid row becomes one ``|`` row, a
 cell's pieces joined, and attributes are removed with their text kept (``[0]{…}`` is ``0``;
 ``::: {.class}`` fences, ``{#id .class}`` after a heading and AsciiDoc's ``[width="99%",cols="…"]`` go).
+
+Converters also escape what markdown would read as its own (mammoth, html2text, pandoc): ``12555\.2261``
+(a fee read as 12555 and 2261), ``2\.其他法律…`` (an enumerator read as a number). A backslash before
+ASCII punctuation is removed.
 """
 
 from __future__ import annotations
@@ -76,14 +81,22 @@ def read_markdown_with_tables(source: str, data: bytes) -> Document:
     return cleaned(doc)
 
 
+# markdown's backslash escapes: a backslash before ASCII punctuation ("12555\.2261", "1\.", "\(一\)")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def cleaned(doc: Document) -> Document:
-    """``doc`` with pandoc's grid rows joined and attributes removed, where its lines hold them (a text file,
-    or an HTML one: pandoc leaves a table it cannot draw as HTML, which makes the file sniff as a page)."""
+    """``doc`` with pandoc's grid rows joined, attributes removed and markdown's escapes undone, where its
+    lines hold them (a text file, or an HTML one: pandoc leaves a table it cannot draw as HTML, which makes
+    the file sniff as a page)."""
     if doc.lines:
         text = "\n".join(doc.lines)
         if looks_like_pandoc(text):
             doc.lines = unwrap(doc.lines)
             doc.messages.append("pandoc's markdown: grid table rows joined, the page's attributes removed")
+        if "\\" in text and _ESCAPE.search(text):
+            doc.lines = [_ESCAPE.sub(r"\1", line) if "\\" in line else line for line in doc.lines]
+            doc.messages.append("markdown's backslash escapes removed (\\. read as .)")
     return doc
 
 
