@@ -60,6 +60,20 @@ def footers(rng: random.Random):
     return f
 
 
+def browser_print(text: str) -> str:
+    """A page printed by a browser, then turned into text (pypdf, PyMuPDF, pdftotext): each page opens with the
+    date and time and the page's title, and ends with its address and the page count, inside the tables too.
+    Their numbers (11, 24, 26, 6, 59; 2, 5) were taken for cells after a row's."""
+    out = []
+    for k, line in enumerate(text.split("\n")):
+        out.append(line)
+        if k % 23 == 11:
+            out += [f"file:///home/user/reports/page.html {k // 23 + 1}/9", "11/24/26, 6:59 AM 某局2023年度政府信息公开工作年度报告"]
+        elif k % 23 == 17:
+            out += ["2024/1/22 09:30 某局2023年度政府信息公开工作年度报告", f"https://www.example.gov.cn/art/2024/1/22/art_1.html {k // 23 + 1}/9"]
+    return "\n".join(out)
+
+
 def repeated_header(text: str) -> str:
     lines = text.split("\n")
     header = [line for line in lines if line.startswith(("自然人", "商业企业"))][:2]
@@ -185,6 +199,7 @@ def _distortions() -> dict:
         "tab-separated": lambda t: _rows(t, lambda line: "\t".join(c.strip() for c in line.split("|")).rstrip("\t")),
         "traditional characters": t2s.convert,
         "page footers in tables": footers(rng),
+        "a browser's page header and footer": browser_print,
         "header repeated at a page break": repeated_header,
         "blanks as dashes": lambda t: _rows(t, lambda line: re.sub(r"\|\s*(?=\|)", "| - ", line)),
         "blanks as no-break spaces": lambda t: _rows(t, lambda line: re.sub(r"\|\s*(?=\|)", "| \u00a0 ", line)),

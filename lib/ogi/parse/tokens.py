@@ -146,8 +146,12 @@ _WEB = re.compile(r"(?:https?://|www\.)[\w./?=&%#:-]*"
                   r"[\w./?=&%#-]*", re.I)
 # Parenthetical remarks inside value cells: "22（其中修订 16 件）".
 _REMARK = re.compile(r"\([^()]*[\u4e00-\u9fff][^()]*\)")
-# Page footers and page numbers that PDF conversion leaves inside tables.
-_FOOTER = re.compile(r"^\s*(?:[-—–_]+\s*\d{1,4}\s*[-—–_]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+)\s*$",
+# Page footers and page numbers that PDF conversion leaves inside tables; and what a browser prints on
+# each page of a web page: the date and time, then the page's title ("11/24/26, 6:59 AM 某局…年度报告",
+# "2024/1/22 09:30 …"), and its address with the page count ("file:///…/a.html 2/5").
+_FOOTER = re.compile(r"^\s*(?:[-—–_]+\s*\d{1,4}\s*[-—–_]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+"
+                     r"|\d{1,4}/\d{1,2}/\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?(?:\s+\S.*)?"
+                     r"|(?:https?|file)://\S+(?:\s+\d+\s*/\s*\d+)?)\s*$",
                      re.I)
 # Markdown separator rows: |---|:---:|
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -212,7 +216,7 @@ def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tupl
     if c == "|" or c == ":":  # only a markdown separator row can start so (and it has dashes)
         if "--" in line and _MD_SEPARATOR.match(line):
             return (), prev_open
-    elif (c in "-—–_第pP" or c.isdigit()) and (is_footer(line) or _MD_SEPARATOR.match(line)):
+    elif (c in "-—–_第pPfFhH" or c.isdigit()) and (is_footer(line) or _MD_SEPARATOR.match(line)):
         return (), prev_open
     if "|" not in line:
         if "\t" in line:  # a table copied from a page or a sheet: cells between tabs, two tabs a blank cell
