@@ -34,8 +34,9 @@ _TITLE_YEAR = re.compile(rf"((?:19|20)\d\d)\s*年度?\s*(?:[\u4e00-\u9fff]{{0,16
 _PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*起?\s*(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
 # "…政府信息公开工作2022年度报告": the year after the report's first words.
 _TITLE_YEAR_INSIDE = re.compile(r"(?:信息公开|政务公开)\s*(?:工作)?\s*((?:19|20)\d\d)\s*年度?\s*(?:报告|年报)")
-# The overview's heading: a report title after it is one the report mentions (last year's, published).
-_OVERVIEW_HEADING = re.compile(r"(?m)^\s*[一1]\s*[、.．]\s*总体情况")
+# The overview's heading, markdown's marks allowed ("### 一、总体情况", "**一、总体情况**"): a report title after
+# it is one the report mentions (last year's, published).
+_OVERVIEW_HEADING = re.compile(r"(?m)^\s*[#*_]*\s*[一1]\s*[、.．]\s*总体情况")
 # A year in running text, not the year of a full date (the signature is dated the next year).
 _YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年度?(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)")
 _YEAR_WORK = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?[,，]?\s*(?:我|全|本|在|按照|根据|坚持|深入|认真)")
@@ -43,8 +44,6 @@ _YEAR_WORK = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?[,，]?\s*(?:我|全|本|
 
 #: The lines a report names itself in, from its start.
 HEAD_LINES = 40
-# The overview's heading on a line of its own, markdown's marks allowed ("### 一、总体情况", "**一、总体情况**").
-_OVERVIEW_LINE = re.compile(r"^\s*[#*_]*\s*[一1]\s*[、.．]\s*总体情况")
 #: How far down a site's menus can push the overview (lines, blank ones counted).
 _CHROME_LINES = 3000
 
@@ -55,10 +54,10 @@ def _head_lines(lines: list[str]) -> list[str]:
     page's title 680 lines down in BeautifulSoup's text), the ``HEAD_LINES`` lines with text above its
     overview's heading too."""
     head = lines[:HEAD_LINES]
-    if len(lines) <= HEAD_LINES or any("总体情况" in line and _OVERVIEW_LINE.match(line) for line in head):
+    if len(lines) <= HEAD_LINES or any("总体情况" in line and _OVERVIEW_HEADING.match(line) for line in head):
         return head
     for k in range(HEAD_LINES, min(len(lines), _CHROME_LINES)):
-        if "总体情况" in lines[k] and _OVERVIEW_LINE.match(lines[k]):
+        if "总体情况" in lines[k] and _OVERVIEW_HEADING.match(lines[k]):
             above = [line for line in lines[max(HEAD_LINES, k - 10 * HEAD_LINES):k] if line.strip()]
             return head + above[-HEAD_LINES:]
     return head
