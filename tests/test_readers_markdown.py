@@ -81,3 +81,33 @@ def test_markdowns_backslash_escapes_are_undone():
     # a backslash before anything else stays (a path, a backslash before a Chinese character)
     assert read_bytes("x.txt", "C:\\报告\\2023.txt 是路径".encode("utf-8")).lines == ["C:\\报告\\2023.txt 是路径"]
 
+
+
+def test_github_markdown_of_a_page_keeps_its_divs_spans_and_tables_as_html():
+    """pandoc's gfm keeps the page's wrapping ``<div>``, its styled ``<span>`` headings (their attributes wrapped
+    over two lines) and a table with merged cells as HTML. Opening with a tag, it was read as a page: the
+    markdown around the tables collapsed onto one line, and section 二's heading, behind a ``<span>``, was lost."""
+    md = "\n".join([
+        '<div class="content">', "", '<span style="font-family: 黑体;">一、总体情况</span>', "", "2023年，我局……", "",
+        '<span', 'style="font-family: 黑体;">二、主动公开政府信息情况</span>', "",
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |", "|---|---|---|---|", "| 规章 | 0 | 0 | 0 |",
+        "| 行政规范性文件 | 6 | 2 | 33 |", "",
+        '<span style="font-family: 黑体;">三、收到和处理政府信息公开申请情况</span>', "",
+        '<table><tr><td colspan="3">一、本年新收政府信息公开申请数量</td><td>3</td><td>0</td><td>0</td><td>0</td>'
+        "<td>0</td><td>0</td><td>3</td></tr>" + "<tr><td>x</td></tr>" * 12 + "</table>", "", "</div>"])
+    assert markdown_with_tables(md.encode("utf-8"))
+    report = parse_document(read_bytes("x.md", md.encode("utf-8")))
+    assert report.sections["proactive"] and "行政规范性文件" in report.sections["proactive"]
+    assert report.proactive["normative_documents"] == [6, 2, 33]
+    assert report.requests["new"] == [3, 0, 0, 0, 0, 0, 3]
+
+
+def test_inline_html_tags_in_a_text_file_are_no_text():
+    """A text file keeping inline tags (a converter's markdown, a crawler's text): a heading behind a ``<span>``
+    is found, and the ``2`` of ``text-indent: 2em`` is no number."""
+    text = "\n".join(["某局2023年政府信息公开工作年度报告", '<p style="text-indent: 2em;">一、总体情况</p>', "2023年，我局……",
+                      '<span style="font-size:14px">二、主动公开政府信息情况</span>', "本年主动公开信息。"])
+    doc = read_bytes("x.txt", text.encode("utf-8"))
+    assert doc.format == "text" and doc.lines[1] == "一、总体情况" and not any("<" in line for line in doc.lines)
+    report = parse_document(doc)
+    assert report.sections["overview"] == "2023年,我局......" and report.sections["proactive"] == "本年主动公开信息。"

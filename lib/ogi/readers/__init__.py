@@ -104,7 +104,7 @@ def read_bytes(source: str, data: bytes) -> Document:
     kind = sniff(data)
     try:
         if kind == "text":
-            return markdown.cleaned(read_text(source, data))
+            return markdown.cleaned(read_text(source, data), text_file=True)
         if kind == "html":
             if markdown.markdown_with_tables(data):
                 return markdown.read_markdown_with_tables(source, data)

@@ -39,16 +39,18 @@ _BLOCK_ATTRS = re.compile(r'(?m)^\s*\[(?:[\w-]+="[^"\n]*",?)+\]\s*$')
 # pandoc's markdown keeps a table it cannot draw (merged cells) as raw HTML between its own lines
 _TABLE_BLOCK = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_MARKDOWN = re.compile(r"(?m)^(?:#{1,6} \S|:{3,}|\s*\+[-=:]{3,}\+|.*\]\{[^{}\n]*\})")
+_MARKDOWN = re.compile(r"(?m)^(?:#{1,6} \S|:{3,}|\s*\+[-=:]{3,}\+|.*\]\{[^{}\n]*\}|\s*\|?\s*:?-{3,}:?\s*\|)")
+_PAGE = re.compile(rb"<\s*(?:!doctype|html|head|body)\b", re.I)
 
 
 def markdown_with_tables(data: bytes) -> bool:
-    """Whether ``data`` is markdown holding raw HTML tables (what sniffs as a page for its many ``<td>``):
-    it does not open with a tag, and outside its tables it has markdown's headings or pandoc's marks."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head[:1] == b"<" or b"<table" not in data.lower():
+    """Whether ``data`` is markdown holding raw HTML tables (what sniffs as a page for its many ``<td>``): no
+    ``<html>``, ``<head>``, ``<body>`` or doctype (pandoc writes none, a page has them), and outside its tables
+    markdown's headings, its table rules (``|---|``) or pandoc's marks."""
+    sample = data[:262144]
+    if b"<table" not in sample.lower() or _PAGE.search(sample):
         return False
-    outside = _TABLE_BLOCK.sub("", data[:262144].decode("utf-8", "replace"))
+    outside = _TABLE_BLOCK.sub("", sample.decode("utf-8", "replace"))
     return bool(_MARKDOWN.search(outside))
 
 
@@ -85,12 +87,23 @@ def read_markdown_with_tables(source: str, data: bytes) -> Document:
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def cleaned(doc: Document) -> Document:
+# Inline HTML that markdown keeps as it is (pandoc's gfm: ``<span style="font-family: 黑体">二、主动公开…</span>``,
+# the tag's attributes wrapped over two lines): in a text file, the tags are no text (a heading behind one was
+# not found, and ``2em`` in a style is a number)
+_INLINE_TAG = re.compile(r"</?(?:span|p|div|br|font|b|strong|em|i|u|sup|sub|a|img|o:p|small|big|center|section)"
+                         r"\b[^<>]{0,400}>", re.I)
+
+
+def cleaned(doc: Document, text_file: bool = False) -> Document:
     """``doc`` with pandoc's grid rows joined, attributes removed and markdown's escapes undone, where its
     lines hold them (a text file, or an HTML one: pandoc leaves a table it cannot draw as HTML, which makes
-    the file sniff as a page)."""
+    the file sniff as a page); in a text file (``text_file``), inline HTML tags removed too."""
     if doc.lines:
         text = "\n".join(doc.lines)
+        if text_file and "<" in text and _INLINE_TAG.search(text):
+            text = _INLINE_TAG.sub("", text)
+            doc.lines = text.split("\n")
+            doc.messages.append("inline HTML tags in the text (<span>, <p>, …) removed")
         if looks_like_pandoc(text):
             doc.lines = unwrap(doc.lines)
             doc.messages.append("pandoc's markdown: grid table rows joined, the page's attributes removed")
