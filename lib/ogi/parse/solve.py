@@ -168,7 +168,7 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
     first break the identity (the text is out of the table's order; no
     candidates).
     """
-    values = [t for t in tokens if t.kind in (NUM, BLANK)]
+    values = _without_line_padding([t for t in tokens if t.kind in (NUM, BLANK)])
     check = row_sum_ok(blocks) if blocks else (lambda v: True)
     if len(values) > width:
         loose = _loose_readings(values, width, check)
@@ -315,6 +315,23 @@ def _moved_readings(values: list[Token], check: Constraint) -> list[tuple]:
             if place != k and reading not in out and check(reading):
                 out.append(reading)
     return out
+
+
+def _without_line_padding(values: list[Token]) -> list[Token]:
+    """A row printed one number a line (seed 004: ``48 |`` / ``3 |`` / … / ``52 | ||``): blanks after the
+    last number, on its line, are that line's padding, not cells. A number line lost left one of them as the
+    row's last cell (``3 0 0 1 0 52 _``: its total blank, each number a column early)."""
+    if len(values) < 4 or values[-1].kind != BLANK:
+        return values
+    end = len(values)
+    while end and values[end - 1].kind == BLANK:
+        end -= 1
+    if end < 3 or any(t.line != values[end - 1].line for t in values[end:]):
+        return values  # a blank on a line of its own is a cell ("| ||": seed 004's blank total)
+    nums = [t for t in values[:end] if t.kind == NUM]
+    if len(nums) < 3 or len({t.line for t in nums}) != len(nums):
+        return values  # not one number a line
+    return values[:end]
 
 
 def trim_padding(values: list[Token], width: int) -> list[Token]:
