@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from .document import Document, sha256_bytes
+from .document import Document
 
 _BORDER = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -60,21 +60,17 @@ def read_markdown_with_tables(source: str, data: bytes) -> Document:
     import html as html_lib
 
     from .html import read_html
-    from .text import decode, split_lines
+    from .text import read_text, split_lines
 
-    doc = Document(source=source, format="text", sha256=sha256_bytes(data))
-    text, enc, messages = decode(data)
-    doc.encoding = enc
-    doc.messages.extend(messages)
-    if text is None:
-        doc.error = messages[-1] if messages else "undecodable text"
+    doc = read_text(source, data)
+    if doc.error:
         return doc
+    text = doc.text
     lines: list[str] = []
     pos, tables = 0, 0
     for m in _TABLE_BLOCK.finditer(text):
         lines.extend(split_lines(html_lib.unescape(_TAG.sub("", text[pos:m.start()]))))
-        table = read_html(source, m.group(0).encode("utf-8"))
-        lines.extend(table.lines)
+        lines.extend(read_html(source, m.group(0).encode("utf-8")).lines)
         tables += 1
         pos = m.end()
     lines.extend(split_lines(html_lib.unescape(_TAG.sub("", text[pos:]))))
