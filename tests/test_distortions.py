@@ -137,6 +137,15 @@ def stray_spaces(rng: random.Random):
     return f
 
 
+def invisible_marks(rng: random.Random):
+    """Zero-width spaces and joiners, BOMs and soft hyphens anywhere in the tables, inside numbers too:
+    what CMS editors and WeChat leave in text a crawler keeps."""
+    def f(text: str) -> str:
+        return _rows(text, lambda line: "".join(
+            c + (rng.choice("\u200b\u200c\u200d\ufeff\u00ad\u2060") if rng.random() < 0.2 else "") for c in line))
+    return f
+
+
 def page_numbers_in_table_3(text: str) -> str:
     """A bare page number between table 3's lines (a PDF's text, the number left between two cells of a
     row printed one cell a line): the row identity tells it from the cells."""
@@ -229,6 +238,7 @@ def _distortions() -> dict:
         "a mirror's spam in cells": spam(rng),
         "notes inside tables": notes(rng),
         "stray spaces inside numbers": stray_spaces(rng),
+        "characters that print nothing, inside numbers too": invisible_marks(rng),
         "page numbers inside table 3": page_numbers_in_table_3,
         "spaced text, stray spaces inside table 3's numbers": stray_spaces_in_spaced_text(rng, " ", False),
         "cells two spaces apart, stray spaces inside numbers": stray_spaces_in_spaced_text(rng, "  ", True),

@@ -76,6 +76,27 @@ def test_a_real_cms_page_reads_whole_and_leaves_its_site_out():
     assert report.sections["other"] == "2024年,无收取信息处理费情况。"
 
 
+@pytest.mark.parametrize("mark", ["\u200b", "&#8203;", "\ufeff", "&shy;", "\u200d", "&zwnj;", "\u200e"])
+def test_characters_that_print_nothing_inside_cells_change_no_value(mark):
+    # CMS editors and WeChat leave zero-width spaces, joiners and soft hyphens anywhere, inside numbers
+    # too ("2<ZWSP>17"): a reader sees 217. Spaces there cut 4529 into 45 | 29; a joiner hid most of the page.
+    import random
+
+    import ogi
+
+    rng = random.Random(3)
+    page = (FIXTURES / "pingtan_2024_cms.html").read_text(encoding="utf-8")
+    marked = re.sub(r"(?<=>)[^<>]{1,40}(?=<)",
+                    lambda m: "".join(c + (mark if (c.isdigit() or c > "\u2e80") and rng.random() < 0.3 else "")
+                                      for c in m.group(0)), page)  # entities (&nbsp;) kept whole
+    assert mark in marked
+    plain = ogi.parse_bytes("page.html", page.encode())
+    report = ogi.parse_bytes("page.html", marked.encode())
+    assert (report.requests, report.proactive, report.review_litigation) == \
+        (plain.requests, plain.proactive, plain.review_litigation)
+    assert report.sections == plain.sections
+
+
 def test_blank_total_cell_is_an_empty_cell(cms_doc):
     # The total of row 二 is &nbsp; in the page: blank, not 0, and not dropped.
     assert "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 |  |" in cms_doc.lines
@@ -146,6 +167,10 @@ def test_join_cell_text(pieces, expected):
 
 def test_clean_text_collapses_whitespace():
     assert clean_text("  a \t\xa0 b\u3000c  ") == "a b c"
+
+
+def test_clean_text_drops_characters_that_print_nothing():
+    assert clean_text("\ufeff1\u200b9\u00ad 件\u200d") == "19 件"
 
 
 def test_cell_breaks_and_spans():
@@ -448,6 +473,7 @@ def _clean_text_by_runs(text: str) -> str:
                 and document.is_cjk(text[start - 1]) and document.is_cjk(text[end]):
             return ""
         return " "
+    text = document.INVISIBLE.sub("", text)
     return document._WS_RUN.sub(repl, text).strip()
 
 

@@ -19,7 +19,7 @@ from .. import checks as checks_mod
 from .. import regions, schema
 from ..model import Check, Region, Report, any_value
 from ..readers import Document, read_bytes, read_file
-from ..readers.document import sha256_bytes
+from ..readers.document import INVISIBLE, sha256_bytes
 from ..readers.text import split_lines
 from . import metadata, script
 from .reflow import unflatten
@@ -28,7 +28,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import BLANK, LABEL, NUM, UNREAD, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.71"
+PARSER_VERSION = "1.3.72"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -79,6 +79,9 @@ def _parse(doc: Document) -> Report:
         return report
     lines = doc.lines
     text = "\n".join(lines)
+    if INVISIBLE.search(text):  # a text file's zero-width characters, inside numbers too (readers of markup drop them)
+        text = INVISIBLE.sub("", text)
+        lines = text.split("\n")
     if not _CJK.search(text):
         report.status = "not_a_report"
         report.messages.append("no Chinese text: not an annual OGI report")

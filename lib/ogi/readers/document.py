@@ -64,10 +64,13 @@ _CJK_RANGES = (
     ("\u2018", "\u201d"),  # curly quotes, as in “三安全一稳定”
     ("\u2014", "\u2026"),  # dashes and ellipsis
 )
-_WS_RUN = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_WS_RUN = re.compile(r"[\s\u00a0\u3000]+")
 # Every character _WS_RUN matches (a test holds the two equal).
 _SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-           "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff")
+           "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+#: Characters that print nothing (zero-width spaces and joiners, the BOM, soft hyphens, direction marks): CMS
+#: editors and WeChat leave them anywhere, inside numbers too (``1\u200b9``). The reader sees ``19``: they go.
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def is_cjk(ch: str) -> bool:
@@ -84,6 +87,8 @@ def clean_text(text: str) -> str:
     """
     # The runs at either end always go, and a run without a line break is
     # always one space: most cells and lines need no decision per run.
+    if not text.isprintable() and INVISIBLE.search(text):  # an invisible character is not printable
+        text = INVISIBLE.sub("", text)
     text = text.strip(_SPACES)
     if "\n" not in text and "\r" not in text:
         # printable text holds no whitespace but the plain space
