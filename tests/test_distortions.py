@@ -146,6 +146,14 @@ def invisible_marks(rng: random.Random):
     return f
 
 
+def footnote_marks(rng: random.Random):
+    """A footnote's mark after a count (``48①``, ``12¹``): NFKC would make it a digit of the count."""
+    def f(text: str) -> str:
+        return _rows(text, lambda line: re.sub(r"(?<![\d.])(\d+)(?![\d.])", lambda m: m.group(1) + (
+            rng.choice("①②¹²₁") if rng.random() < 0.15 else ""), line))
+    return f
+
+
 def page_numbers_in_table_3(text: str) -> str:
     """A bare page number between table 3's lines (a PDF's text, the number left between two cells of a
     row printed one cell a line): the row identity tells it from the cells."""
@@ -239,6 +247,7 @@ def _distortions() -> dict:
         "notes inside tables": notes(rng),
         "stray spaces inside numbers": stray_spaces(rng),
         "characters that print nothing, inside numbers too": invisible_marks(rng),
+        "a footnote's mark after a count": footnote_marks(rng),
         "page numbers inside table 3": page_numbers_in_table_3,
         "spaced text, stray spaces inside table 3's numbers": stray_spaces_in_spaced_text(rng, " ", False),
         "cells two spaces apart, stray spaces inside numbers": stray_spaces_in_spaced_text(rng, "  ", True),

@@ -311,6 +311,21 @@ def test_value_with_remark_and_units():
     assert report.proactive["fees"] == 12.5
 
 
+@pytest.mark.parametrize("mark", ["①", "¹", "₁", "㉑"])
+def test_a_footnotes_mark_after_a_count_is_none_of_its_digits(mark):
+    # NFKC makes ① and ¹ the digit 1: "48①" was read 481. A mark stays a mark, in the sections' text too.
+    text = "\n".join([
+        "二、主动公开政府信息情况", "第二十条第(一)项", "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+        "规章 | 0 | 0 | 0 |", f"行政规范性文件 | 22{mark} | 1 | 1,024 |",
+        "第二十条第(八)项", f"行政事业性收费 | 12.5{mark} |",
+        f"五、存在的主要问题及改进情况", f"{mark}公开内容不够全面。",
+    ])
+    report = ogi.parse_text(text)
+    assert report.proactive["normative_documents"] == [22, 1, 1024]
+    assert report.proactive["fees"] == 12.5
+    assert report.sections["problems"] == f"{mark}公开内容不够全面。"
+
+
 def test_changes_printed_in_words_keep_their_sign():
     # the 2019 template's 本年增/减 column: "减4" is -4, never 4
     text = "\n".join([

@@ -97,6 +97,22 @@ def test_characters_that_print_nothing_inside_cells_change_no_value(mark):
     assert report.sections == plain.sections
 
 
+def test_a_footnotes_number_in_sup_after_a_count_is_none_of_its_digits():
+    # Word pastes a footnote's reference as <sup>1</sup> after the count: the joined text read 2171
+    import ogi
+
+    page = (FIXTURES / "pingtan_2024_cms.html").read_text(encoding="utf-8")
+    marked = page.replace(">217<", ">217<sup>1</sup><", 1).replace(">71<", ">71<sup> 2 </sup><", 1)
+    marked = marked.replace(">4529<", ">4529<sub>3</sub><", 1)
+    assert marked.count("<sup>") == 2 and "<sub>" in marked
+    report = ogi.parse_bytes("page.html", marked.encode())
+    assert report.requests["new"] == [217, 1, 0, 0, 0, 0, 218]
+    assert report.requests["granted"] == [71, 0, 0, 0, 0, 0, 71]
+    assert report.proactive["licensing"] == 4529
+    assert report.status == "ok"
+    assert read_html("p.html", "<p>面积1200m<sup>2</sup>，注<sup>注</sup></p>".encode()).lines == ["面积1200m²，注注"]
+
+
 def test_blank_total_cell_is_an_empty_cell(cms_doc):
     # The total of row 二 is &nbsp; in the page: blank, not 0, and not dropped.
     assert "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 |  |" in cms_doc.lines

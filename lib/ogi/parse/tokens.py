@@ -59,10 +59,19 @@ class Token:
         return f"L({self.text[:12]})"
 
 
-# Full-width forms, ideographic space, no-break space → ASCII; keeps CJK as is.
+# Footnote marks NFKC would make digits: superscripts and subscripts (¹ ₁), circled numbers (① ㉑ ㊱).
+# After a number they are its note ("48①", "12¹"), never its digits: NFKC would read 481 and 121.
+_MARKS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f\u2460-\u2473\u24ea\u3251-\u325f\u32b1-\u32bf]")
+
+
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    return text.replace("\u2212", "-").replace("\u00a0", " ")
+    """Full-width forms, ideographic space, no-break space → ASCII; CJK as is; footnote marks kept (``_MARKS``)."""
+    norm = unicodedata.normalize("NFKC", text)
+    if norm != text and _MARKS.search(text):
+        marks = _MARKS.findall(text)
+        pieces = [unicodedata.normalize("NFKC", p) for p in _MARKS.split(text)]
+        norm = "".join(p + m for p, m in zip(pieces, marks + [""]))
+    return norm.replace("\u2212", "-").replace("\u00a0", " ")
 
 
 _NORMALIZED: dict[str, str] = {}

@@ -511,6 +511,20 @@ def _title(root) -> str:
 # ---------------------------------------------------------------- the reader
 
 
+_SUPERSCRIPT = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+_SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_SCRIPT_DIGITS = re.compile(r"\s*[0-9+\-=()]+\s*")
+
+
+def _script_digits(root) -> None:
+    """Digits in ``<sup>``/``<sub>`` as the characters they show (¹, ₂): a footnote's number after a
+    cell's count (``48<sup>1</sup>``) is no digit of it, where the joined text would read 481."""
+    for el in root.iter("sup", "sub"):
+        text = el.text
+        if text and not len(el) and _SCRIPT_DIGITS.fullmatch(text):
+            el.text = text.strip().translate(_SUPERSCRIPT if el.tag == "sup" else _SUBSCRIPT)
+
+
 def read_html(source: str, data: bytes, transport: str | None = None) -> Document:
     """An HTML report as a Document; never raises for bad input.
 
@@ -530,6 +544,7 @@ def read_html(source: str, data: bytes, transport: str | None = None) -> Documen
     if root is None:
         doc.error = "HTML holds no text" if not messages else "HTML could not be parsed: nested too deeply"
         return doc
+    _script_digits(root)
     hides = may_hide and _hides_anything(root)
     lines, tables = _body_lines(root, check_hidden=hides)
     if not lines and hides:
