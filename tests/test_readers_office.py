@@ -127,6 +127,22 @@ def test_docx_nested_table_and_content_control():
                          after.text]
 
 
+def test_docx_a_raised_footnote_number_after_a_count_is_none_of_its_digits():
+    # a count with a footnote's number in a superscript run, as Word sets it: joined, 217 and 1 read 2171
+    d = docx.Document()
+    table = d.add_table(rows=1, cols=3)
+    table.cell(0, 0).text = "一、本年新收政府信息公开申请数量"
+    cell = table.cell(0, 1).paragraphs[0]
+    cell.add_run("217")
+    cell.add_run("1").font.superscript = True
+    low = table.cell(0, 2).paragraphs[0]
+    low.add_run("5")
+    low.add_run("2").font.subscript = True
+    d.add_paragraph("面积").add_run("2").font.superscript = True
+    doc = read_docx("raised.docx", docx_bytes(d))
+    assert doc.lines == ["一、本年新收政府信息公开申请数量 | 217¹ | 5₂ |", "面积²"]
+
+
 def test_docx_layout_table_around_the_report_reads_as_the_page():
     """A web page saved as Word keeps the site's frame: one cell holding the report's paragraphs and its
     tables. Joined as one cell, the headings would run together; they are read in order, as lines."""

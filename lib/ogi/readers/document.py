@@ -103,6 +103,20 @@ def clean_text(text: str) -> str:
     return _WS_RUN.sub(repl, text).strip()
 
 
+_SUPERSCRIPT = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+_SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_SCRIPT_DIGITS = re.compile(r"\s*[0-9+\-=()]+\s*")
+
+
+def script_digits(text: str, superscript: bool) -> str:
+    """Digits set as superscript or subscript (HTML's ``<sup>``, Word's raised runs) as the characters
+    they show (¹, ₂): a footnote's number after a cell's count (``48`` and a raised ``1``) is no digit
+    of it, where the joined text would read 481. Other text is returned as is."""
+    if not _SCRIPT_DIGITS.fullmatch(text):
+        return text
+    return text.strip().translate(_SUPERSCRIPT if superscript else _SUBSCRIPT)
+
+
 def join_cell_text(pieces: list[str]) -> str:
     """Join the paragraphs or lines of one table cell into one cell text."""
     return clean_text("\n".join(pieces))

@@ -26,7 +26,7 @@ import re
 
 from lxml import etree
 
-from .document import Document, clean_text, is_cjk, join_cell_text, render_row, sha256_bytes
+from .document import Document, clean_text, is_cjk, join_cell_text, render_row, script_digits, sha256_bytes
 from .text import _BOMS, decode
 
 # Elements whose content never reaches the reader of the page.
@@ -511,18 +511,12 @@ def _title(root) -> str:
 # ---------------------------------------------------------------- the reader
 
 
-_SUPERSCRIPT = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
-_SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
-_SCRIPT_DIGITS = re.compile(r"\s*[0-9+\-=()]+\s*")
-
-
 def _script_digits(root) -> None:
-    """Digits in ``<sup>``/``<sub>`` as the characters they show (¹, ₂): a footnote's number after a
-    cell's count (``48<sup>1</sup>``) is no digit of it, where the joined text would read 481."""
+    """Digits in ``<sup>``/``<sub>`` as the characters they show (``script_digits``)."""
     for el in root.iter("sup", "sub"):
         text = el.text
-        if text and not len(el) and _SCRIPT_DIGITS.fullmatch(text):
-            el.text = text.strip().translate(_SUPERSCRIPT if el.tag == "sup" else _SUBSCRIPT)
+        if text and not len(el):
+            el.text = script_digits(text, el.tag == "sup")
 
 
 def read_html(source: str, data: bytes, transport: str | None = None) -> Document:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from .document import Document, clean_text, join_cell_text, render_row, sha256_bytes
+from .document import Document, clean_text, join_cell_text, render_row, script_digits, sha256_bytes
 
 #: Refuse a .docx whose main XML part unpacks to more than this (zip bombs).
 MAX_DOCX_XML_BYTES = 256 * 1024 * 1024
@@ -57,6 +57,15 @@ def _hidden_run(el) -> bool:
         return False
     vanish = rpr.find(_W + "vanish")
     return vanish is not None and vanish.get(_W + "val", "true") not in ("0", "false", "off")
+
+
+def _raised(t) -> bool | None:
+    """True for the text of a superscript run, False for a subscript one, None for a run on the line."""
+    run = t.getparent()
+    rpr = run.find(_W + "rPr") if run is not None else None
+    align = rpr.find(_W + "vertAlign") if rpr is not None else None
+    val = align.get(_W + "val") if align is not None else None
+    return True if val == "superscript" else False if val == "subscript" else None
 
 
 # Word's automatic list labels live in numbering.xml, not in the paragraph
@@ -199,7 +208,10 @@ def _paragraph_pieces(p, numbering: _Numbering | None = None) -> list[str]:
         if el.tag in _SKIP or _hidden_run(el):
             walker.skip_subtree()
         elif el.tag == _W + "t":
-            current.append(el.text or "")
+            text = el.text or ""
+            if text.isascii() and text and (raised := _raised(el)) is not None:
+                text = script_digits(text, raised)
+            current.append(text)
         elif el.tag == _W + "tab":
             current.append("\t")
         elif el.tag == _W + "noBreakHyphen":
