@@ -111,3 +111,21 @@ def test_inline_html_tags_in_a_text_file_are_no_text():
     assert doc.format == "text" and doc.lines[1] == "一、总体情况" and not any("<" in line for line in doc.lines)
     report = parse_document(doc)
     assert report.sections["overview"] == "2023年,我局......" and report.sections["proactive"] == "本年主动公开信息。"
+
+
+@pytest.mark.parametrize("space", ["&#160;", "&#xa0;", "&nbsp;", "&#12288;", "&ensp;"])
+def test_entities_a_crawler_left_in_its_text_are_the_characters_they_stand_for(space):
+    """``&#160;`` between a crawler's cells was read as a cell 160, a row's values a column late."""
+    import ogi
+    from conftest import RAW
+
+    seed = (RAW / "000_a24b6662cf75509f.txt").read_text(encoding="utf-8")
+    crawled = "\n".join(space.join(c.strip() for c in line.split("|")) if "|" in line else line
+                        for line in seed.split("\n")).replace("法人或其他组织", "法人&amp;其他组织")
+    assert space in crawled
+    plain, report = ogi.parse_text(seed), ogi.parse_bytes("x.txt", crawled.encode("utf-8"))
+    assert _values(report) == _values(plain) and report.status == plain.status
+    assert _values(ogi.parse_text(crawled)) == _values(plain)  # a decoded text is cleaned as a file's is
+    assert any("HTML entities" in m for m in report.messages)
+    # only an entity with its semicolon, as a page writes it: R&D, &copy 5 stay as printed
+    assert read_bytes("x.txt", "规章 R&D &copy 5 &#49;".encode()).lines == ["规章 R&D &copy 5 1"]

@@ -18,7 +18,7 @@ from typing import Optional
 from .. import checks as checks_mod
 from .. import regions, schema
 from ..model import Check, Region, Report, any_value
-from ..readers import Document, read_bytes, read_file
+from ..readers import Document, markdown, read_bytes, read_file
 from ..readers.document import INVISIBLE, sha256_bytes
 from ..readers.text import split_lines
 from . import metadata, script
@@ -28,7 +28,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import BLANK, LABEL, NUM, UNREAD, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.74"
+PARSER_VERSION = "1.3.75"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -46,10 +46,10 @@ def parse_bytes(source: str, data: bytes) -> Report:
 
 
 def parse_text(text: str, source: str = "<text>") -> Report:
-    """Parse an already decoded text report."""
+    """Parse an already decoded text report, its lines cleaned as a text file's are (``readers.markdown.cleaned``)."""
     doc = Document(source=source, lines=split_lines(text), format="text", encoding=None,
                    sha256=sha256_bytes(text.encode("utf-8")))
-    return parse_document(doc)
+    return parse_document(markdown.cleaned(doc, text_file=True))
 
 
 def parse_document(doc: Document) -> Report:

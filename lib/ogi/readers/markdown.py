@@ -21,6 +21,7 @@ ASCII punctuation is removed.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 from .document import Document
@@ -57,8 +58,6 @@ def markdown_with_tables(data: bytes) -> bool:
 def read_markdown_with_tables(source: str, data: bytes) -> Document:
     """Markdown with raw HTML tables: the text read as text, each table read by the HTML reader (a row a
     line), the tags left in the text removed; then ``cleaned``."""
-    import html as html_lib
-
     from .html import read_html
     from .text import read_text, split_lines
 
@@ -90,16 +89,29 @@ _INLINE_TAG = re.compile(r"</?(?:span|p|div|br|font|b|strong|em|i|u|sup|sub|a|im
                          r"\b[^<>]{0,400}>", re.I)
 
 
+# An HTML entity a crawler left in its text (``&nbsp;``, ``&#160;``, ``&#x3000;``): with its semicolon only, as a
+# page writes it (``html.unescape`` alone also reads ``&copy`` without one); ``&#160;`` was read as a cell 160
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _unescaped(m: re.Match) -> str:
+    return html_lib.unescape(m.group(0))
+
+
 def cleaned(doc: Document, text_file: bool = False) -> Document:
     """``doc`` with pandoc's grid rows joined, attributes removed and markdown's escapes undone, where its
     lines hold them (a text file, or an HTML one: pandoc leaves a table it cannot draw as HTML, which makes
-    the file sniff as a page); in a text file (``text_file``), inline HTML tags removed too."""
+    the file sniff as a page); in a text file (``text_file``), inline HTML tags removed and entities read too."""
     if doc.lines:
         text = "\n".join(doc.lines)
         if text_file and "<" in text and _INLINE_TAG.search(text):
             text = _INLINE_TAG.sub("", text)
             doc.lines = text.split("\n")
             doc.messages.append("inline HTML tags in the text (<span>, <p>, …) removed")
+        if text_file and "&" in text and _ENTITY.search(text):
+            text = _ENTITY.sub(_unescaped, text)
+            doc.lines = text.split("\n")
+            doc.messages.append("HTML entities in the text (&nbsp;, &#160;, …) read as the characters they stand for")
         if looks_like_pandoc(text):
             doc.lines = unwrap(doc.lines)
             doc.messages.append("pandoc's markdown: grid table rows joined, the page's attributes removed")
