@@ -58,7 +58,34 @@ def assert_truth_or_ambiguous(report, truth):
     assert report.review_litigation == truth["review_litigation"]
 
 
-@pytest.mark.parametrize("transform", [crawler, spaced, tabbed])
+def tables_in_an_appendix(text: str) -> str:
+    """The tables moved after section 六, each run of rows under a caption ("附件：统计表", "附表1" …), their
+    sections' headings and sentences left in the narrative: as reports that print "详见附表" do."""
+    body, tables, in_table = [], ["附件：统计表"], False
+    for line in text.split("\n"):
+        if "|" in line:
+            if not in_table:
+                tables.append(f"附表{sum(t.startswith('附表') for t in tables) + 1}")
+            tables.append(line)
+        else:
+            body.append(line)
+        in_table = "|" in line
+    return "\n".join(body + tables)
+
+
+def captioned(text: str) -> str:
+    """A caption before each run of table rows, where it stands: "表1 …" (its number is no cell)."""
+    out, in_table, k = [], False, 0
+    for line in text.split("\n"):
+        if "|" in line and not in_table:
+            k += 1
+            out.append(f"表{k}：政府信息公开情况统计表" if k % 2 else f"附件{k}")
+        out.append(line)
+        in_table = "|" in line
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("transform", [crawler, spaced, tabbed, tables_in_an_appendix, captioned])
 def test_seed_in_other_layouts(seed, transform):
     path, truth = seed
     text = path.read_text(encoding="utf-8")

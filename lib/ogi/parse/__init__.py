@@ -28,7 +28,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import BLANK, LABEL, NUM, UNREAD, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.75"
+PARSER_VERSION = "1.3.76"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -184,7 +184,9 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
         t2_start = _first(tokens, lambda t: t.line >= heading_line["proactive"], 0, t3_start)
     t2_stop = t3_start if t3_start is not None else len(tokens)
     if t3_start is None and "requests" in heading_line:
-        t2_stop = _first(tokens, lambda t: t.line >= heading_line["requests"]) or len(tokens)
+        # a heading bounds a table only after the table's start: tables printed at the end ("附表"), after
+        # every section's heading, would otherwise keep one line of their rows
+        t2_stop = _first(tokens, lambda t: t.line >= heading_line["requests"], t2_start or 0) or len(tokens)
 
     templates: dict[str, Optional[str]] = {"proactive": None, "requests": None, "review_litigation": None}
     found: dict[str, bool] = {}
@@ -210,7 +212,8 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
         # take table 4's numbers as its own
         t4_line = heading_line.get("review_litigation")
         t3_stop = None
-        if t4_line is not None:  # tokens are in line order: the first token of a line at or after t4_line
+        if t4_line is not None and t4_line > tokens[t3_start].line:
+            # tokens are in line order: the first token of a line at or after t4_line
             t3_stop = bisect.bisect_left(tokens, max(t4_line, tokens[t3_start].line + 1), lo=t3_start,
                                          key=lambda t: t.line)
             t3_stop = t3_stop if t3_stop < len(tokens) else None
@@ -224,7 +227,9 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
     t4_start = _first(tokens, lab("行政复议", "行政法复议", "复议"), t4_from)
     if t4_start is not None:
         stop_line = heading_line.get("problems", heading_line.get("other"))
-        t4_stop = _first(tokens, lambda t: (stop_line is not None and t.line >= stop_line and t.line > tokens[t4_start].line)
+        if stop_line is not None and stop_line <= tokens[t4_start].line:
+            stop_line = None  # the table printed after the narrative's end ("附表")
+        t4_stop = _first(tokens, lambda t: (stop_line is not None and t.line >= stop_line)
                          or (t.kind == LABEL and re.search(r"存在.{0,4}问题|问题.{0,2}(?:及|和|与)改进|其他需要报告", t.text)
                              is not None), t4_start + 1) or len(tokens)
         t4 = parse_review(tokens, t4_start, t4_stop)

@@ -162,6 +162,8 @@ _FOOTER = re.compile(r"^\s*(?:[-—–_]+\s*\d{1,4}\s*[-—–_]+|第\s*\d+\s*�
                      r"|\d{1,4}/\d{1,2}/\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?(?:\s+\S.*)?"
                      r"|(?:https?|file)://\S+(?:\s+\d+\s*/\s*\d+)?)\s*$",
                      re.I)
+# A table's caption ("附表2", "附件1：政府信息公开情况统计表", "表3 收到和处理…"): its number names the table, no cell
+_CAPTION = re.compile(r"^(?:附表|附件|表)\s*\d{1,2}(?:\s*[:.、\-—]?\s*[^\d|]*)?$")
 # Markdown separator rows: |---|:---:|
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
@@ -226,6 +228,8 @@ def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tupl
         if "--" in line and _MD_SEPARATOR.match(line):
             return (), prev_open
     elif (c in "-—–_第pPfFhH" or c.isdigit()) and (is_footer(line) or _MD_SEPARATOR.match(line)):
+        return (), prev_open
+    elif (c == "附" or c == "表") and _CAPTION.match(line):
         return (), prev_open
     if "|" not in line:
         if "\t" in line:  # a table copied from a page or a sheet: cells between tabs, two tabs a blank cell
