@@ -96,6 +96,18 @@ def test_seed_in_other_layouts(seed, transform):
     assert_truth_or_ambiguous(report, truth)
 
 
+def test_tables_in_an_appendix_are_no_text_of_the_last_section():
+    text = (RAW / "000_a24b6662cf75509f.txt").read_text(encoding="utf-8")
+    plain, report = ogi.parse_text(text), ogi.parse_text(tables_in_an_appendix(text))
+    assert report.status == plain.status == "ok"
+    assert (report.requests, report.proactive, report.review_litigation) == \
+        (plain.requests, plain.proactive, plain.review_litigation)
+    # "六、其他需要报告的事项" ends where "附件：统计表" begins; the narrative sections are as printed
+    assert report.sections["other"] == plain.sections["other"]
+    assert report.sections["problems"] == plain.sections["problems"]
+    assert "|" not in report.sections["requests"]
+
+
 def test_a_table_pasted_with_tabs_keeps_its_blank_cells_in_place():
     # cells between tabs, a blank cell two tabs in a row: where the blank stood is printed, not guessed
     text = "\n".join(["申请人情况", "一、本年新收政府信息公开申请数量\t3\t1\t\t0\t0\t0\t4",

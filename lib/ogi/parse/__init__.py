@@ -28,7 +28,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import BLANK, LABEL, NUM, UNREAD, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.76"
+PARSER_VERSION = "1.3.77"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -120,7 +120,8 @@ def _parse(doc: Document) -> Report:
 
     start, stop = _table_stretch(norm, headings)
     tokens = tokenize(norm[start:stop], start_line=start, normalized=True, cut=True)  # table_text of each line
-    found, t4_last_line, unread_rows = _read_tables(report, tokens, headings)
+    found, t4_last_line, unread_rows, table_lines = _read_tables(report, tokens, headings)
+    _without_appended_tables(report, norm, headings, table_lines)
     _problems_without_heading(report, norm, headings, t4_last_line)
     report.checks.extend(checks_mod.run_checks(report))
     # tokens.tokenize_cell: a number with OCR's letters in it is a cell not read
@@ -165,11 +166,12 @@ def _first(tokens, pred, start=0, stop=None) -> Optional[int]:
     return None
 
 
-def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int, set[str]]:
+def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int, set[str], list[int]]:
     """Find each table's stretch of tokens by its anchors and read it.
 
-    Returns ``{table: complete}``, the line of table 4's last cell (-1 if none), and the rows printed but
-    not read (their scopes: null for a reason the messages give, not blank).
+    Returns ``{table: complete}``, the line of table 4's last cell (-1 if none), the rows printed but
+    not read (their scopes: null for a reason the messages give, not blank), and the first line of each
+    table found.
     """
     t4_last_line = -1
     def lab(*keys: str):
@@ -191,10 +193,12 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
     templates: dict[str, Optional[str]] = {"proactive": None, "requests": None, "review_litigation": None}
     found: dict[str, bool] = {}
     unread_rows: set[str] = set()
+    table_lines: list[int] = []
 
-    def take(table: str, result) -> bool:
-        """Keep a table's checks, messages and template; say whether it was found."""
+    def take(table: str, result, start: int) -> bool:
+        """Keep a table's checks, messages, template and first line; say whether it was found."""
         if result.found:
+            table_lines.append(tokens[start].line)
             report.checks.extend(result.checks)
             report.messages.extend(result.messages)
             unread_rows.update(result.unread)
@@ -204,7 +208,7 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
 
     if t2_start is not None:
         t2 = parse_proactive(tokens, t2_start, t2_stop)
-        if take("proactive", t2):
+        if take("proactive", t2, t2_start):
             report.proactive = t2.values
     t3_end = t3_start or 0
     if t3_start is not None:
@@ -218,7 +222,7 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
                                          key=lambda t: t.line)
             t3_stop = t3_stop if t3_stop < len(tokens) else None
         t3 = parse_requests(tokens if t3_stop is None else tokens[:t3_stop], t3_start)
-        if take("requests", t3):
+        if take("requests", t3, t3_start):
             report.requests = t3.values
             t3_end = t3.end_token
             _second_copy(report, tokens, t3_end, t3.values)
@@ -233,14 +237,33 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
                          or (t.kind == LABEL and re.search(r"存在.{0,4}问题|问题.{0,2}(?:及|和|与)改进|其他需要报告", t.text)
                              is not None), t4_start + 1) or len(tokens)
         t4 = parse_review(tokens, t4_start, t4_stop)
-        if take("review_litigation", t4):
+        if take("review_litigation", t4, t4_start):
             report.review_litigation = t4.values["review_litigation"]
             t4_last_line = t4.last_line
     # Table 4 is the same in both templates: it follows the requests table's template.
     if report.review_litigation:
         templates["review_litigation"] = templates["requests"] or templates["proactive"]
     report.templates = templates
-    return found, t4_last_line, unread_rows
+    return found, t4_last_line, unread_rows, table_lines
+
+
+# A caption above tables printed after the narrative: "附件：", "附表1", "表2 …", "…统计表"
+_CAPTION_LINE = re.compile(r"(?:附件|附表|表)\s*[\d一二三四五六七八九十]{0,2}\s*(?:[:：.、]\s*.{0,40})?|.{0,30}统计表[:：]?")
+
+
+def _without_appended_tables(report: Report, norm: list[str], headings, table_lines: list[int]) -> None:
+    """Tables printed after the last section (an appendix, "详见附表"): that section's text ends before
+    them and their captions, as it ends before a table's heading anywhere else."""
+    if not headings or not table_lines or headings[-1].code in ("proactive", "requests", "review_litigation"):
+        return  # a table under its own heading, the last one found
+    last = headings[-1].line
+    after = [line for line in table_lines if line > last]
+    if not after:
+        return
+    cut = min(after)
+    while cut - 1 > last and (not norm[cut - 1].strip() or _CAPTION_LINE.fullmatch(norm[cut - 1].strip())):
+        cut -= 1
+    report.sections = split_sections(norm[:cut], headings)
 
 
 def _problems_without_heading(report: Report, norm: list[str], headings, t4_last_line: int) -> None:
