@@ -91,6 +91,17 @@ def test_a_title_that_a_sites_menus_pushed_down_is_still_read():
     assert m.find_agency(["某市财政局2022年政府信息公开工作年度报告"] + lines)[0] == "某市财政局"
 
 
+@pytest.mark.parametrize("space", [" ", "  ", "\u3000"])
+def test_a_title_set_letter_spaced_is_read_without_its_spaces(space):
+    # a PDF's title, a space between each character: the name was lost
+    title = space.join("达州市通川区经济和信息化局2021年政府信息公开工作年度报告")
+    lines = [title, "一、总体情况", "2021年,我局……"]
+    assert m.find_agency(lines) == ("达州市通川区经济和信息化局", "title")
+    assert m.find_year(lines) == (2021, "title")
+    # a sentence with spaces here and there is no title set letter-spaced
+    assert m._unspaced("我局 共收到 申请 3 件") == "我局 共收到 申请 3 件"
+
+
 def test_statistics_period_gives_the_year():
     lines = ["年度报告", "所列数据统计时间为2023年1月1日至2023年12月31日。"]
     assert m.find_year(lines) == (2023, "statistics period")

@@ -52,15 +52,27 @@ def _head_lines(lines: list[str]) -> list[str]:
     """The lines where a report names itself (title, publisher, date): its first ``HEAD_LINES``; and where a
     site's menus pushed the report further down (a crawl of the page, pandoc's markdown of it: the 平潭
     page's title 680 lines down in BeautifulSoup's text), the ``HEAD_LINES`` lines with text above its
-    overview's heading too."""
+    overview's heading too. A title set letter-spaced is read without its spaces (``_unspaced``)."""
     head = lines[:HEAD_LINES]
-    if len(lines) <= HEAD_LINES or any("总体情况" in line and _OVERVIEW_HEADING.match(line) for line in head):
-        return head
-    for k in range(HEAD_LINES, min(len(lines), _CHROME_LINES)):
-        if "总体情况" in lines[k] and _OVERVIEW_HEADING.match(lines[k]):
-            above = [line for line in lines[max(HEAD_LINES, k - 10 * HEAD_LINES):k] if line.strip()]
-            return head + above[-HEAD_LINES:]
-    return head
+    if len(lines) > HEAD_LINES and not any("总体情况" in line and _OVERVIEW_HEADING.match(line) for line in head):
+        for k in range(HEAD_LINES, min(len(lines), _CHROME_LINES)):
+            if "总体情况" in lines[k] and _OVERVIEW_HEADING.match(lines[k]):
+                above = [line for line in lines[max(HEAD_LINES, k - 10 * HEAD_LINES):k] if line.strip()]
+                head = head + above[-HEAD_LINES:]
+                break
+    return [_unspaced(line) for line in head]
+
+
+# A line set letter-spaced, as PDF titles are ("达 州 市 通 川 区 … 2 0 2 1 年 …"): a character, then a space
+# or two before each of at least six more
+_LETTER_SPACED = re.compile(r"\S(?:[ \u3000]{1,2}\S){6,}")
+
+
+def _unspaced(line: str) -> str:
+    s = line.strip()
+    if len(s) > 12 and s[1] in " \u3000" and _LETTER_SPACED.fullmatch(s):
+        return s.replace(" ", "").replace("\u3000", "")
+    return line
 
 
 def find_year(lines: list[str]) -> tuple[Optional[int], str]:
