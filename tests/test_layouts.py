@@ -108,6 +108,24 @@ def test_tables_in_an_appendix_are_no_text_of_the_last_section():
     assert "|" not in report.sections["requests"]
 
 
+@pytest.mark.parametrize("after", ["规章 |", "0 |", "行政规范性文件 |", "11 |", "行政许可 |"])
+def test_a_page_number_alone_on_its_line_among_cells_closed_by_separators_is_no_cell(after):
+    # one cell a line, each closed by "|" (seed 004); a page broke table 2 and left its number, alone and
+    # without the separator: the row read 9 | 0 | 0 where 0 | 0 | 0 was printed
+    text = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    k = lines.index(after, next(i for i, line in enumerate(lines) if line.startswith("规章")))
+    paged = "\n".join(lines[:k + 1] + ["9"] + lines[k + 1:])
+    plain, report = ogi.parse_text(text), ogi.parse_text(paged)
+    assert report.proactive == plain.proactive
+    assert report.status == plain.status == "ok"
+    assert any("9 printed alone on a line" in m for m in report.messages)
+    # the cells of a row without separators are alone on their lines too: nothing is dropped there
+    bare = ogi.parse_text("\n".join(["第二十条第(一)项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数",
+                                     "规章", "9", "0", "0", "0", "行政规范性文件", "1", "2", "3"]))
+    assert bare.proactive["regulations"] == [9, 0, 0]
+
+
 def test_a_table_pasted_with_tabs_keeps_its_blank_cells_in_place():
     # cells between tabs, a blank cell two tabs in a row: where the blank stood is printed, not guessed
     text = "\n".join(["申请人情况", "一、本年新收政府信息公开申请数量\t3\t1\t\t0\t0\t0\t4",

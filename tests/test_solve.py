@@ -59,14 +59,32 @@ def test_a_number_among_a_rows_cells_that_breaks_its_identity_is_dropped():
     """上海市科委 2024 (PDF to markdown): a stray "1" before the row "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |" was read as
     its first cell; its narrative (其他处理 14 件 = 10 + 0 + 4) says the row is zeros. Only a reading that keeps
     the row identity is taken, and a row whose first cells keep it is read as printed."""
-    row = [t for t in tokenize(["1", "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]) if t.kind != "label"]
+    row = [t for t in tokenize(["1 0 0 0 0 0 0 0"]) if t.kind != "label"]
     assert resolve_row(row, 7, (7,)) == ([(0,) * 7], "dropped")
     page = [t for t in tokenize(["8 |", "1 |", "0 |", "17", "0 |", "0 |", "0 |", "0 |", "9 |"]) if t.kind != "label"]
     assert resolve_row(page, 7, (7,)) == ([(8, 1, 0, 0, 0, 0, 9)], "dropped")
-    after = [t for t in tokenize(["| 3 | 0 | 0 | 0 | 0 | 0 | 3 |", "17"]) if t.kind != "label"]
+    after = [t for t in tokenize(["3 0 0 0 0 0 3", "17"]) if t.kind != "label"]
     assert resolve_row(after, 7, (7,)) == ([(3, 0, 0, 0, 0, 0, 3)], "printed")
     # without an identity nothing tells which number is none: read as printed, the extra said in a message
     assert resolve_row(row, 7)[1] == "printed"
+
+
+def test_a_number_alone_on_its_line_without_the_separators_of_the_rows_cells_is_none():
+    """The stray "1" of 上海市科委 2024 alone on its line, the row's cells between separators: no cell, with an
+    identity to check or without one; a page number left between cells closed by "|" likewise."""
+    row = [t for t in tokenize(["1", "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]) if t.kind != "label"]
+    assert resolve_row(row, 7, (7,)) == ([(0,) * 7], "unseparated")
+    assert resolve_row(row, 7) == ([(0,) * 7], "unseparated")
+    page = [t for t in tokenize(["8 |", "1 |", "0 |", "17", "0 |", "0 |", "0 |", "9 |"]) if t.kind != "label"]
+    assert resolve_row(page, 7, (7,)) == ([(8, 1, 0, 0, 0, 0, 9)], "unseparated")
+    after = [t for t in tokenize(["| 3 | 0 | 0 | 0 | 0 | 0 | 3 |", "17"]) if t.kind != "label"]
+    assert resolve_row(after, 7, (7,)) == ([(3, 0, 0, 0, 0, 0, 3)], "unseparated")
+    # the reading without it breaks the identity: not taken (the identity's own readings are tried)
+    odd = [t for t in tokenize(["8 |", "1 |", "17", "0 |", "0 |", "0 |", "0 |", "26 |"]) if t.kind != "label"]
+    assert resolve_row(odd, 7, (7,))[1] != "unseparated"
+    # a number on a line with others, or cells without separators: no such reading
+    same_line = [t for t in tokenize(["| 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1"]) if t.kind != "label"]
+    assert resolve_row(same_line, 7)[1] == "printed"
 
 
 def test_a_stray_space_inside_a_number_of_a_spaced_row_is_joined_by_the_identity():

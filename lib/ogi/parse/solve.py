@@ -166,11 +166,16 @@ def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]]
     its line stands out of its place (candidates: the places that keep it), or
     ``"jumbled"`` when three or more numbers more than its cells follow and the
     first break the identity (the text is out of the table's order; no
-    candidates).
+    candidates), or ``"unseparated"`` when cells printed between separators fill
+    it and one or two numbers alone on their lines without a separator are none
+    (``_without_unseparated``).
     """
     values = _without_line_padding([t for t in tokens if t.kind in (NUM, BLANK)])
     check = row_sum_ok(blocks) if blocks else (lambda v: True)
     if len(values) > width:
+        kept = _without_unseparated(values, width)
+        if kept is not None and check(_cells(kept)):
+            return [_cells(kept)], "unseparated"
         loose = _loose_readings(values, width, check)
         if loose is not None:
             return loose, "loose"
@@ -332,6 +337,22 @@ def _without_line_padding(values: list[Token]) -> list[Token]:
     if len(nums) < 3 or len({t.line for t in nums}) != len(nums):
         return values  # not one number a line
     return values[:end]
+
+
+def _without_unseparated(values: list[Token], width: int) -> Optional[list[Token]]:
+    """A row whose cells are printed between separators (``0 |``), with numbers to spare that stand alone on
+    their line without one (a page number where a page broke the row: ``规章 |`` / ``0 |`` / ``9`` / ``0 |``):
+    the row's cells without them, when those fill it exactly and outnumber them; else None."""
+    stray = [t for t in values if t.kind == NUM and not t.sep]
+    if not stray:
+        return None
+    kept = trim_padding([t for t in values if t.kind == BLANK or t.sep], width)
+    if len(kept) != width or sum(1 for t in kept if t.kind == NUM) < len(stray):
+        return None
+    lines = [t.line for t in values]
+    if any(not t.first_on_line or lines.count(t.line) > 1 for t in stray):
+        return None
+    return kept
 
 
 def trim_padding(values: list[Token], width: int) -> list[Token]:

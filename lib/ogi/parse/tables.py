@@ -546,6 +546,10 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
         elif how in _SPARE:
             _spare_numbers(how, printed, len(vals) - w, w, options, f"{table}.{h.code}", f"{table} row {h.code}",
                            result)
+        elif how == "unseparated":
+            stray = [t.digits for t in vals if t.kind == NUM and not t.sep]
+            result.messages.append(f"{table} row {h.code}: {', '.join(stray)} printed alone on a line without the "
+                                   "separators of its cells (a page number?) is no cell of it")
         elif how == "loose":
             k = sum(1 for t in vals if t.kind == NUM)
             result.messages.append(f"{table} row {h.code}: {k} number(s), then {len(vals) - k} blank cells for its "

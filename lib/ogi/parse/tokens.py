@@ -38,7 +38,8 @@ class Token:
     string (used to split runs); ``group`` ties numbers that were separated only
     by spaces inside one cell; ``line`` is the source line index (0-based).
     ``whole``: the number is a cell of its own between separators (``| 148 |``),
-    so its digits are one value, never a run to split.
+    so its digits are one value, never a run to split. ``sep``: the token's cell was
+    closed by a separator (``0 |``), where ``whole`` also holds for a number alone on its line.
     """
 
     kind: str
@@ -50,6 +51,7 @@ class Token:
     raw: str = ""
     first_on_line: bool = False
     whole: bool = False
+    sep: bool = False
 
     def __repr__(self) -> str:  # compact, for debugging and test failure output
         if self.kind == NUM:
@@ -158,7 +160,9 @@ _REMARK = re.compile(r"\([^()]*[\u4e00-\u9fff][^()]*\)")
 # Page footers and page numbers that PDF conversion leaves inside tables; and what a browser prints on
 # each page of a web page: the date and time, then the page's title ("11/24/26, 6:59 AM 某局…年度报告",
 # "2024/1/22 09:30 …"), and its address with the page count ("file:///…/a.html 2/5").
-_FOOTER = re.compile(r"^\s*(?:[-—–_]+\s*\d{1,4}\s*[-—–_]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+"
+_FOOTER = re.compile(r"^\s*(?:[-—–_]+\s*\d{1,4}\s*[-—–_]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
+                     r"|page\s*\d+(?:\s*(?:of|/)\s*\d+)?"
+                     r"|(?:19|20)\d\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"  # a date
                      r"|\d{1,4}/\d{1,2}/\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?(?:\s+\S.*)?"
                      r"|(?:https?|file)://\S+(?:\s+\d+\s*/\s*\d+)?)\s*$",
                      re.I)
@@ -384,9 +388,9 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
 
 # Memos of the tokenizer. Table rows repeat from report to report (row labels, header
 # words, rows of zeros), so a line is cut and its cells typed once per worker. A token is
-# kept as (kind, text, value, digits, group, raw, whole): its line is set when it is made, and
+# kept as (kind, text, value, digits, group, raw, whole, sep): its line is set when it is made, and
 # space groups, numbered from 1 within the memo entry, are renumbered from the running count.
-_Spec = tuple[tuple[str, str, Optional[Number], str, int, str, bool], ...]
+_Spec = tuple[tuple[str, str, Optional[Number], str, int, str, bool, bool], ...]
 _CELL_SPECS: dict[tuple[str, bool], tuple[_Spec, int]] = {}
 _LINE_SPECS: dict[tuple[str, bool, bool, bool], tuple[_Spec, int, bool]] = {}
 #: Entries kept before a memo is emptied (and refilled by the rows that recur): a few tens of MB at most.
@@ -419,10 +423,10 @@ def _line_spec(raw: str, prev_open: bool, normalized: bool, cut: bool = False) -
         alone = len(cells) == 1  # a number alone on its line is a cell of its own, as one between separators
         for text, sep in cells:
             if text.isdigit() and text.isascii():  # a plain count: the common cell
-                spec.append((NUM, text, int(text), text, -1, text, sep or alone))
+                spec.append((NUM, text, int(text), text, -1, text, sep or alone, sep))
                 continue
             cell, n = _cell_spec(text, sep or alone)
-            spec.extend(t if t[4] < 0 else (*t[:4], t[4] + groups, *t[5:]) for t in cell)
+            spec.extend((*t, sep) if t[4] < 0 else (*t[:4], t[4] + groups, *t[5:], sep) for t in cell)
             groups += n
         if len(_LINE_SPECS) > _MEMO_LIMIT:
             _LINE_SPECS.clear()
@@ -450,9 +454,9 @@ def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False, cu
             continue
         line = start_line + offset
         first = True
-        for kind, text, value, digits, group, raw_text, whole in spec:
+        for kind, text, value, digits, group, raw_text, whole, sep in spec:
             append(Token(kind, text, line, value, digits, group + groups if group >= 0 else -1, raw_text, first,
-                         whole))
+                         whole, sep))
             first = False
         groups += n
     return tokens
