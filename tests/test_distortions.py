@@ -154,6 +154,19 @@ def footnote_marks(rng: random.Random):
     return f
 
 
+def running_heads(rng: random.Random):
+    """A PDF's running head and foot inside the tables: the date it was printed, "Page 3 of 12", a URL."""
+    def f(text: str) -> str:
+        out = []
+        for line in text.split("\n"):
+            out.append(line)
+            if "|" in line and rng.random() < 0.1:
+                out += rng.choice([["2024-01-15"], ["2024/1/15 09:30"], [f"Page {rng.randint(2, 9)} of 12"],
+                                   ["http://www.example.gov.cn/art/2024/1/15/art_123_4567.html", "2024.01.15"]])
+        return "\n".join(out)
+    return f
+
+
 def page_numbers_in_table_3(text: str) -> str:
     """A bare page number between table 3's lines (a PDF's text, the number left between two cells of a
     row printed one cell a line): the row identity tells it from the cells."""
@@ -248,6 +261,7 @@ def _distortions() -> dict:
         "stray spaces inside numbers": stray_spaces(rng),
         "characters that print nothing, inside numbers too": invisible_marks(rng),
         "a footnote's mark after a count": footnote_marks(rng),
+        "a PDF's running head and foot: a date, 'Page 3 of 12'": running_heads(rng),
         "page numbers inside table 3": page_numbers_in_table_3,
         "spaced text, stray spaces inside table 3's numbers": stray_spaces_in_spaced_text(rng, " ", False),
         "cells two spaces apart, stray spaces inside numbers": stray_spaces_in_spaced_text(rng, "  ", True),
