@@ -40,6 +40,30 @@ def test_subheadings_are_not_sections():
     assert hs[1].line == 3
 
 
+@pytest.mark.parametrize("number", [
+    lambda k, zh: f"({zh})", lambda k, zh: f"（{zh}）", lambda k, zh: "ⅠⅡⅢⅣⅤⅥ"[k] + "、", lambda k, zh: f"{zh} ",
+    lambda k, zh: f"{zh}\u3000"])
+def test_headings_numbered_in_a_reports_own_scheme(number):
+    # "(一)总体情况" as the top level, Roman numerals, a space for the 、: every section was lost
+    words = ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
+             "存在的主要问题及改进情况", "其他需要报告的事项"]
+    lines = []
+    for k, word in enumerate(words):
+        lines += [ogi.parse.tokens.normalize(number(k, "一二三四五六"[k]) + word), f"第{k + 1}节的内容。"]
+        if k == 0:  # the overview's own sub-items, numbered as the headings are, but from 一 again
+            lines += ["(一)主动公开情况。本年主动公开信息12条。", "(二)依申请公开情况。未收到申请。"]
+    hs = find_headings(lines)
+    assert [h.code for h in hs] == ["overview", "proactive", "requests", "review_litigation", "problems", "other"]
+    assert [h.line for h in hs] == [0, 4, 6, 8, 10, 12]
+
+
+def test_a_missing_sections_heading_is_said():
+    text = (RAW / "000_a24b6662cf75509f.txt").read_text(encoding="utf-8").replace("六、其他需要报告的事项", "")
+    report = ogi.parse_text(text)
+    assert report.sections["other"] is None and "section heading(s) not found: other" in report.messages
+    assert not any(m.startswith("section heading") for m in ogi.parse_file(RAW / "000_a24b6662cf75509f.txt").messages)
+
+
 def test_table_rows_are_not_headings():
     text = "\n".join(["三、收到和处理政府信息公开申请情况", "三、本年度办理结果", "四、结转下年度继续办理",
                       "四、政府信息公开行政复议、行政诉讼情况"])

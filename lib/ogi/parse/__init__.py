@@ -28,7 +28,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import BLANK, LABEL, NUM, UNREAD, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.79"
+PARSER_VERSION = "1.3.80"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -365,6 +365,9 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines, unread:
     if blanks:
         report.messages.append(f"blank cell(s) kept as null: {', '.join(blanks[:8])}"
                                f"{' …' if len(blanks) > 8 else ''}")
+    no_heading = [code for code in schema.SECTION_CODES if report.sections.get(code) is None]
+    if no_heading:
+        report.messages.append(f"section heading(s) not found: {', '.join(no_heading)}")
     if report.year is None:
         report.messages.append("reporting year not found")
     if report.agency is None:

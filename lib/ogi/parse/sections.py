@@ -17,7 +17,12 @@ from typing import Optional
 
 from .. import schema
 
-_NUM = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]{1,2}(?:部分|章|节)\s*[、.．:：]?|\d{1,2}\s*[、.．](?!\d)|#{1,4})"
+_NUM = (r"(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|[一二三四五六七八九十]{1,2}(?=[ \t])|"
+        r"第[一二三四五六七八九十]{1,2}(?:部分|章|节)\s*[、.．:：]?|\d{1,2}\s*[、.．](?!\d)|(?:I{1,3}|IV|VI?)\s*[、.．]|#{1,4})")
+#: Headings numbered as sub-headings are ("(一)总体情况", "(二)主动公开政府信息情况"): read only when the
+#: report's own scheme has no heading of the usual kind, and only in increasing order (``_bracketed``), so that
+#: the overview's own "(一)主动公开情况" is no heading.
+_BRACKET_NUM = r"\((?P<n>[一二三四五六七八九十]{1,2})\)"
 
 #: Heading phrases per section (after NFKC normalisation, so brackets are half-width).
 PHRASES: dict[str, str] = {
@@ -63,6 +68,8 @@ def _spaced(pattern: str) -> str:
 _EMPH = r"(?:\*{1,3}|_{2,3})"
 _HEADING = {code: re.compile(rf"(?:^|(?<=[\s:：。;；]))\s*(?P<emph>#{{1,4}}\s*{_EMPH}?|{_EMPH})?\s*(?P<num>{_NUM})\s*(?P<phrase>{_spaced(pat)})")
             for code, pat in PHRASES.items()}
+_BRACKETED = {code: re.compile(rf"^\s*(?P<emph>#{{1,4}}\s*{_EMPH}?|{_EMPH})?\s*(?P<num>{_BRACKET_NUM})\s*"
+                              rf"(?P<phrase>{_spaced(pat)})") for code, pat in PHRASES.items()}
 _BARE = {code: re.compile(rf"^\s*(?:#{{1,4}}\s*)?{_EMPH}?\s*(?P<phrase>{_spaced(pat)})\s*{_EMPH}?\s*$")
          for code, pat in PHRASES.items()}
 #: A character every phrase of the section contains (stray spaces cannot split one):
@@ -93,6 +100,41 @@ def find_headings(lines: list[str]) -> list[Heading]:
         if h:
             headings.append(h)
             pos = (h.line, h.end)
+    if len(headings) < 2:
+        bracketed = _bracketed(norm)
+        if len(bracketed) > len(headings):
+            return bracketed
+    return headings
+
+
+_ZH_NUM = {c: k for k, c in enumerate("一二三四五六七八九十", 1)}
+
+
+def _zh_number(s: str) -> int:
+    """一 … 十, 十一 … 十九, 二十 …: the number (0 for another spelling)."""
+    if len(s) == 1:
+        return _ZH_NUM[s]
+    if s[0] == "十":
+        return 10 + _ZH_NUM[s[1]] if s[1] != "十" else 0
+    return _ZH_NUM[s[0]] * 10 if s[1] == "十" else 0
+
+
+def _bracketed(norm: list[str]) -> list[Heading]:
+    """Headings numbered "(一)" … at the start of their lines, each number above the last's."""
+    headings: list[Heading] = []
+    line0, last = 0, 0
+    for code in schema.SECTION_CODES:
+        must = _MUST[code]
+        for i in range(line0, len(norm)):
+            line = norm[i]
+            if "|" in line or (must[0] not in line and must[-1] not in line) or "(" not in line:
+                continue
+            m = _BRACKETED[code].match(line)
+            n = _zh_number(m.group("n")) if m else 0
+            if n > last:
+                headings.append(Heading(code, i, m.start("emph" if m.group("emph") else "num"), m.end("phrase")))
+                line0, last = i + 1, n
+                break
     return headings
 
 
