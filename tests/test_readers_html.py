@@ -233,6 +233,17 @@ def test_hidden_cells_and_hidden_attribute_dropped():
     assert doc.lines == ["规章 | 1 |", "正文"]
 
 
+@pytest.mark.parametrize("struck", ["<del>5</del>", "<s>5</s>", "<STRIKE>5</STRIKE>",
+                                    '<span style="text-decoration: line-through">5</span>',
+                                    '<span style="TEXT-DECORATION:underline LINE-THROUGH">5</span>',
+                                    '<font style="text-decoration-line:line-through">5</font>'])
+def test_struck_through_text_is_no_text(struck):
+    # a corrected value printed beside the value, the old one struck through: "<del>5</del>6" read 56
+    doc = read_html("s.html", page(f"<table><tr><td>规章</td><td>{struck}6</td><td>0</td></tr></table>"
+                                   f"<p>本年{struck}公开</p><p style='text-decoration:underline'>正文</p>"))
+    assert doc.lines == ["规章 | 6 | 0 |", "本年公开", "正文"]
+
+
 @pytest.mark.parametrize("style", ["display&#58;&#110;one", "visibility:HIDDEN", "Mso-Hide: ALL",
                                    "display:&nbsp;none"])
 def test_hiding_styles_in_any_spelling(style):

@@ -143,6 +143,26 @@ def test_docx_a_raised_footnote_number_after_a_count_is_none_of_its_digits():
     assert doc.lines == ["一、本年新收政府信息公开申请数量 | 217¹ | 5₂ |", "面积²"]
 
 
+def test_docx_struck_through_runs_are_no_text():
+    # a corrected count beside the count, the old one struck through (single or double): 5 and 6 read 56
+    d = docx.Document()
+    table = d.add_table(rows=1, cols=3)
+    table.cell(0, 0).text = "规章"
+    cell = table.cell(0, 1).paragraphs[0]
+    cell.add_run("5").font.strike = True
+    cell.add_run("6")
+    other = table.cell(0, 2).paragraphs[0]
+    other.add_run("7").font.double_strike = True
+    other.add_run("0")
+    kept = d.add_paragraph()
+    kept.add_run("正文")
+    kept.add_run("（已删）").font.strike = True
+    not_struck = d.add_paragraph().add_run("未删")
+    not_struck.font.strike = False
+    doc = read_docx("struck.docx", docx_bytes(d))
+    assert doc.lines == ["规章 | 6 | 0 |", "正文", "未删"]
+
+
 def test_docx_layout_table_around_the_report_reads_as_the_page():
     """A web page saved as Word keeps the site's frame: one cell holding the report's paragraphs and its
     tables. Joined as one cell, the headings would run together; they are read in order, as lines."""

@@ -33,6 +33,7 @@ from .text import _BOMS, decode
 _DROP = frozenset({
     "head", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
     "canvas", "audio", "video", "map", "select", "button", "input", "textarea",
+    "del", "s", "strike",  # struck through: a corrected value beside the value ("<del>5</del>6" is read 6)
 })
 # Elements after which a browser starts a new line.
 _BLOCK = frozenset({
@@ -41,7 +42,8 @@ _BLOCK = frozenset({
     "h4", "h5", "h6", "header", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "p", "pre",
     "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all"
+                           r"|text-decoration(?:-line)?\s*:[^;]*line-through", re.I)  # struck through, as <del>
 
 #: A narrow table (at most this many cells a row) with a cell longer than
 #: LAYOUT_CELL_CHARS is page layout, not a report table.
@@ -261,13 +263,14 @@ def _may_hide(source: bytes) -> bool:
     """Whether the bytes given to libxml2 could make an element hidden at all.
 
     A ``hidden`` attribute or a style that ``_HIDDEN_STYLE`` matches needs
-    "dden", "none" or "all" in ASCII letters of any case (no other letters
+    "dden", "none", "all" or "through" in ASCII letters of any case (no other letters
     fold to these in a case-blind match, no named entity spells them), unless
     a character reference such as ``&#110;`` spells them. Most pages have
     none of these: a byte search instead of ``_hides_anything``'s tree walk.
     """
     lower = source.lower()  # bytes: ASCII only
-    return b"&#" in source or b"dden" in lower or b"none" in lower or b"all" in lower
+    return (b"&#" in source or b"dden" in lower or b"none" in lower or b"all" in lower
+            or b"through" in lower)
 
 
 def _hides_anything(root) -> bool:

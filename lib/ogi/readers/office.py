@@ -49,14 +49,18 @@ def _children(el) -> Iterator:
 
 
 def _hidden_run(el) -> bool:
-    """A run formatted as hidden text (``w:vanish``), which Word does not show or print."""
+    """A run formatted as hidden text (``w:vanish``), which Word does not show or print, or struck through
+    (``w:strike``, ``w:dstrike``): a corrected value beside the value, as the HTML reader drops ``<del>``."""
     if el.tag != _W + "r":
         return False
     rpr = el.find(_W + "rPr")
     if rpr is None:
         return False
-    vanish = rpr.find(_W + "vanish")
-    return vanish is not None and vanish.get(_W + "val", "true") not in ("0", "false", "off")
+    for name in ("vanish", "strike", "dstrike"):
+        mark = rpr.find(_W + name)
+        if mark is not None and mark.get(_W + "val", "true") not in ("0", "false", "off"):
+            return True
+    return False
 
 
 def _raised(t) -> bool | None:
