@@ -299,6 +299,17 @@ def test_markdown_placeholder_headers_and_page_footer():
     assert report.requests["carried_over"] == [1, None, 0, 0, 0, 0, 1]
 
 
+def test_placeholder_headers_with_their_bars_gone_are_no_cells():
+    # model-made markdown turned to text (its bars gone): "数据1 数据2 … 数据15" was read as table 4's values
+    report = ogi.parse_text("\n".join([
+        "四、政府信息公开行政复议、行政诉讼情况",
+        " ".join(f"数据{k}" for k in range(1, 16)),
+        "--- " * 15,
+        " ".join(["0"] * 6 + ["2", "0", "0", "2"] + ["0"] * 5),
+        "五、存在的主要问题及改进情况"]))
+    assert report.review_litigation == [0] * 6 + [2, 0, 0, 2] + [0] * 5
+
+
 def test_model_markdown_spaced_enumerators_and_a_total_header_per_small_table():
     # model-made markdown of a scan: "1. 属于…" (a space after the point), one small table per row
     # group whose header ends "数据6 | 总计", and the group heading (六)其他处理 printed "(六) 其他"

@@ -36,3 +36,25 @@ def test_a_heading_with_a_stray_space_after_an_optional_word_is_cut_before():
             "五、政府信息公开工作存在的 主要问题及改进情况一是政策解读形式较为单一。")
     cut = unflatten([line])
     assert cut is not None and cut[-1].startswith("五、政府信息公开工作存在的 主要问题")
+
+
+def test_markdown_rows_flattened_onto_the_pages_line_are_rows_again():
+    """A markdown report flattened onto one line: ``… | 0 | | 行政诉讼… | 0 …``, each row's closing bar and the
+    next row's opening one, was read as a blank cell, table 4's cells a column late."""
+    import ogi
+
+    rows = ["| 项目 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 |", "|---|---|---|---|---|---|",
+            "| 行政复议 | 1 | 0 | 0 | 0 | 1 |", "| 行政诉讼(未经复议直接起诉) | 0 | 2 | 0 | 0 | 2 |",
+            "| 行政诉讼(复议后起诉) | 0 | 0 | 0 |  | 0 |"]
+    lines = [NARRATIVE, "## 三、收到和处理政府信息公开申请情况", "| 项目 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 数据7 |",
+             "|---|---|---|---|---|---|---|---|", "| 一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |",
+             "## 四、政府信息公开行政复议、行政诉讼情况", *rows, "## 五、存在的主要问题及改进情况", NARRATIVE]
+    flat = " ".join(lines)
+    cut = unflatten([flat])
+    assert cut is not None and [piece.rstrip(" #") for piece in cut if piece.startswith("| 行政")] == rows[2:]
+    report = ogi.parse_text(flat)
+    assert report.review_litigation == [1, 0, 0, 0, 1, 0, 2, 0, 0, 2, 0, 0, 0, None, 0]
+    assert report.requests["new"] == [3, 0, 0, 0, 0, 0, 3]
+    # without markdown's header rule, a bar, a space and a bar stay a blank cell
+    bare = unflatten([" ".join(line for line in lines if not line.startswith("|---"))])
+    assert bare is not None and "| 1 | | 行政诉讼(未经复议直接起诉)" in " ".join(bare)

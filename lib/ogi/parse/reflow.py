@@ -7,8 +7,8 @@ tokenizer keeps only what follows a line's last ``。`` as table text, and a
 heading glued to the digits before it (``…12000五、存在的主要问题``) is not
 taken for one. So a long line that holds a table is cut, before anything
 else reads it, in front of each numbered section heading and each
-``第二十条第（…）项`` sub-table of table 2 — the line breaks such a page
-had before it was flattened. Lines of ordinary reports are never touched.
+``第二十条第（…）项`` sub-table of table 2, and between markdown's table rows —
+the line breaks such a page had before it was flattened. Lines of ordinary reports are never touched.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ _HEADING_CUT = re.compile(
 #: Table 2's parts, cut only in a line that holds a heading too: a paragraph citing
 #: 《条例》第二十条第（一）项 is left whole.
 _PART_CUT = re.compile(r"第二十条\s*第\s*[(（]")
+#: Markdown tables flattened with the rest: a header rule (``|---|``) says rows open and close with a bar, so
+#: ``… | 0 | | 行政诉讼 | 0 …`` is two rows, not a blank cell, where a label follows the second bar.
+_MD_RULE = re.compile(r"\|\s*:?-{3,}:?\s*\|")
+_ROW_JOIN = re.compile(r"(?<=\|)[ \t]+(?=\|[ \t]*[^\s|\d\-:.])")
 
 
 def unflatten(lines: list[str]) -> Optional[list[str]]:
@@ -46,7 +50,8 @@ def unflatten(lines: list[str]) -> Optional[list[str]]:
         if not cuts:
             out.append(line)
             continue
-        cuts = sorted(set(cuts) | {m.start() for m in _PART_CUT.finditer(line) if m.start() > 0})
+        cuts = sorted(set(cuts) | {m.start() for m in _PART_CUT.finditer(line) if m.start() > 0}
+                      | ({m.end() for m in _ROW_JOIN.finditer(line)} if _MD_RULE.search(line) else set()))
         changed = True
         for a, b in zip([0] + cuts, cuts + [len(line)]):
             piece = line[a:b].strip()

@@ -143,6 +143,8 @@ _LONE_ENUM = re.compile(r"\d{1,2} ?[.、．]")
 _CHANGE = re.compile(r"(增加?|减少?|\+)\s*(\d+(?:\.\d+)?)")
 # Placeholder headers of OCR/model markdown: 数据1 … 数据7, 列1, Column 2.
 _PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
+# The word of a placeholder header just before a number in mixed text ("数据1 数据2 …" with its bars gone)
+_PLACEHOLDER_WORD = re.compile(r"(?:数据|列|栏|column|col)\s*$", re.I)
 # OCR's letters for digits inside a number ("13O024", "l30024", "1S", "13〇024"): the number cannot be
 # read, and its first digits are not its value. The cell is unreadable: a blank, whose place in the row
 # is kept.
@@ -268,6 +270,8 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
         s, e = m.span()
         if _DATE_AFTER.match(text, e):
             continue  # "2024年", "12月31日": a date in running text, never a table cell
+        if s and _PLACEHOLDER_WORD.search(text, max(0, s - 8), s):
+            continue  # "数据1 数据2 …": a placeholder header's number (model-made markdown, its bars gone)
         if s and not text[s - 1].isspace() and _COUNT_AFTER.match(text, e):
             continue  # "行政许可302件,行政处罚33起": a count in running text (a cell "3件" is read whole,
             # and so is "0件" standing apart in a PDF row "规章 0件 0件 2件")
