@@ -164,3 +164,29 @@ def test_unsplittable_run_is_short():
     toks = [t for t in tokenize(["99"]) if t.kind == "num"]
     cands, how = resolve_row(toks, 7, (7,))
     assert how == "short" and cands == []
+
+
+def test_rows_with_signs_and_decimals_in_a_space_group_are_read_without_error():
+    """'263 -7' in one space group was joined into '263-7' (ValueError: the whole report failed), and a decimal
+    among a joined reading's cells was read with int() (a fuzz of random rows found both)."""
+    signed = [t for t in tokenize(["行政许可 26 3 -7 14129"]) if t.kind != "label"]
+    assert resolve_row(signed, 3)[1] == "spaced"
+    decimal = [t for t in tokenize(["行政许可 2145  1617  1315  1746  -152  -108  1254  -39  38.95"]) if t.kind != "label"]
+    options, how = resolve_row(decimal, 7, (7,))
+    assert how in ("dropped", "joined", "jumbled", "printed")
+
+
+def test_a_row_that_splits_more_ways_than_can_be_tried_is_left_unread_at_once():
+    """Nine four-digit numbers for table 4's fifteen cells: every split was tried (seconds for one row, minutes
+    for a few); now at most SPLIT_BUDGET readings, then the row is "tangled" and unread."""
+    import time
+
+    row = [t for t in tokenize(["859  2410  1924  35.12  1039  660    681  2832  50.50"]) if t.kind != "label"]
+    start = time.process_time()
+    assert resolve_row(row, 15, (5, 5, 5)) == ([], "tangled")
+    assert time.process_time() - start < 1.5
+    import ogi
+    report = ogi.parse_text("\n".join(["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼",
+                                      "113886091103 -91717 -482110 -972445", "五、存在的主要问题及改进情况"]))
+    assert report.review_litigation == [None] * 15
+    assert any("more ways than can be tried" in m for m in report.messages)

@@ -149,7 +149,24 @@ def _cells(values: list[Token]) -> tuple:
     return tuple(t.value if t.kind == NUM else None for t in values)
 
 
+#: Readings of a row tried by ``_split_tokens`` before giving up: long runs split over many cells (a hostile file,
+#: or digits that are not table 4's: nine four-digit numbers for its fifteen cells) grow without bound.
+SPLIT_BUDGET = 20_000
+
+
+class _Tangled(Exception):
+    """More ways to split a row than ``SPLIT_BUDGET``: which one is right cannot be told."""
+
+
 def resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]] = None):
+    """``_resolve_row``; ``([], "tangled")`` when the row splits more ways than can be tried (``SPLIT_BUDGET``)."""
+    try:
+        return _resolve_row(tokens, width, blocks)
+    except _Tangled:
+        return [], "tangled"
+
+
+def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]] = None):
     """Turn a row's value tokens into ``width`` values.
 
     Returns ``(candidates, how)``: ``how`` is ``"printed"`` when the tokens were
@@ -284,7 +301,7 @@ def _joined_readings(values: list[Token], width: int, check: Constraint) -> list
                 continue  # glued to the next number
             if not _PART.fullmatch(run.lstrip("-")):
                 break     # "0 5" is no number
-            vec.append(int(run))
+            vec.append(_num(run))
             run = ""
         else:
             reading = tuple(vec)
@@ -436,7 +453,7 @@ def _join_space_groups(values: list[Token]) -> list[Token]:
     out: list[Token] = []
     for t in values:
         if out and t.kind == NUM and t.group >= 0 and out[-1].kind == NUM and out[-1].group == t.group \
-                and "." not in t.digits and "." not in out[-1].digits:
+                and t.digits.isdigit() and out[-1].digits.isdigit():  # no decimals, no signs ("263 -7")
             prev = out[-1]
             d = prev.digits + t.digits
             out[-1] = Token(NUM, d, prev.line, value=int(d), digits=d, group=prev.group)
@@ -453,6 +470,7 @@ def _split_tokens(values: list[Token], width: int, check: Constraint):
     if extra <= 0 or not splittable:
         return []
     results: list[tuple] = []
+    tried = 0
     # how many extra cells each splittable token receives
     for shares in _distributions(extra, len(splittable)):
         options = []
@@ -470,6 +488,9 @@ def _split_tokens(values: list[Token], width: int, check: Constraint):
                 options.append([(t.value if t.kind == NUM else None,)])
         else:
             for combo in product(*options):
+                tried += 1
+                if tried > SPLIT_BUDGET:
+                    raise _Tangled
                 vec = tuple(v for part in combo for v in part)
                 if check(vec):
                     results.append(vec)

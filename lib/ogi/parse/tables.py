@@ -504,6 +504,12 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
                                        f"({', '.join(t.digits for t in extra[:5])})")
             cands[h.code] = options
             continue
+        if how == "tangled":
+            result.messages.append(f"{table} row {h.code}: '{_printed(vals)}' splits into its {w} cells more ways "
+                                   "than can be tried; left unread")
+            cands[h.code] = []
+            result.unread.append(f"{table}.{h.code}")
+            continue
         if how == "short":
             result.messages.append(f"{table} row {h.code}: expected {w} cells, could not read them from "
                                    f"'{_printed(vals)}'")
@@ -1008,8 +1014,9 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
         result.extra.append("review_litigation.review_litigation")
         result.messages.append(f"table 4: {len(extra)} number(s) after its 15 cells ignored")
     printed = _printed(values)
-    if how in ("short", "spaced", "jumbled"):
+    if how in ("short", "spaced", "jumbled", "tangled"):
         why = {"short": f"expected 15 cells, could not read them from '{printed}'",
+               "tangled": f"'{printed}' splits into its 15 cells more ways than can be tried; left unread",
                "spaced": f"'{printed}' holds more numbers than its 15 cells, some parted only by spaces inside a "
                          "cell (a stray space in a number, or cells run together); left unread",
                "jumbled": f"'{printed}': more numbers than its 15 cells, and the first break the group totals: the "
