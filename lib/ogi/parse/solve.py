@@ -151,7 +151,7 @@ def _cells(values: list[Token]) -> tuple:
 
 #: Readings of a row tried by ``_split_tokens`` before giving up: long runs split over many cells (a hostile file,
 #: or digits that are not table 4's: nine four-digit numbers for its fifteen cells) grow without bound.
-SPLIT_BUDGET = 20_000
+SPLIT_BUDGET = 5_000
 
 
 class _Tangled(Exception):
