@@ -299,6 +299,18 @@ def test_markdown_placeholder_headers_and_page_footer():
     assert report.requests["carried_over"] == [1, None, 0, 0, 0, 0, 1]
 
 
+def test_table_3s_labels_apart_from_their_runs_of_digits_give_no_row_the_runs():
+    # crawler text of a PDF's text boxes: the labels, then each row's digits run together on a line of its own;
+    # the last label took the seven runs as its seven cells (结转下年度 read 2100003 | 1000001 | …)
+    labels = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果(一)予以公开",
+              "(二)部分公开", "(七)总计", "四、结转下年度继续办理"]
+    runs = ["2100003", "1000001", "0000000", "1100002", "0000000", "3100004", "0000000"]
+    report = ogi.parse_text("\n".join(["三、收到和处理政府信息公开申请情况", "申请人情况", *labels, *runs,
+                                      "四、政府信息公开行政复议、行政诉讼情况"]))
+    assert report.requests.get("carry_forward") in (None, [None] * 7)
+    assert any("printed apart from their values" in m for m in report.messages)
+
+
 def test_placeholder_headers_with_their_bars_gone_are_no_cells():
     # model-made markdown turned to text (its bars gone): "数据1 数据2 … 数据15" was read as table 4's values
     report = ogi.parse_text("\n".join([

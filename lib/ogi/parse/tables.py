@@ -19,7 +19,7 @@ from typing import Optional
 
 from .. import schema
 from ..model import Check
-from .solve import MAX_CANDIDATES, resolve_row, trim_padding
+from .solve import MAX_CANDIDATES, resolve_row, row_sum_ok, trim_padding
 from .tokens import BLANK, LABEL, NUM, Token, is_placeholder
 
 # ---------------------------------------------------------------------------
@@ -487,6 +487,14 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             result.unread.append(f"{table}.{h.code}")
             continue
         options, how = resolve_row(h.tokens, w, blocks.get(h.code))
+        if empty_before >= 2 and how == "printed" and blocks.get(h.code) and not row_sum_ok(blocks[h.code])(options[0]):
+            # the same, one number a row's run (crawler text): the last label's "cells" are each a row's digits
+            result.messages.append(f"{table} row {h.code}: '{_printed(vals)}' breaks its identity, and {empty_before} "
+                                   "rows before it have no value: the labels were printed apart from their values; "
+                                   "left unread")
+            cands[h.code] = []
+            result.unread.append(f"{table}.{h.code}")
+            continue
         if how == "printed":
             extra = [t for t in trim_padding(vals, w)[w:] if t.kind == NUM]
             if extra and _sub_rows(h):
