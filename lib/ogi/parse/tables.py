@@ -471,6 +471,13 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
     """Each hit → candidate vectors; rows printed cell by cell have exactly one."""
     cands: dict[str, list[tuple]] = {}
     empty_before = 0  # rows before this one printed without a value
+
+    def unread(h: RowHit, why: str) -> None:
+        """The row left null, and why in the messages."""
+        result.messages.append(f"{table} row {h.code}: {why}")
+        cands[h.code] = []
+        result.unread.append(f"{table}.{h.code}")
+
     for h in hits:
         w = widths[h.code]
         vals = [t for t in h.tokens if t.kind in (NUM, BLANK)]
@@ -480,31 +487,22 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
         if empty_before >= 2 and sum(1 for t in vals if t.kind == NUM) >= 2 * w:
             # labels printed apart from their values (a PDF's text boxes): the rows' numbers follow a later
             # label, and its first cells are another row's
-            result.messages.append(f"{table} row {h.code}: {len(vals)} numbers after its label, and {empty_before} "
-                                   "rows before it have none: the labels were printed apart from their values; "
-                                   "left unread")
-            cands[h.code] = []
-            result.unread.append(f"{table}.{h.code}")
+            unread(h, f"{len(vals)} numbers after its label, and {empty_before} rows before it have none: the labels "
+                      "were printed apart from their values; left unread")
             continue
         options, how = resolve_row(h.tokens, w, blocks.get(h.code))
         if empty_before >= 2 and how == "printed" and blocks.get(h.code) and not row_sum_ok(blocks[h.code])(options[0]):
             # the same, one number a row's run (crawler text): the last label's "cells" are each a row's digits
-            result.messages.append(f"{table} row {h.code}: '{_printed(vals)}' breaks its identity, and {empty_before} "
-                                   "rows before it have no value: the labels were printed apart from their values; "
-                                   "left unread")
-            cands[h.code] = []
-            result.unread.append(f"{table}.{h.code}")
+            unread(h, f"'{_printed(vals)}' breaks its identity, and {empty_before} rows before it have no value: the "
+                      "labels were printed apart from their values; left unread")
             continue
         if how == "printed":
             extra = [t for t in trim_padding(vals, w)[w:] if t.kind == NUM]
             if extra and _sub_rows(h):
                 # "其他对外管理服务事项 | 行政检查 | 0 0 0 | 行政确认 | 0 0 0": the row printed as rows of the
                 # report's own; its first sub-row's cells are not the row's, and their sum is not printed
-                result.messages.append(f"{table} row {h.code}: printed as sub-rows of the report's own "
-                                       f"({', '.join(_sub_labels(h))}); values left null (their sum is "
-                                       "not printed)")
-                cands[h.code] = []
-                result.unread.append(f"{table}.{h.code}")
+                unread(h, f"printed as sub-rows of the report's own ({', '.join(_sub_labels(h))}); values left null "
+                          "(their sum is not printed)")
                 continue
             if extra:
                 result.extra.append(f"{table}.{h.code}")
@@ -512,30 +510,14 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
                                        f"({', '.join(t.digits for t in extra[:5])})")
             cands[h.code] = options
             continue
-        if how == "tangled":
-            result.messages.append(f"{table} row {h.code}: '{_printed(vals)}' splits into its {w} cells more ways "
-                                   "than can be tried; left unread")
-            cands[h.code] = []
-            result.unread.append(f"{table}.{h.code}")
-            continue
-        if how == "short":
-            result.messages.append(f"{table} row {h.code}: expected {w} cells, could not read them from "
-                                   f"'{_printed(vals)}'")
-            cands[h.code] = []
-            result.unread.append(f"{table}.{h.code}")
-            continue
-        if how == "jumbled":
-            result.messages.append(f"{table} row {h.code}: {len(vals)} numbers for its {w} cells, and the first break "
-                                   "its identity: the text is out of the table's order; left unread")
-            cands[h.code] = []
-            result.unread.append(f"{table}.{h.code}")
-            continue
-        if how == "spaced":
-            result.messages.append(f"{table} row {h.code}: '{_printed(vals)}' holds more numbers than its {w} cells, some "
-                                   "parted only by spaces inside a cell (a stray space in a number, or cells run "
-                                   "together); left unread")
-            cands[h.code] = []
-            result.unread.append(f"{table}.{h.code}")
+        if how in ("tangled", "short", "jumbled", "spaced"):
+            printed = _printed(vals)
+            unread(h, {"tangled": f"'{printed}' splits into its {w} cells more ways than can be tried; left unread",
+                       "short": f"expected {w} cells, could not read them from '{printed}'",
+                       "jumbled": f"{len(vals)} numbers for its {w} cells, and the first break its identity: the text "
+                                  "is out of the table's order; left unread",
+                       "spaced": f"'{printed}' holds more numbers than its {w} cells, some parted only by spaces "
+                                 "inside a cell (a stray space in a number, or cells run together); left unread"}[how])
             continue
         cands[h.code] = options
         printed = _printed(vals)
