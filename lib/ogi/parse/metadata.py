@@ -60,12 +60,15 @@ def _head_lines(lines: list[str]) -> list[str]:
                 above = [line for line in lines[max(HEAD_LINES, k - 10 * HEAD_LINES):k] if line.strip()]
                 head = head + above[-HEAD_LINES:]
                 break
-    return [_unspaced(line) for line in head]
+    if _LETTER_SPACED_LINE.search("\n".join(head)):  # rare: one search instead of a test a line
+        head = [_unspaced(line) for line in head]
+    return head
 
 
 # A line set letter-spaced, as PDF titles are ("达 州 市 通 川 区 … 2 0 2 1 年 …"): a character, then a space
 # or two before each of at least six more
 _LETTER_SPACED = re.compile(r"\S(?:[ \u3000]{1,2}\S){6,}")
+_LETTER_SPACED_LINE = re.compile(r"(?m)^\s*\S[ \u3000]{1,2}\S(?:[ \u3000]{1,2}\S){5,}\s*$")
 
 
 def _unspaced(line: str) -> str:

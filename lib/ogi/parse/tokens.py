@@ -270,7 +270,7 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
         s, e = m.span()
         if _DATE_AFTER.match(text, e):
             continue  # "2024年", "12月31日": a date in running text, never a table cell
-        if s and _PLACEHOLDER_WORD.search(text, max(0, s - 8), s):
+        if s and text[s - 1] in "据列栏lLnN \t" and _PLACEHOLDER_WORD.search(text, max(0, s - 8), s):
             continue  # "数据1 数据2 …": a placeholder header's number (model-made markdown, its bars gone)
         if s and not text[s - 1].isspace() and _COUNT_AFTER.match(text, e):
             continue  # "行政许可302件,行政处罚33起": a count in running text (a cell "3件" is read whole,
