@@ -25,10 +25,10 @@ from . import metadata, script
 from .reflow import unflatten
 from .sections import find_headings, split_sections, without_site_text
 from .tables import parse_proactive, parse_requests, parse_review
-from .tokens import BLANK, LABEL, NUM, UNREAD, normalize, normalize_lines, tokenize
+from .tokens import BLANK, LABEL, NUM, UNREAD, is_caption, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.85"
+PARSER_VERSION = "1.3.86"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -247,10 +247,6 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
     return found, t4_last_line, unread_rows, table_lines
 
 
-# A caption above tables printed after the narrative: "附件：", "附表1", "表2 …", "…统计表"
-_CAPTION_LINE = re.compile(r"(?:附件|附表|表)\s*[\d一二三四五六七八九十]{0,2}\s*(?:[:：.、]\s*.{0,40})?|.{0,30}统计表[:：]?")
-
-
 def _without_appended_tables(report: Report, norm: list[str], headings, table_lines: list[int]) -> None:
     """Tables printed after the last section (an appendix, "详见附表"): that section's text ends before
     them and their captions, as it ends before a table's heading anywhere else."""
@@ -261,7 +257,7 @@ def _without_appended_tables(report: Report, norm: list[str], headings, table_li
     if not after:
         return
     cut = min(after)
-    while cut - 1 > last and (not norm[cut - 1].strip() or _CAPTION_LINE.fullmatch(norm[cut - 1].strip())):
+    while cut - 1 > last and (not norm[cut - 1].strip() or is_caption(norm[cut - 1].strip())):
         cut -= 1
     report.sections = split_sections(norm[:cut], headings)
 

@@ -168,8 +168,11 @@ _FOOTER = re.compile(r"^\s*(?:[-—–_]+\s*\d{1,4}\s*[-—–_]+|第\s*\d+\s*�
                      r"|\d{1,4}/\d{1,2}/\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?(?:\s+\S.*)?"
                      r"|(?:https?|file)://\S+(?:\s+\d+\s*/\s*\d+)?)\s*$",
                      re.I)
-# A table's caption ("附表2", "附件1：政府信息公开情况统计表", "表3 收到和处理…"): its number names the table, no cell
-_CAPTION = re.compile(r"^(?:附表|附件|表)\s*\d{1,2}(?:\s*[:.、\-—]?\s*[^\d|]*)?$")
+# A table's caption ("附件：", "附表2", "附件1：政府信息公开情况统计表", "表3 收到和处理…", "…统计表"): its number
+# names the table, no cell (``is_caption``)
+_CAPTION = re.compile(r"(?:附件|附表|表)\s*[\d一二三四五六七八九十]{0,2}\s*(?:[:：.、\-—]\s*[^|]{0,40}|\s[^\d|]{0,40})?"
+                      r"|[^|]{0,30}统计表[:：]?")
+_CAPTION_NO = re.compile(r"(?:附件|附表|表)\s*\d")
 # Markdown separator rows: |---|:---:|
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
@@ -191,6 +194,11 @@ def parse_number(text: str) -> tuple[Optional[Number], str]:
 def is_placeholder(label: str) -> bool:
     """A placeholder header of OCR or model-made markdown (``数据1``, ``列2``, ``Column 3``)."""
     return _PLACEHOLDER.fullmatch(label) is not None
+
+
+def is_caption(line: str) -> bool:
+    """A table's caption (``附表2``, ``附件：…统计表``) in a normalised, stripped line."""
+    return _CAPTION.fullmatch(line) is not None
 
 
 def is_footer(line: str) -> bool:
@@ -235,8 +243,8 @@ def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tupl
             return (), prev_open
     elif (c in "-—–_第pPfFhH" or c.isdigit()) and (is_footer(line) or _MD_SEPARATOR.match(line)):
         return (), prev_open
-    elif (c == "附" or c == "表") and _CAPTION.match(line):
-        return (), prev_open
+    elif (c == "附" or c == "表") and _CAPTION_NO.match(line) and "元" not in line and _CAPTION.fullmatch(line):
+        return (), prev_open  # a numbered caption: its number is no cell (a unit in it, 单位：元, stays for the fees)
     if "|" not in line:
         if "\t" in line:  # a table copied from a page or a sheet: cells between tabs, two tabs a blank cell
             fields = [f.strip() for f in line.split("\t")]
