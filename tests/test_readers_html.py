@@ -113,6 +113,31 @@ def test_a_footnotes_number_in_sup_after_a_count_is_none_of_its_digits():
     assert read_html("p.html", "<p>面积1200m<sup>2</sup>，注<sup>注</sup></p>".encode()).lines == ["面积1200m²，注注"]
 
 
+def test_tables_pasted_as_images_are_named_and_no_section_holds_the_mark():
+    # a page pasting tables 3 and 4 as pictures (common): "table(s) not found" said nothing of why
+    import ogi
+
+    cms = (FIXTURES / "pingtan_2024_cms.html").read_text(encoding="utf-8")
+    tables = list(re.finditer(r"<table.*?</table>", cms, flags=re.S))
+    pictured = cms
+    for m in reversed(tables[1:]):
+        pictured = pictured[:m.start()] + '<p><img src="/u/cms/t.png" width="600" height="400"/></p>' + pictured[m.end():]
+    report = ogi.parse_bytes("page.html", pictured.encode())
+    assert report.status == "partial" and report.proactive == ogi.parse_bytes("p.html", cms.encode()).proactive
+    assert "2 image(s) in the report where its tables would be: a table not found may be printed as an image, " \
+           "which is not read (no OCR)" in report.messages
+    assert not any("[图片]" in (text or "") for text in report.sections.values())
+    # an icon, an image inside a table's cell, a hidden one: no line
+    doc = read_html("i.html", page('<p><img src="i.gif" width="16" height="16">正文</p>'
+                                        '<table><tr><td>规章</td><td><img src="x.png">0</td><td>0</td></tr></table>'
+                                        '<img src="h.png" style="display:none"><img src="big.png">'))
+    assert doc.lines == ["正文", "规章 | 0 | 0 |", "[图片]"]
+    # images beside tables that are read: nothing said, nothing changed
+    plain = ogi.parse_bytes("p.html", cms.encode())
+    with_images = ogi.parse_bytes("p.html", cms.replace("<p>", '<p><img src="a.jpg"/>', 5).encode())
+    assert (with_images.requests, with_images.sections, with_images.status) == (plain.requests, plain.sections, "ok")
+
+
 def test_blank_total_cell_is_an_empty_cell(cms_doc):
     # The total of row 二 is &nbsp; in the page: blank, not 0, and not dropped.
     assert "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 |  |" in cms_doc.lines

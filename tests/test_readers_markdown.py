@@ -129,3 +129,19 @@ def test_entities_a_crawler_left_in_its_text_are_the_characters_they_stand_for(s
     assert any("HTML entities" in m for m in report.messages)
     # only an entity with its semicolon, as a page writes it: R&D, &copy 5 stay as printed
     assert read_bytes("x.txt", "规章 R&D &copy 5 &#49;".encode()).lines == ["规章 R&D &copy 5 1"]
+
+
+def test_a_markdown_image_alone_on_its_line_is_an_image_line():
+    """html2text, pandoc and mammoth write a picture as ``![](media/image1.png)``: a table pasted as one is named
+    when the table is missing, and the image is no text of its section."""
+    import ogi
+
+    text = "\n".join(["某局2023年政府信息公开工作年度报告", "一、总体情况", "本年度我局……", "二、主动公开政府信息情况",
+                      "![](media/image1.png)", "三、收到和处理政府信息公开申请情况", '![表3](media/image2.png){width="6in"}',
+                      "四、政府信息公开行政复议、行政诉讼情况", "![](media/image3.png)", "五、存在的主要问题及改进情况",
+                      "问题是……图![](x.png)在句中"])
+    report = ogi.parse_bytes("x.md", text.encode("utf-8"))
+    assert read_bytes("x.md", text.encode("utf-8")).lines.count("[图片]") == 3
+    assert "3 image(s) in the report where its tables would be: a table not found may be printed as an image, " \
+           "which is not read (no OCR)" in report.messages
+    assert report.sections["proactive"] == "" and report.sections["problems"] == "问题是......图![](x.png)在句中"

@@ -19,7 +19,7 @@ from .. import checks as checks_mod
 from .. import regions, schema
 from ..model import Check, Region, Report, any_value
 from ..readers import Document, markdown, read_bytes, read_file
-from ..readers.document import INVISIBLE, sha256_bytes
+from ..readers.document import IMAGE_LINE, INVISIBLE, sha256_bytes
 from ..readers.text import split_lines
 from . import metadata, script
 from .reflow import unflatten
@@ -28,7 +28,7 @@ from .tables import parse_proactive, parse_requests, parse_review
 from .tokens import BLANK, LABEL, NUM, UNREAD, is_caption, normalize, normalize_lines, tokenize
 
 #: Bump when the parser's output for the same input can change; the corpus cache keys on it.
-PARSER_VERSION = "1.3.86"
+PARSER_VERSION = "1.3.87"
 
 __all__ = ["PARSER_VERSION", "parse_bytes", "parse_document", "parse_file", "parse_text"]
 
@@ -274,7 +274,7 @@ def _problems_without_heading(report: Report, norm: list[str], headings, t4_last
     other = line_of.get("other")
     end = other.line if other else len(norm)
     tail = [l.strip() for l in norm[t4_last_line + 1:end] if l.strip() and "|" not in l
-            and not re.fullmatch(r"[\d\s|]*", l)]
+            and not re.fullmatch(r"[\d\s|]*", l) and l.strip() != IMAGE_LINE]
     if other and other.line < len(norm) and other.start > 0:
         tail.append(norm[other.line][:other.start].strip())
     text = "\n".join(t for t in tail if t)
@@ -283,7 +283,7 @@ def _problems_without_heading(report: Report, norm: list[str], headings, t4_last
     if len(text) < 10:
         return
     report.sections["problems"] = text
-    head = [l.strip() for l in norm[review.line:t4_last_line + 1]]
+    head = [l.strip() for l in norm[review.line:t4_last_line + 1] if l.strip() != IMAGE_LINE]
     head[0] = norm[review.line][review.end:].strip()
     report.sections["review_litigation"] = "\n".join(head).strip()
     report.messages.append("section 五 (problems) has no heading: the text after table 4 is taken as it")
@@ -321,6 +321,10 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines, unread:
         report.messages.append("a notice about the annual reports or their format, not a report: its tables' "
                                "labels are printed without values")
         return
+    images = _images_where_tables(lines, headings) if len(found) < 3 else 0
+    if images:
+        report.messages.append(f"{images} image(s) in the report where its tables would be: a table not found may be "
+                               "printed as an image, which is not read (no OCR)")
     if not found:
         notice = metadata.looks_like_notice(lines)
         attached = _attachment(lines) if len(headings) < 3 else None
@@ -369,6 +373,15 @@ def _set_status(report: Report, found: dict[str, bool], headings, lines, unread:
     if report.agency is None:
         report.messages.append("agency not found")
     report.status = "ok" if not (missing or incomplete or failed or unread) else "partial"
+
+
+def _images_where_tables(lines: list[str], headings) -> int:
+    """Images (``IMAGE_LINE``, written by the readers) from section 二's heading to section 五's, or anywhere when
+    those headings are not found: where a page that pastes its tables as pictures has them."""
+    line_of = {h.code: h.line for h in headings}
+    start = min([line_of[c] for c in ("proactive", "requests", "review_litigation") if c in line_of], default=0)
+    stop = line_of.get("problems", line_of.get("other", len(lines)))
+    return sum(1 for line in lines[start:stop if stop > start else len(lines)] if line.strip() == IMAGE_LINE)
 
 
 # A file offered for download on the page (附件: …年度报告.doc): many sites publish the report so.

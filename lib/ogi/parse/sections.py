@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .. import schema
+from ..readers.document import IMAGE_LINE
 
 _NUM = (r"(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|[一二三四五六七八九十]{1,2}(?=[ \t])|"
         r"第[一二三四五六七八九十]{1,2}(?:部分|章|节)\s*[、.．:：]?|\d{1,2}\s*[、.．](?!\d)|(?:I{1,3}|IV|VI?)\s*[、.．]|#{1,4})")
@@ -173,7 +174,7 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
             stop = nxt.start if (nxt and nxt.line == end_line) else len(last)
             if stop > 0:
                 parts.append(last[:stop])
-        text = "\n".join([p.strip() for p in parts]).strip()
+        text = "\n".join([p.strip() for p in parts if p.strip() != IMAGE_LINE]).strip()
         out[h.code] = text if nxt else without_site_text(text)
     return out
 

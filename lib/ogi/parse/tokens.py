@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from ..readers.document import IMAGE_LINE
+
 Number = Union[int, float]
 
 LABEL, NUM, BLANK = "label", "num", "blank"
@@ -235,7 +237,7 @@ def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tupl
     if unstripped.startswith("#"):
         unstripped = _MD_HEADING.sub("", unstripped)
     line = unstripped.strip()
-    if not line:
+    if not line or line == IMAGE_LINE:
         return (), prev_open
     c = line[0]
     if c == "|" or c == ":":  # only a markdown separator row can start so (and it has dashes)

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 #: Separator used when a reader renders a table row as a line.
 CELL_SEP = " | "
+#: The line a reader writes where a page shows an image (a table pasted as a picture is common): the parser
+#: names it when a table is missing, and keeps it out of the tables' cells and the sections' text.
+IMAGE_LINE = "[图片]"
 
 
 @dataclass

@@ -26,7 +26,8 @@ import re
 
 from lxml import etree
 
-from .document import Document, clean_text, is_cjk, join_cell_text, render_row, script_digits, sha256_bytes
+from .document import (IMAGE_LINE, Document, clean_text, is_cjk, join_cell_text, render_row, script_digits,
+                       sha256_bytes)
 from .text import _BOMS, decode
 
 # Elements whose content never reaches the reader of the page.
@@ -522,6 +523,27 @@ def _script_digits(root) -> None:
             el.text = script_digits(text, el.tag == "sup")
 
 
+#: An image smaller than this (pixels, by its width or height attribute) is an icon, a logo or a bullet.
+IMAGE_MIN_PX = 100
+_PX = re.compile(r"\d+")
+#: A site's own pictures, by their address, name or class: logos, icons, QR codes, share buttons, banners.
+_CHROME_IMAGE = re.compile(r"logo|icon|qr|二维码|扫一扫|分享|微信|微博|button|btn|banner|arrow|nav|menu", re.I)
+
+
+def _image_lines(root) -> None:
+    """Each image of some size, outside a table's cells and links and not the site's own (``_CHROME_IMAGE``), as a
+    line of its own reading ``IMAGE_LINE`` (the element made a paragraph, its attributes kept: a hidden one stays
+    hidden)."""
+    for img in list(root.iter("img")):
+        if any(a.tag in ("td", "th", "a") for a in img.iterancestors()) or _CHROME_IMAGE.search(
+                " ".join(img.get(k) or "" for k in ("src", "alt", "class", "id"))):
+            continue
+        sizes = [int(m.group()) for m in (_PX.match(img.get(k) or "") for k in ("width", "height")) if m]
+        if sizes and min(sizes) < IMAGE_MIN_PX:
+            continue
+        img.tag, img.text = "p", IMAGE_LINE
+
+
 def read_html(source: str, data: bytes, transport: str | None = None) -> Document:
     """An HTML report as a Document; never raises for bad input.
 
@@ -542,6 +564,7 @@ def read_html(source: str, data: bytes, transport: str | None = None) -> Documen
         doc.error = "HTML holds no text" if not messages else "HTML could not be parsed: nested too deeply"
         return doc
     _script_digits(root)
+    _image_lines(root)
     hides = may_hide and _hides_anything(root)
     lines, tables = _body_lines(root, check_hidden=hides)
     if not lines and hides:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-from .document import Document
+from .document import IMAGE_LINE, Document
 
 _BORDER = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -94,6 +94,10 @@ _INLINE_TAG = re.compile(r"</?(?:span|p|div|br|font|b|strong|em|i|u|sup|sub|a|im
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
+#: A markdown image alone on its line (html2text, pandoc, mammoth): ``![](media/image1.png)``, with a title or size.
+_MD_IMAGE = re.compile(r"(?m)^[ \t]*!\[[^\]\n]*\]\([^)\n]*\)(?:\{[^}\n]*\})?[ \t]*$")
+
+
 def _unescaped(m: re.Match) -> str:
     return html_lib.unescape(m.group(0))
 
@@ -108,6 +112,9 @@ def cleaned(doc: Document, text_file: bool = False) -> Document:
             text = _INLINE_TAG.sub("", text)
             doc.lines = text.split("\n")
             doc.messages.append("inline HTML tags in the text (<span>, <p>, …) removed")
+        if "![" in text and _MD_IMAGE.search(text):  # markdown's image, a line of its own: a table pasted as one?
+            text = _MD_IMAGE.sub(IMAGE_LINE, text)
+            doc.lines = text.split("\n")
         if text_file and "&" in text and _ENTITY.search(text):
             text = _ENTITY.sub(_unescaped, text)
             doc.lines = text.split("\n")
