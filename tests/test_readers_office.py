@@ -163,6 +163,38 @@ def test_docx_struck_through_runs_are_no_text():
     assert doc.lines == ["规章 | 6 | 0 |", "正文", "未删"]
 
 
+def test_docx_pictures_of_some_size_are_image_lines_and_tables_pasted_so_are_named():
+    # a Word report with tables 3 and 4 pasted as pictures: "table(s) not found" said nothing of why
+    from docx.shared import Inches
+    from PIL import Image
+
+    import ogi
+
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 40), "white").save(buf, format="PNG")
+    png = buf.getvalue()
+    d = docx.Document()
+    d.add_paragraph("某局2023年政府信息公开工作年度报告")
+    d.add_paragraph("一、总体情况")
+    intro = d.add_paragraph("本年度我局……")
+    intro.add_run().add_picture(io.BytesIO(png), width=Inches(0.2))  # an icon: no line
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    d.add_paragraph().add_run().add_picture(io.BytesIO(png), width=Inches(6))
+    d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    d.add_paragraph().add_run().add_picture(io.BytesIO(png), width=Inches(6))
+    table = d.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "附图"
+    table.cell(0, 1).paragraphs[0].add_run().add_picture(io.BytesIO(png), width=Inches(3))  # in a cell: no line
+    d.add_paragraph("五、存在的主要问题及改进情况")
+    d.add_paragraph("解读形式单一。")
+    data = docx_bytes(d)
+    lines = read_docx("pictures.docx", data).lines
+    assert lines.count("[图片]") == 2 and lines[lines.index("三、收到和处理政府信息公开申请情况") + 1] == "[图片]"
+    report = ogi.parse_bytes("pictures.docx", data)
+    assert any(m.startswith("2 image(s) in the report where its tables would be") for m in report.messages)
+    assert report.sections["requests"] == "" and report.sections["problems"] == "解读形式单一。"
+
+
 def test_docx_layout_table_around_the_report_reads_as_the_page():
     """A web page saved as Word keeps the site's frame: one cell holding the report's paragraphs and its
     tables. Joined as one cell, the headings would run together; they are read in order, as lines."""

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from .document import Document, clean_text, join_cell_text, render_row, script_digits, sha256_bytes
+from .document import IMAGE_LINE, Document, clean_text, join_cell_text, render_row, script_digits, sha256_bytes
 
 #: Refuse a .docx whose main XML part unpacks to more than this (zip bombs).
 MAX_DOCX_XML_BYTES = 256 * 1024 * 1024
@@ -199,8 +199,28 @@ class _Numbering:
         return re.sub(r"%([1-9])", counter, text)
 
 
-def _paragraph_pieces(p, numbering: _Numbering | None = None) -> list[str]:
-    """The visible text of a paragraph, split at line breaks (and at text-box paragraphs)."""
+#: A picture's size in EMU below which it is an icon or a bullet (100 px at 96 dpi).
+_IMAGE_MIN_EMU = 952_500
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+
+
+def _picture(drawing) -> bool:
+    """Whether a ``w:drawing`` is a picture of some size (not a text box, not an icon)."""
+    if next(drawing.iter(_A_BLIP), None) is None:
+        return False
+    extent = next(drawing.iter(_WP + "extent"), None)
+    if extent is None:
+        return True
+    try:
+        return min(int(extent.get("cx", 0)), int(extent.get("cy", 0))) >= _IMAGE_MIN_EMU
+    except ValueError:
+        return True
+
+
+def _paragraph_pieces(p, numbering: _Numbering | None = None, pictures: bool = False) -> list[str]:
+    """The visible text of a paragraph, split at line breaks (and at text-box paragraphs); with ``pictures``,
+    a picture of some size as a piece of its own reading ``IMAGE_LINE`` (the body's, not a table cell's)."""
     pieces, current = [], []
     walker = etree.iterwalk(p, events=("start", "end"))
     for event, el in walker:
@@ -210,6 +230,11 @@ def _paragraph_pieces(p, numbering: _Numbering | None = None) -> list[str]:
                 current = []
             continue
         if el.tag in _SKIP or _hidden_run(el):
+            walker.skip_subtree()
+        elif el.tag == _W + "drawing" and pictures and _picture(el):
+            pieces.append("".join(current))
+            pieces.append(IMAGE_LINE)
+            current = []
             walker.skip_subtree()
         elif el.tag == _W + "t":
             text = el.text or ""
@@ -305,7 +330,7 @@ def _docx_lines(body, numbering: _Numbering) -> tuple[list[str], int, int]:
     tables = alt_chunks = 0
     for child in _children(body):
         if child.tag == _W + "p":
-            lines.extend(t for t in map(clean_text, _paragraph_pieces(child, numbering)) if t)
+            lines.extend(t for t in map(clean_text, _paragraph_pieces(child, numbering, pictures=True)) if t)
         elif child.tag == _W + "tbl":
             tables += 1
             lines.extend(_docx_table(child, numbering))
