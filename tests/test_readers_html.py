@@ -138,6 +138,19 @@ def test_tables_pasted_as_images_are_named_and_no_section_holds_the_mark():
     assert (with_images.requests, with_images.sections, with_images.status) == (plain.requests, plain.sections, "ok")
 
 
+def test_a_report_shown_in_a_frame_is_named():
+    # a page showing its report through pdf.js or an <embed>: the page has the title and nothing else
+    import ogi
+
+    html = page("<h1>某局2023年政府信息公开工作年度报告</h1>"
+                '<iframe src="/pdfjs/web/viewer.html?file=%2Fupload%2F2024%2FP020240115.pdf"></iframe>'
+                '<embed src="/files/report.docx"><iframe src="/share.html"></iframe>')
+    report = ogi.parse_bytes("frame.html", html)
+    assert report.status == "failed"
+    assert ("the page shows P020240115.pdf, report.docx in a frame: the report may be that file, which is not in "
+            "the page (read it itself: .pdf, .docx and .doc are read)") in report.messages
+
+
 def test_blank_total_cell_is_an_empty_cell(cms_doc):
     # The total of row 二 is &nbsp; in the page: blank, not 0, and not dropped.
     assert "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 |  |" in cms_doc.lines

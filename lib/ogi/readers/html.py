@@ -544,6 +544,22 @@ def _image_lines(root) -> None:
         img.tag, img.text = "p", IMAGE_LINE
 
 
+# A document a page shows in a frame or a viewer (pdf.js's "viewer.html?file=…"): the report is often that file.
+_EMBEDDED = re.compile(r"[^/\\?=&#\s]+\.(?:pdf|docx?|wps|ofd)\b", re.I)
+
+
+def _embedded(root) -> list[str]:
+    """The names of documents the page embeds (``<iframe>``, ``<embed>``, ``<object>``), which its text lacks."""
+    from urllib.parse import unquote
+
+    names: list[str] = []
+    for el in root.iter("iframe", "embed", "object"):
+        m = _EMBEDDED.search(unquote(el.get("src") or el.get("data") or ""))
+        if m and m.group() not in names:
+            names.append(m.group())
+    return names
+
+
 def read_html(source: str, data: bytes, transport: str | None = None) -> Document:
     """An HTML report as a Document; never raises for bad input.
 
@@ -565,6 +581,10 @@ def read_html(source: str, data: bytes, transport: str | None = None) -> Documen
         return doc
     _script_digits(root)
     _image_lines(root)
+    embedded = _embedded(root)
+    if embedded:
+        doc.messages.append(f"the page shows {', '.join(embedded[:3])} in a frame: the report may be that file, "
+                            "which is not in the page (read it itself: .pdf, .docx and .doc are read)")
     hides = may_hide and _hides_anything(root)
     lines, tables = _body_lines(root, check_hidden=hides)
     if not lines and hides:
