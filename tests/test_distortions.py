@@ -49,15 +49,20 @@ def per_line_blanks_dropped(text: str) -> str:
     return "\n".join(out)
 
 
-def footers(rng: random.Random):
+def after_some_rows(rng: random.Random, lines):
+    """A distortion putting ``lines(rng)`` after one table row in ten (a row: a line holding a ``|``)."""
     def f(text: str) -> str:
         out = []
         for line in text.split("\n"):
             out.append(line)
             if "|" in line and rng.random() < 0.1:
-                out += ["", f"— {rng.randint(2, 9)} —", ""]
+                out += lines(rng)
         return "\n".join(out)
     return f
+
+
+def footers(rng: random.Random):
+    return after_some_rows(rng, lambda r: ["", f"— {r.randint(2, 9)} —", ""])
 
 
 def browser_print(text: str) -> str:
@@ -119,15 +124,7 @@ def spam(rng: random.Random):
 
 def notes(rng: random.Random):
     said = ["注：其中3项为依申请公开", "备注：本表数据截至12月31日", "说明：含2个子项"]
-
-    def f(text: str) -> str:
-        out = []
-        for line in text.split("\n"):
-            out.append(line)
-            if "|" in line and rng.random() < 0.1:
-                out.append(rng.choice(said))
-        return "\n".join(out)
-    return f
+    return after_some_rows(rng, lambda r: [r.choice(said)])
 
 
 def stray_spaces(rng: random.Random):
@@ -156,15 +153,9 @@ def footnote_marks(rng: random.Random):
 
 def running_heads(rng: random.Random):
     """A PDF's running head and foot inside the tables: the date it was printed, "Page 3 of 12", a URL."""
-    def f(text: str) -> str:
-        out = []
-        for line in text.split("\n"):
-            out.append(line)
-            if "|" in line and rng.random() < 0.1:
-                out += rng.choice([["2024-01-15"], ["2024/1/15 09:30"], [f"Page {rng.randint(2, 9)} of 12"],
-                                   ["http://www.example.gov.cn/art/2024/1/15/art_123_4567.html", "2024.01.15"]])
-        return "\n".join(out)
-    return f
+    return after_some_rows(rng, lambda r: r.choice([
+        ["2024-01-15"], ["2024/1/15 09:30"], [f"Page {r.randint(2, 9)} of 12"],
+        ["http://www.example.gov.cn/art/2024/1/15/art_123_4567.html", "2024.01.15"]]))
 
 
 def page_numbers_in_table_3(text: str) -> str:
