@@ -270,7 +270,8 @@ def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tupl
 _DATE_AFTER = re.compile(r"\s*[年月日号时]")
 # A counter word after a number inside a cell's text; amounts (元, 万元) are left out: run-together
 # crawler rows print them (行政事业性收费5.2万元).
-_COUNT_AFTER = re.compile(r"\s*[件条起宗次个份人家]")
+_COUNT_AFTER = re.compile(r"\s*[件条起宗次个份人家项]")
+_RULE_CHARS = "-—–_=─━"
 
 
 def _number_pieces(text: str) -> list[tuple[int, int]]:
@@ -278,6 +279,8 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in _NUMBER.finditer(text):
         s, e = m.span()
+        if s and text[s] == "-" and text[s - 1] in _RULE_CHARS:
+            s += 1  # "-----1": a markdown rule run into the first cell (its bars gone), no minus sign
         if _DATE_AFTER.match(text, e):
             continue  # "2024年", "12月31日": a date in running text, never a table cell
         if s and text[s - 1] in "据列栏lLnN \t" and _PLACEHOLDER_WORD.search(text, max(0, s - 8), s):
