@@ -185,7 +185,9 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
     first break the identity (the text is out of the table's order; no
     candidates), or ``"unseparated"`` when cells printed between separators fill
     it and one or two numbers alone on their lines without a separator are none
-    (``_without_unseparated``).
+    (``_without_unseparated``), or ``"spaced line"`` when the cells as printed break
+    the identity and two numbers parted by a space share a line where the others
+    stand one a line (``_spaced_among_lines``; no candidates).
     """
     values = _without_line_padding([t for t in tokens if t.kind in (NUM, BLANK)])
     check = row_sum_ok(blocks) if blocks else (lambda v: True)
@@ -213,6 +215,8 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
         if moved:
             return moved, "moved"
     if len(values) >= width:
+        if blocks and not check(_cells(values[:width])) and _spaced_among_lines(values):
+            return [], "spaced line"
         return [_cells(values[:width])], "printed"
     # Fast path: one run holding the whole row.
     nums = [t for t in values if t.kind == NUM]
@@ -234,6 +238,24 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
         return cands[:MAX_CANDIDATES], "split"
     gaps = _gap_readings(values, width, check)
     return (gaps, "gap") if gaps else ([], "short")
+
+
+def _spaced_among_lines(values: list[Token]) -> bool:
+    """Whether a row printed one value a line (three lines or more) has a line of numbers parted only by single
+    spaces (``5 48``): a stray space inside one number, or two cells on one line; nothing but the identity
+    tells which."""
+    by_line: dict[int, list[Token]] = {}
+    for t in values:
+        by_line.setdefault(t.line, []).append(t)
+    spaced = alone = 0
+    for ts in by_line.values():
+        if len(ts) == 1:
+            alone += 1
+        elif all(t.kind == NUM and t.group >= 0 and t.group == ts[0].group for t in ts):
+            spaced += 1
+        else:
+            return False
+    return spaced > 0 and alone >= 3
 
 
 def _spaced_readings(values: list[Token], width: int, blocks: Optional[Sequence[int]], check: Constraint):

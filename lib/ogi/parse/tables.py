@@ -466,6 +466,55 @@ def _sub_labels(h: RowHit) -> list[str]:
     return [t for p, t in h.inner if p <= last]
 
 
+def _padding_tail(vals: list[Token]) -> Optional[int]:
+    """Where the blanks that end a row printed one value a line begin, when they stand on one line of their own
+    after its last number (seed 002's ``25 |`` / ``||``); None if the row does not end so."""
+    k = len(vals)
+    while k and vals[k - 1].kind == BLANK:
+        k -= 1
+    if k in (0, len(vals)) or vals[k - 1].kind != NUM:
+        return None
+    tail_lines = {t.line for t in vals[k:]}
+    if len(tail_lines) != 1 or vals[k - 1].line in tail_lines or len({t.line for t in vals[:k]}) != k:
+        return None
+    return k
+
+
+def _without_padding_lines(hits: list[RowHit], widths: dict[str, int], table: str,
+                           result: TableResult) -> list[RowHit]:
+    """Rows a cell short, in a table whose full rows end with a line of bars of their own: that line is the
+    row's padding, as in the full rows, not its blank last cell. Read as its last cell, a number line lost
+    (a converter that skipped a cell) would put each number after it a column early. Taken off, the row is
+    short, and read only where its identity places the numbers. Seed 004 pads on the last number's line
+    and prints a blank total as a line of its own: its tables do not show the convention."""
+    padded = unpadded = 0
+    for h in hits:
+        vals = [t for t in h.tokens if t.kind in (NUM, BLANK)]
+        nums = [t for t in vals if t.kind == NUM]
+        if len(nums) != widths[h.code] or len({t.line for t in nums}) != len(nums):
+            continue
+        if _padding_tail(vals) == len(nums):
+            padded += 1
+        elif vals[-1].kind == NUM or vals[-1].line == nums[-1].line:
+            unpadded += 1
+    if padded < 3 or unpadded * 4 > padded:
+        return hits
+    out, short = [], []
+    for h in hits:
+        vals = [t for t in h.tokens if t.kind in (NUM, BLANK)]
+        k = _padding_tail(vals)
+        if k is not None and k < widths[h.code]:
+            pad = {id(t) for t in vals[k:]}
+            h = RowHit(h.code, h.index, h.token_index, [t for t in h.tokens if id(t) not in pad], h.label, h.ended,
+                       h.inner)
+            short.append(h.code)
+        out.append(h)
+    if short:
+        result.messages.append(f"{table} rows {', '.join(short)}: a cell short, then the line of bars the table's "
+                               "full rows end with: a cell was lost (not left blank), so its place is not known")
+    return out
+
+
 def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, Optional[tuple]],
                   table: str, result: TableResult) -> dict[str, list[tuple]]:
     """Each hit → candidate vectors; rows printed cell by cell have exactly one."""
@@ -510,14 +559,8 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
                                        f"({', '.join(t.digits for t in extra[:5])})")
             cands[h.code] = options
             continue
-        if how in ("tangled", "short", "jumbled", "spaced"):
-            printed = _printed(vals)
-            unread(h, {"tangled": f"'{printed}' splits into its {w} cells more ways than can be tried; left unread",
-                       "short": f"expected {w} cells, could not read them from '{printed}'",
-                       "jumbled": f"{len(vals)} numbers for its {w} cells, and the first break its identity: the text "
-                                  "is out of the table's order; left unread",
-                       "spaced": f"'{printed}' holds more numbers than its {w} cells, some parted only by spaces "
-                                 "inside a cell (a stray space in a number, or cells run together); left unread"}[how])
+        if how in _UNREAD:
+            unread(h, _why_unread(how, vals, w, "its identity"))
             continue
         cands[h.code] = options
         printed = _printed(vals)
@@ -554,6 +597,23 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
                 "inferred", None, f"'{printed}': {k} number(s) and more blanks than the row's {w} cells; "
                                   "their places are not known", scope=f"{table}.{h.code}", cells=[f"{table}.{h.code}"]))
     return cands
+
+
+#: Why a row whose cells ``solve.resolve_row`` could not place is left unread: by its ``how``.
+_UNREAD = {
+    "tangled": "'{printed}' splits into its {w} cells more ways than can be tried; left unread",
+    "short": "expected {w} cells, could not read them from '{printed}'",
+    "jumbled": "'{printed}': {n} numbers for its {w} cells, and the first break {rule}: the text is out of the "
+               "table's order; left unread",
+    "spaced": "'{printed}' holds more numbers than its {w} cells, some parted only by spaces inside a cell (a stray "
+              "space in a number, or cells run together); left unread",
+    "spaced line": "'{printed}' breaks {rule} as printed, and numbers parted only by a space share a line where the "
+                   "others stand one a line (a stray space inside a number?); left unread",
+}
+
+
+def _why_unread(how: str, values: list[Token], width: int, rule: str) -> str:
+    return _UNREAD[how].format(printed=_printed(values), w=width, n=len(values), rule=rule)
 
 
 #: What a row with numbers to spare was read as (``solve.resolve_row``'s "dropped" and "joined"): the check's
@@ -700,6 +760,7 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
         seen.add(h.code)
         unique_hits.append(h)
     blocks = {r.code: (7,) for r in _T3_ROWS}
+    unique_hits = _without_padding_lines(unique_hits, widths, "requests", result)
     cands = _resolve_hits(unique_hits, widths, blocks, "requests", result)
     totals = {h.code: t for h in unique_hits  # rows with no single reading whose total alone is known
               if h.code in cands and len(cands[h.code]) != 1 and (t := _total_only(h, 7)) is not None}
@@ -1004,14 +1065,8 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
         result.extra.append("review_litigation.review_litigation")
         result.messages.append(f"table 4: {len(extra)} number(s) after its 15 cells ignored")
     printed = _printed(values)
-    if how in ("short", "spaced", "jumbled", "tangled"):
-        why = {"short": f"expected 15 cells, could not read them from '{printed}'",
-               "tangled": f"'{printed}' splits into its 15 cells more ways than can be tried; left unread",
-               "spaced": f"'{printed}' holds more numbers than its 15 cells, some parted only by spaces inside a "
-                         "cell (a stray space in a number, or cells run together); left unread",
-               "jumbled": f"'{printed}': more numbers than its 15 cells, and the first break the group totals: the "
-                          "text is out of the table's order; left unread"}
-        result.messages.append(f"table 4: {why[how]}")
+    if how in _UNREAD:
+        result.messages.append(f"table 4: {_why_unread(how, values, 15, 'the group totals')}")
         result.values = {"review_litigation": [None] * 15}
         result.unread.append("review_litigation.review_litigation")
         return result
