@@ -210,13 +210,13 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
                 return (dropped + joined)[:MAX_CANDIDATES], "joined" if joined and not dropped else "dropped"
             if len(values) > width + 2 and not check(_cells(values[:width])):
                 return [], "jumbled"
+    if len(values) >= width and blocks and not check(_cells(values[:width])) and _spaced_among_lines(values):
+        return [], "spaced line"
     if len(values) == width and blocks and values[0].line != values[-1].line:
         moved = _moved_readings(values, check)
         if moved:
             return moved, "moved"
     if len(values) >= width:
-        if blocks and not check(_cells(values[:width])) and _spaced_among_lines(values):
-            return [], "spaced line"
         return [_cells(values[:width])], "printed"
     # Fast path: one run holding the whole row.
     nums = [t for t in values if t.kind == NUM]
