@@ -210,7 +210,8 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
                 return (dropped + joined)[:MAX_CANDIDATES], "joined" if joined and not dropped else "dropped"
             if len(values) > width + 2 and not check(_cells(values[:width])):
                 return [], "jumbled"
-    if len(values) >= width and blocks and not check(_cells(values[:width])) and _spaced_among_lines(values):
+    if len(values) >= width and blocks and values[0].line != values[-1].line and _spaced_among_lines(values) \
+            and not check(_cells(values[:width])):
         return [], "spaced line"
     if len(values) == width and blocks and values[0].line != values[-1].line:
         moved = _moved_readings(values, check)
@@ -244,6 +245,8 @@ def _spaced_among_lines(values: list[Token]) -> bool:
     """Whether a row printed one value a line (three lines or more) has a line of numbers parted only by single
     spaces (``5 48``): a stray space inside one number, or two cells on one line; nothing but the identity
     tells which."""
+    if all(a.line != b.line for a, b in zip(values, values[1:])):
+        return False  # the common case: every value on a line of its own
     by_line: dict[int, list[Token]] = {}
     for t in values:
         by_line.setdefault(t.line, []).append(t)

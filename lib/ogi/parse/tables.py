@@ -470,12 +470,12 @@ def _padding_tail(vals: list[Token]) -> Optional[int]:
     """Where the blanks that end a row printed one value a line begin, when they stand on one line of their own
     after its last number (seed 002's ``25 |`` / ``||``); None if the row does not end so."""
     k = len(vals)
-    while k and vals[k - 1].kind == BLANK:
-        k -= 1
-    if k in (0, len(vals)) or vals[k - 1].kind != NUM:
+    if not k or vals[-1].kind != BLANK:
         return None
-    tail_lines = {t.line for t in vals[k:]}
-    if len(tail_lines) != 1 or vals[k - 1].line in tail_lines or len({t.line for t in vals[:k]}) != k:
+    line = vals[-1].line
+    while k and vals[k - 1].kind == BLANK and vals[k - 1].line == line:
+        k -= 1
+    if not k or vals[k - 1].kind != NUM or vals[k - 1].line == line or len({t.line for t in vals[:k]}) != k:
         return None
     return k
 
@@ -487,32 +487,33 @@ def _without_padding_lines(hits: list[RowHit], widths: dict[str, int], table: st
     (a converter that skipped a cell) would put each number after it a column early. Taken off, the row is
     short, and read only where its identity places the numbers. Seed 004 pads on the last number's line
     and prints a blank total as a line of its own: its tables do not show the convention."""
+    tails = [(h, h.tokens, _padding_tail(h.tokens)) for h in hits]  # a hit's tokens are numbers and blanks
+    if sum(1 for h, vals, k in tails if k == widths[h.code]) < 3:
+        return hits
     padded = unpadded = 0
-    for h in hits:
-        vals = [t for t in h.tokens if t.kind in (NUM, BLANK)]
+    for h, vals, k in tails:
         nums = [t for t in vals if t.kind == NUM]
+        if not nums:
+            continue
         if len(nums) != widths[h.code] or len({t.line for t in nums}) != len(nums):
             continue
-        if _padding_tail(vals) == len(nums):
+        if k == len(nums):
             padded += 1
         elif vals[-1].kind == NUM or vals[-1].line == nums[-1].line:
             unpadded += 1
-    if padded < 3 or unpadded * 4 > padded:
+    if unpadded * 4 > padded:
         return hits
-    out, short = [], []
-    for h in hits:
-        vals = [t for t in h.tokens if t.kind in (NUM, BLANK)]
-        k = _padding_tail(vals)
+    cut = {}
+    for h, vals, k in tails:
         if k is not None and k < widths[h.code]:
             pad = {id(t) for t in vals[k:]}
-            h = RowHit(h.code, h.index, h.token_index, [t for t in h.tokens if id(t) not in pad], h.label, h.ended,
-                       h.inner)
-            short.append(h.code)
-        out.append(h)
-    if short:
-        result.messages.append(f"{table} rows {', '.join(short)}: a cell short, then the line of bars the table's "
-                               "full rows end with: a cell was lost (not left blank), so its place is not known")
-    return out
+            cut[id(h)] = RowHit(h.code, h.index, h.token_index, [t for t in h.tokens if id(t) not in pad], h.label,
+                                h.ended, h.inner)
+    if cut:
+        result.messages.append(f"{table} rows {', '.join(h.code for h in cut.values())}: a cell short, then the line "
+                               "of bars the table's full rows end with: a cell was lost (not left blank), so its place "
+                               "is not known")
+    return [cut.get(id(h), h) for h in hits]
 
 
 def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, Optional[tuple]],
