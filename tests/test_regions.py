@@ -408,6 +408,12 @@ def test_government_level(agency, level):
         ("荆门市政务服务和大数据管理局", ("department", "data")),
         ("荆门市公共资源交易中心", ("department", "other")),
         ("荆门市档案馆", ("other", None)),
+        # the zone read as the place (the gazetteer holds it), its committee left over
+        ("重庆市两江新区管理委员会", ("development_zone", None)),
+        ("重庆市两江新区建设管理局", ("department", "other")),
+        # a 地区's government
+        ("黑龙江省大兴安岭地区行政公署", ("government", None)),
+        ("大兴安岭地区行署", ("government", None)),
     ],
 )
 def test_agency_kind(agency, kind):

@@ -977,6 +977,10 @@ def _strip_hint(name: str) -> str:
 
 _OFFICE = re.compile(r"政府办|办公厅$")
 _GOVERNMENT = frozenset({"", "人民政府", "政府"})
+#: A 地区's government (大兴安岭地区行政公署).
+_PREFECTURE_OFFICE = frozenset({"行政公署", "行署"})
+#: What a zone's body is called once the zone itself was read as a place.
+_ZONE_BODY = frozenset({"管理委员会", "管委会", "工作委员会", "工委管委会", "党工委管委会"})
 _ZONE = re.compile(r"开发区|高新区|经开区|新区|园区|试验区|实验区|示范区|合作区|自贸区|保税区|度假区|景区")
 _DEPARTMENT_END = re.compile(r"(?:局|委|委员会|办|办公室|厅|中心|署|部|院|所|站|队|处|会)$")
 
@@ -994,7 +998,7 @@ def agency_kind(agency: Optional[str]) -> tuple[str, Optional[str]]:
     if not a:
         return ("", None)
     rest = _strip_hint(_parse_agency(a).bare)
-    if rest in _GOVERNMENT:
+    if rest in _GOVERNMENT or rest in _PREFECTURE_OFFICE:
         return ("government", None)
     if _TOWNSHIP.search(rest):
         return ("township", None)
@@ -1003,6 +1007,8 @@ def agency_kind(agency: Optional[str]) -> tuple[str, Optional[str]]:
     zone = _ZONE.search(rest)
     if zone and _sector(rest[zone.end():]) is None:
         return ("development_zone", None)
+    if rest in _ZONE_BODY and _ZONE.search(a[:len(a) - len(rest)]):
+        return ("development_zone", None)  # 两江新区管理委员会: the zone read as the place, its committee left
     sector = _sector(rest)
     if sector is not None or _DEPARTMENT_END.search(rest):
         return ("department", sector or "other")
