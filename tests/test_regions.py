@@ -175,6 +175,29 @@ def test_short_forms_and_parents(agency, code):
     assert derive_region(agency).code == code
 
 
+@pytest.mark.parametrize(
+    "agency, code, key",
+    [
+        # since the 2019 reform a county's ecology agency is a branch of the city's bureau, named by the
+        # county's stem; so are the districts' public security branches
+        ("荆门市生态环境局东宝分局", "420802", "420802:生态环境局分局"),
+        ("荆门市东宝生态环境分局", "420802", "420802:生态环境分局"),
+        ("荆门市公安局掇刀分局", "420804", "420804:公安局分局"),
+        ("深圳市生态环境局南山管理局", "440305", "440305:生态环境局管理局"),
+        ("广州市规划和自然资源局天河区分局", "440106", "440106:规划自然资源局分局"),  # the county printed whole
+        # not a branch named by a county's stem: the city's
+        ("荆门市公安局", "420800", "420800:公安局"),
+        ("荆门市公安局交通警察支队", "420800", "420800:公安局交通警察支队"),
+        ("武汉市公安局东湖新技术开发区分局", "420100", "420100:公安局东湖新技术开发区分局"),
+    ],
+)
+def test_a_city_bureaus_branch_named_by_a_countys_stem_is_the_countys(agency, code, key):
+    info = derive_region(agency)
+    assert info.code == code
+    assert government_level(agency, info) == ("county" if code[4:] != "00" else "prefecture")
+    assert agency_key(agency, info) == key
+
+
 def test_ambiguous_county_is_not_resolved_without_its_parent():
     info = derive_region("朝阳区商务局")
     assert info.code is None and printed_region(info) == (None, None, None)

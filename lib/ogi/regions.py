@@ -660,12 +660,48 @@ def _parse_agency(a: str) -> _Agency:
 
 def _read_agency(a: str) -> _Agency:
     chain = _resolve(_scan(a), lead_ok=True)
+    if chain.unit is not None and chain.unit.level == "prefecture" and not chain.ambiguous:
+        chain = _branch_county(a, chain)
     return _Agency(
         info=_info(chain.unit, "agency", chain.candidates),
         remainder=_cut(a, chain.used),
         bare=_cut(a, chain.used + chain.ambiguous),
         has_place=bool(chain.used or chain.ambiguous),
     )
+
+
+#: A city bureau's branch in one of its counties, named by the county's stem (荆门市生态环境局东宝分局,
+#: 荆门市公安局东宝分局, 深圳市生态环境局南山管理局, 荆门市东宝生态环境分局): since the 2019 reform every
+#: county's ecology agency is such a branch. The stem alone is no place name elsewhere (东宝 is a word).
+_BRANCH = re.compile(r"(?:分局|局.{2,4}管理局)$")
+_COUNTY_SUFFIXES = ("自治县", "自治旗", "区", "县", "市", "旗")
+
+
+@lru_cache(maxsize=None)
+def _county_stems(prefecture: str) -> dict[str, _Unit]:
+    """The current counties of a prefecture by their names' stems (东宝 -> 东宝区); stems two counties share,
+    or shorter than two characters, left out."""
+    seen: dict[str, list[_Unit]] = {}
+    for u in _index().units.values():
+        if u.level == "county" and u.prefecture == prefecture and not u.historical:
+            for suffix in _COUNTY_SUFFIXES:
+                if u.name.endswith(suffix) and len(u.name) - len(suffix) >= 2:
+                    seen.setdefault(u.name[: -len(suffix)], []).append(u)
+                    break
+    return {stem: us[0] for stem, us in seen.items() if len(us) == 1}
+
+
+def _branch_county(a: str, chain: _Chain) -> _Chain:
+    """``chain`` taken down to the county whose stem names a branch of the city's bureau in ``a``."""
+    rest = _cut(a, chain.used)
+    if not _BRANCH.search(rest):
+        return chain
+    hits = [(stem, u) for stem, u in _county_stems(chain.unit.code).items() if stem in rest]
+    if len(hits) != 1:
+        return chain
+    stem, u = hits[0]
+    start = a.rindex(stem)
+    return chain._replace(unit=u, used=chain.used + (_Match(start, start + len(stem), stem, (u,)),))
 
 
 # Characters OCR (or a hurried typist) prints for a place name's rarer one: 沐阳 for 沭阳, 毫州 for 亳州,
