@@ -394,6 +394,10 @@ def test_placeless_levels():
         ("商务部", "central"),
         ("国家税务总局", "central"),
         ("国务院办公厅", "central"),
+        ("中国证券监督管理委员会", "central"),  # 中国…, no place
+        ("中国气象局", "central"),
+        ("中国人民银行荆门市中心支行", "prefecture"),
+        ("中国(上海)自由贸易试验区管理委员会", "provincial"),
         ("湖北省商务厅", "provincial"),
         ("重庆市人民政府", "provincial"),
         ("荆门市人民政府", "prefecture"),

@@ -940,7 +940,7 @@ def printed_region(info: Optional[RegionInfo]) -> tuple[Optional[str], Optional[
 
 # 镇/乡/街道/苏木 as the name of a township body, not 城乡 or 乡镇 or 乡村振兴; 街 for 街道 (佳荣里街, 北京街办事处).
 _TOWNSHIP = re.compile(r"(?:(?<!城)乡|(?<!乡)镇|街道|街|苏木)(?=人民政府|政府|办|党|人大|便民|综合|$)")
-_CENTRAL = re.compile(r"^(?:国务院|国家|中华人民共和国|中央)|(?:部|总署|总局|部办公厅)$")
+_CENTRAL = re.compile(r"^(?:国务院|国家|中华人民共和国|中国(?!共产党)|中央)|(?:部|总署|总局|部办公厅)$")
 
 
 def government_level(agency: Optional[str], info: Optional[RegionInfo] = None) -> str:
