@@ -138,6 +138,21 @@ def test_tables_pasted_as_images_are_named_and_no_section_holds_the_mark():
     assert (with_images.requests, with_images.sections, with_images.status) == (plain.requests, plain.sections, "ok")
 
 
+def test_a_picture_pasted_as_a_data_uri_is_a_picture_and_does_not_hide_the_page():
+    # editors paste Word's pictures as data URIs. Over 10 MB in one attribute, libxml2 read the page as nothing
+    # (status not_a_report); and base64 holds "nav", "qr", "icon" by chance, which made it the site's chrome
+    import ogi
+
+    cms = (FIXTURES / "pingtan_2024_cms.html").read_text(encoding="utf-8")
+    plain = ogi.parse_bytes("p.html", cms.encode())
+    big = "data:image/png;base64," + "QUJD" * 2_800_000  # 11 MB
+    report = ogi.parse_bytes("p.html", cms.replace("<p>", f'<p><img width="600" src="{big}"/>', 1).encode())
+    assert (report.status, report.requests, report.proactive) == ("ok", plain.requests, plain.proactive)
+    doc = read_html("d.html", page('<p>正文</p><img src="data:image/png;base64,' + "A" * 200 + "navqrIcon" + "A" * 200
+                                   + '"><img src="data:image/gif;base64,R0lGOD" width="16">'))
+    assert doc.lines == ["正文", "[图片]"]
+
+
 def test_a_report_shown_in_a_frame_is_named():
     # a page showing its report through pdf.js or an <embed>: the page has the title and nothing else
     import ogi
