@@ -153,6 +153,20 @@ def test_a_picture_pasted_as_a_data_uri_is_a_picture_and_does_not_hide_the_page(
     assert doc.lines == ["正文", "[图片]"]
 
 
+@pytest.mark.parametrize("blob", ["<script>var state='" + "x" * 10_600_000 + "';</script>",
+                                  "<div hidden>" + "字" * 3_600_000 + "</div>"], ids=["script", "text"])
+def test_a_node_over_10_mb_does_not_hide_the_page(blob):
+    # libxml2 stops at a node over 10 MB without its huge option, and the page read as nothing ("failed")
+    import ogi
+
+    cms = (FIXTURES / "pingtan_2024_cms.html").read_text(encoding="utf-8")
+    plain = ogi.parse_bytes("p.html", cms.encode())
+    report = ogi.parse_bytes("p.html", cms.replace("<body", blob + "<body", 1).encode())
+    assert (report.status, report.requests, report.proactive) == ("ok", plain.requests, plain.proactive)
+    assert "a node of the page is over 10 MB (an inline script's data?): parsed without libxml2's size limits" \
+        in report.messages
+
+
 def test_a_report_shown_in_a_frame_is_named():
     # a page showing its report through pdf.js or an <embed>: the page has the title and nothing else
     import ogi

@@ -173,10 +173,10 @@ class _NoFetch(etree.Resolver):
         return self.resolve_string("", context)
 
 
-def _parser() -> etree.HTMLParser:
+def _parser(huge: bool = False) -> etree.HTMLParser:
     # HTMLParser has no resolve_entities option: libxml2's HTML parser never
     # expands user-defined entities; the prologue is cut out anyway.
-    parser = etree.HTMLParser(encoding="utf-8", no_network=True, huge_tree=False,
+    parser = etree.HTMLParser(encoding="utf-8", no_network=True, huge_tree=huge,
                               remove_comments=True, remove_pis=True, default_doctype=False)
     parser.resolvers.add(_NoFetch())
     return parser
@@ -184,6 +184,11 @@ def _parser() -> etree.HTMLParser:
 
 def _too_deep(parser: etree.HTMLParser) -> bool:
     return any("depth" in e.message.lower() for e in parser.error_log)
+
+
+def _too_big(parser: etree.HTMLParser) -> bool:
+    """A node over libxml2's 10 MB (an inline script's data, a text, an attribute): it read nothing after it."""
+    return any("XML_PARSE_HUGE" in e.message and "depth" not in e.message.lower() for e in parser.error_log)
 
 
 def parse_html(text: str) -> tuple[etree._Element | None, list[str], bool]:
@@ -214,6 +219,14 @@ def parse_html(text: str) -> tuple[etree._Element | None, list[str], bool]:
             root = etree.fromstring(source, parser)
         except etree.XMLSyntaxError:
             root = None
+        if _too_big(parser):
+            messages.append("a node of the page is over 10 MB (an inline script's data?): parsed without libxml2's "
+                            "size limits")
+            parser = _parser(huge=True)
+            try:
+                root = etree.fromstring(source, parser)
+            except etree.XMLSyntaxError:
+                root = None
         if not _too_deep(parser):
             return root, messages, _may_hide(source)
     return None, messages, False
