@@ -147,11 +147,34 @@ _HEADINGS = ["一、总体情况", "甲。", "五、存在的主要问题及改�
 def test_the_web_page_after_the_report_is_not_the_last_section(site):
     # FORMAT.md: "site chrome surrounds the text" of crawled pages; seed 003 ends with 分享到:
     lines = _HEADINGS + site
-    assert split_sections(lines, find_headings(lines))["other"] == "本年度未收取信息处理费。\n某县某局\n2024年1月20日"
+    assert split_sections(lines, find_headings(lines))["other"] == "本年度未收取信息处理费。"  # nor the sign-off
     # a page flattened onto one line keeps the footer after the last sentence
     flat = ["".join(lines[:-len(site)]) + " ".join(site)]
     assert not any(m in split_sections(flat, find_headings(flat))["other"] for m in ("分享到", "相关链接", "网站标识码",
                                                                                    "扫一扫", "版权所有"))
+
+
+@pytest.mark.parametrize("sign_off, kept", [
+    (["某县某局", "2024年1月20日"], []),
+    (["某县某局", "二〇二四年一月二十日"], []),
+    (["2024年1月20日"], []),
+    (["某县某局"], ["某县某局"]),  # no date: not a sign-off
+    (["本局将于2025年3月31日前完成整改。"], ["本局将于2025年3月31日前完成整改。"]),  # a sentence ending in a date
+])
+def test_the_reports_sign_off_is_not_in_its_last_section(sign_off, kept):
+    lines = _HEADINGS[:6] + sign_off
+    assert split_sections(lines, find_headings(lines))["other"] == "\n".join(["本年度未收取信息处理费。", *kept])
+
+
+def test_page_furniture_is_not_in_a_sections_text():
+    """A PDF's footers and running heads, and in running text a page number alone on its line, are no words of
+    a section (they were "Page", "of", "3" in the text tables); markdown's heading marks before a sub-heading
+    neither. A table's section keeps its numbers."""
+    lines = ["一、总体情况", "甲。", "— 3 —", "乙。", "第 2 页 共 9 页", "Page 3 of 12", "12", "#### (一)存在的主要问题",
+             "丙。", "三、收到和处理政府信息公开申请情况", "12", "— 4 —", "四、政府信息公开行政复议、行政诉讼情况", "0"]
+    sections = split_sections(lines, find_headings(lines))
+    assert sections["overview"] == "甲。\n乙。\n(一)存在的主要问题\n丙。"
+    assert sections["requests"] == "12"
 
 
 def test_words_a_report_uses_do_not_end_it():

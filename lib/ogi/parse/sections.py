@@ -17,6 +17,7 @@ from typing import Optional
 
 from .. import schema
 from ..readers.document import IMAGE_LINE
+from .tokens import is_footer
 
 _NUM = (r"(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|[一二三四五六七八九十]{1,2}(?=[ \t])|"
         r"第[一二三四五六七八九十]{1,2}(?:部分|章|节)\s*[、.．:：]?|\d{1,2}\s*[、.．](?!\d)|(?:I{1,3}|IV|VI?)\s*[、.．]|#{1,4})")
@@ -174,9 +175,38 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
             stop = nxt.start if (nxt and nxt.line == end_line) else len(last)
             if stop > 0:
                 parts.append(last[:stop])
-        text = "\n".join([p.strip() for p in parts if p.strip() != IMAGE_LINE]).strip()
-        out[h.code] = text if nxt else without_site_text(text)
+        narrative = h.code in _NARRATIVE
+        text = "\n".join([_MD_HEADING_MARK.sub("", q) for p in parts
+                          if not _furniture(q := p.strip(), narrative)]).strip()
+        out[h.code] = text if nxt else without_signature(without_site_text(text))
     return out
+
+
+_CN_DIGIT = "〇○零一二三四五六七八九十"
+# The report's sign-off after its last section: the agency's name on a line of its own, then the date.
+_SIGNATURE = re.compile(rf"(?:\n[^\n。；;:：,，!！?？]{{2,40}})?\n\s*(?:(?:19|20)\d\d\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日"
+                        rf"|[{_CN_DIGIT}]{{4}}\s*年\s*[{_CN_DIGIT}]{{1,2}}\s*月\s*[{_CN_DIGIT}]{{1,3}}\s*日)\s*$")
+
+
+def without_signature(text: str) -> str:
+    """The last section's text without the report's sign-off (``某局`` / ``2025年3月10日``): no words of it."""
+    m = _SIGNATURE.search(text)
+    return text if m is None else text[:m.start()].rstrip()
+
+
+#: A markdown heading's marks before a sub-heading of a section ("##### (一)存在的主要问题"); not a hashtag
+#: ("#政务公开#"), which has no space after its mark.
+_MD_HEADING_MARK = re.compile(r"^#{1,6}(?:\s+|$)")
+#: Sections of running text, where a number alone on its line is a page's (a PDF's text), never a cell.
+_NARRATIVE = frozenset({"overview", "problems", "other"})
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
+
+
+def _furniture(line: str, narrative: bool) -> bool:
+    """A line no section's text holds: a picture's mark, a page's footer or running head (``— 3 —``,
+    ``第 2 页 共 9 页``, ``Page 3 of 12``, a date and time a browser printed), and in running text a page number
+    alone. Left in, they were words of the narrative ("Page", "of") for the text tables."""
+    return line == IMAGE_LINE or (bool(line) and (is_footer(line) or (narrative and bool(_PAGE_NUMBER.fullmatch(line)))))
 
 
 # The web page around a report (FORMAT.md: "site chrome surrounds the text"): share and print
