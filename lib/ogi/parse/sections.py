@@ -176,16 +176,19 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
             if stop > 0:
                 parts.append(last[:stop])
         narrative = h.code in _NARRATIVE
-        text = "\n".join([_MD_HEADING_MARK.sub("", q) for p in parts
-                          if not _furniture(q := p.strip(), narrative)]).strip()
+        text = _MD_HEADING_MARK.sub("", "\n".join([q for p in parts if not _furniture(q := p.strip(), narrative)]))
+        text = text.strip()
         out[h.code] = text if nxt else without_signature(without_site_text(text))
     return out
 
 
 _CN_DIGIT = "〇○零一二三四五六七八九十"
 # The report's sign-off after its last section: the agency's name on a line of its own, then the date.
-_SIGNATURE = re.compile(rf"(?:\n[^\n。；;:：,，!！?？]{{2,40}})?\n\s*(?:(?:19|20)\d\d\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日"
-                        rf"|[{_CN_DIGIT}]{{4}}\s*年\s*[{_CN_DIGIT}]{{1,2}}\s*月\s*[{_CN_DIGIT}]{{1,3}}\s*日)\s*$")
+_DATE = (rf"(?:(?:19|20)\d\d\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日"
+         rf"|[{_CN_DIGIT}]{{4}}\s*年\s*[{_CN_DIGIT}]{{1,2}}\s*月\s*[{_CN_DIGIT}]{{1,3}}\s*日)\s*$")
+# ... on lines of their own, or (the text flattened onto one line) after the last sentence's end
+_SIGNATURE = re.compile(rf"(?:\n[^\n。；;:：,，!！?？]{{2,40}})?\n\s*{_DATE}"
+                        rf"|(?<=[。！？!?；;])\s*(?:[^\n。；;:：,，!！?？]{{2,40}}?\s*)?{_DATE}")
 
 
 def without_signature(text: str) -> str:
@@ -194,9 +197,9 @@ def without_signature(text: str) -> str:
     return text if m is None else text[:m.start()].rstrip()
 
 
-#: A markdown heading's marks before a sub-heading of a section ("##### (一)存在的主要问题"); not a hashtag
-#: ("#政务公开#"), which has no space after its mark.
-_MD_HEADING_MARK = re.compile(r"^#{1,6}(?:\s+|$)")
+#: A markdown heading's marks before a sub-heading of a section ("##### (一)存在的主要问题", at a line's start or,
+#: the text flattened onto one line, after a space); not a hashtag ("#政务公开#"), which has no space after its mark.
+_MD_HEADING_MARK = re.compile(r"(?:^|(?<=\s))#{1,6}(?:[ \t\u3000]+|$)", re.M)
 #: Sections of running text, where a number alone on its line is a page's (a PDF's text), never a cell.
 _NARRATIVE = frozenset({"overview", "problems", "other"})
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
