@@ -107,6 +107,31 @@ def test_a_stray_space_inside_a_number_of_a_spaced_row_is_joined_by_the_identity
     assert how == "dropped" and sorted(cands) == [(5, 0, 0, 0, 0, 0, 5), (7, 0, 0, 0, 0, 0, 7), (75, 0, 0, 0, 0, 0, 75)]
 
 
+def test_a_spaced_row_that_keeps_its_identity_both_as_printed_and_joined_is_not_read_as_printed():
+    """"1 0 0 0 0 0 1 11" (10 | 0 | 0 | 0 | 0 | 1 | 11 with a stray space inside 10): the first seven keep the
+    identity, with 11 to spare, and so does 10 0 0 0 0 1 11. Read as printed, three cells were wrong; both
+    readings are candidates, for the column identities to choose between or to leave null. A page number
+    after a row whose joined readings break the identity leaves it read as printed (above)."""
+    def row(line):
+        return [t for t in tokenize([line]) if t.kind != "label"]
+
+    assert resolve_row(row("（二）部分公开 1 0 0 0 0 0 1 11"), 7, (7,)) == (
+        [(1, 0, 0, 0, 0, 0, 1), (10, 0, 0, 0, 0, 1, 11)], "either")
+    assert resolve_row(row("（二）部分公开 1 0 0 0 0 0 1 12"), 7, (7,)) == ([(1, 0, 0, 0, 0, 0, 1)], "printed")
+    # in a report: the message says so, and the row is no longer read with 1 and 0 for 10
+    import ogi
+
+    text = open(__import__("conftest").RAW / "000_a24b6662cf75509f.txt", encoding="utf-8").read()
+    report = ogi.parse_text(text, source="x")
+    assert report.requests["partial"] == [0] * 7
+    line = next(l for l in text.split("\n") if l.startswith("（二）部分公开") or l.startswith("(二)部分公开"))
+    spaced = text.replace(line, line.split("|")[0].strip() + " 1 0 0 0 0 0 1 11", 1)
+    report = ogi.parse_text(spaced, source="x")
+    assert report.requests["partial"] != [1, 0, 0, 0, 0, 0, 1]
+    assert any("keeps its identity as printed, and so it does with numbers a stray space may have split joined"
+               in m for m in report.messages)
+
+
 def test_single_spaces_among_wide_gaps_are_no_borders():
     """Cells parted by wide gaps, a single space inside a number ("行政规范性文件  62  33  4 40", a CMS page's
     text): the wide gaps are the borders. Table 2 has no identity to say whether "4 40" is 440 or two cells, so

@@ -179,7 +179,9 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
     when one or two numbers among the cells are none (candidates: the readings
     without them that keep the identity, and those of ``"joined"`` beside them),
     ``"joined"`` when stray spaces split a number (candidates: the readings
-    joining its pieces that keep the identity), ``"moved"`` when a number alone on
+    joining its pieces that keep the identity), ``"either"`` when, with a number
+    or two to spare, the first cells keep the identity and so does a reading
+    joining numbers a stray space may have split (candidates: both), ``"moved"`` when a number alone on
     its line stands out of its place (candidates: the places that keep it), or
     ``"jumbled"`` when three or more numbers more than its cells follow and the
     first break the identity (the text is out of the table's order; no
@@ -208,8 +210,13 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
             if dropped or joined:
                 # a number that is no cell, or a stray space inside a number: every reading of either is a candidate
                 return (dropped + joined)[:MAX_CANDIDATES], "joined" if joined and not dropped else "dropped"
-            if len(values) > width + 2 and not check(_cells(values[:width])):
+            printed = _cells(values[:width])
+            if len(values) > width + 2 and not check(printed):
                 return [], "jumbled"
+            either = [r for r in _joined_readings(values, width, check, printed_ok=True) if r != printed]
+            if either and check(printed):
+                # "1 0 0 0 0 0 1 11": as printed (11 to spare) and as 10 0 0 0 0 1 11 it keeps its identity
+                return [printed, *either][:MAX_CANDIDATES], "either"
     if len(values) >= width and blocks and values[0].line != values[-1].line and _spaced_among_lines(values) \
             and not check(_cells(values[:width])):
         return [], "spaced line"
@@ -302,13 +309,13 @@ def _dropped_readings(values: list[Token], width: int, check: Constraint) -> lis
     return out
 
 
-def _joined_readings(values: list[Token], width: int, check: Constraint) -> list[tuple]:
+def _joined_readings(values: list[Token], width: int, check: Constraint, printed_ok: bool = False) -> list[tuple]:
     """A row with a number or two more than its cells, all parted by spaces alone, whose first cells break
     its identity: a stray space inside a number (``217 1 0 0 0 0 21 8``: 218 printed as ``21 8``). Every
     reading that closes one or two such spaces (``2 1 7`` is 217), each number so joined well-formed, and
-    keeps the identity is a candidate; none when the first cells keep it."""
+    keeps the identity is a candidate; none when the first cells keep it (unless ``printed_ok``)."""
     extra = len(values) - width
-    if extra > 2 or check(_cells(values[:width])):
+    if extra > 2 or (not printed_ok and check(_cells(values[:width]))):
         return []
     glues = [k for k in range(len(values) - 1)
              if values[k].kind == NUM and values[k + 1].kind == NUM and values[k].group >= 0

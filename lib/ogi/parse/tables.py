@@ -622,19 +622,25 @@ def _why_unread(how: str, values: list[Token], width: int, rule: str) -> str:
 _SPARE = {"dropped": ("read without the number(s) that are no cells", "readings without one of them keep it",
                       "a number among its cells is none (a page number?)"),
           "joined": ("read with the numbers a stray space split joined",
-                     "readings joining numbers a stray space split keep it", "a stray space split a number")}
+                     "readings joining numbers a stray space split keep it", "a stray space split a number"),
+          "either": ("", "readings keep it, as printed and with numbers a stray space may have split joined",
+                     "and so it does with numbers a stray space may have split joined: which is meant is not known")}
 
 
 def _spare_numbers(how: str, printed: str, extra: int, width: int, options: list[tuple], scope: str,
                    what: str, result: TableResult) -> None:
-    """The check and the message behind a ``dropped`` or ``joined`` reading of a row (``what``: its name)."""
+    """The check and the message behind a ``dropped``, ``joined`` or ``either`` reading of a row (``what``: its
+    name)."""
     one, several, cause = _SPARE[how]
+    rule = "group totals" if scope == "review_litigation" else "identity"
+    fails = "keeps" if how == "either" else "fails"
     result.checks.append(Check("inferred", True if len(options) == 1 else None,
-                               f"'{printed}': {extra} number(s) more than the {width} cells, and the identity fails "
+                               f"'{printed}': {extra} number(s) more than the {width} cells, and the identity {fails} "
                                f"as printed; " + (one if len(options) == 1 else f"{len(options)} {several}"),
                                scope=scope, cells=[scope]))
-    result.messages.append(f"{what}: '{printed}' has {extra} number(s) more than its {width} cells and breaks its "
-                           f"{'group totals' if scope == 'review_litigation' else 'identity'} as printed: {cause}")
+    result.messages.append(f"{what}: '{printed}' has {extra} number(s) more than its {width} cells and "
+                           f"{'keeps' if how == 'either' else 'breaks'} its {rule} as printed"
+                           f"{', ' if how == 'either' else ': '}{cause}")
 
 
 def _choose(cands: dict[str, list[tuple]], widths: dict[str, int], table: str, result: TableResult,
