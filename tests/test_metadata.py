@@ -91,6 +91,17 @@ def test_a_title_that_a_sites_menus_pushed_down_is_still_read():
     assert m.find_agency(["某市财政局2022年政府信息公开工作年度报告"] + lines)[0] == "某市财政局"
 
 
+@pytest.mark.parametrize("line, published", [
+    ("来源：平潭综合实验区管委会办公室时间：2025-03-10 15:35", "2025-03-10"),  # a CMS page's source and time
+    ("时间：2025年3月10日", "2025-03-10"),
+    ("统计时间：2024年1月1日至2024年12月31日", None),  # a statistics period, not the publication
+    ("截止时间：2024-12-31", None),
+])
+def test_a_pages_time_beside_its_source_is_the_publication_date(line, published):
+    lines = ["某县水利局2023年政府信息公开工作年度报告", line, "一、总体情况", "2023年,我局……"]
+    assert m.find_published(lines)[0] == published
+
+
 @pytest.mark.parametrize("space", [" ", "  ", "\u3000"])
 def test_a_title_set_letter_spaced_is_read_without_its_spaces(space):
     # a PDF's title, a space between each character: the name was lost

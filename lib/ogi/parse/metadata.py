@@ -108,7 +108,10 @@ def find_year(lines: list[str]) -> tuple[Optional[int], str]:
 _META_AGENCY = re.compile(r"(?:发布机构|发文机关|发布单位|发文单位|公开主体)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})")
 # "来源" often names a short alias or the web desk, so it ranks below the title.
 _META_SOURCE = re.compile(r"(?:来源|信息来源)\s*[:：|]\s*\|?\s*([^\s|:：]{2,40})")
-_META_DATE = re.compile(r"(?:发布日期|发文日期|发布时间|成文日期|日期)\s*[:：|]\s*\|?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+# "时间" alone too, as CMS pages print it beside the source ("来源：…办公室时间：2025-03-10 15:35"), not a statistics
+# period's ("统计时间：2024年1月1日至…", "截止时间").
+_META_DATE = re.compile(r"(?:发布日期|发文日期|发布时间|成文日期|日期|(?<![计限止])时间)\s*[:：|]\s*\|?\s*(\d{4})\s*[-年/.]\s*"
+                        r"(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _SIGN_DATE = re.compile(r"^\s*((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 # The date under a signature, the day sometimes left out ("2013年3月"), in figures or in words.
 _SIGNED_ON = re.compile(r"^\s*(?:(?:19|20)\d\d|二[〇零○Ｏ][〇零○Ｏ一二三四五六七八九]{2})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
