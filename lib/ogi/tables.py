@@ -261,8 +261,10 @@ SECTIONS = TableSchema(
         Column("part", "category", "'full' for the whole section; for 'problems' also the parts 'problems', "
                "'improvements' and 'rectification' (last year's problems and how they were fixed) where present",
                "段落", _codes(schema.SECTION_PARTS), "part"),
-        Column("text", "string", "The text, heading excluded, lines joined with newlines; the last section stops "
-               "where the web page's own text (share buttons, related links, site footer) begins", "正文"),
+        Column("text", "string", "The text, heading excluded, lines joined with newlines, without a page's "
+               "footers and running heads (— 3 —, 第2页 共9页, a page number alone in running text); the last "
+               "section stops where the web page's own text (share buttons, related links, site footer) begins, "
+               "and before the report's sign-off (the agency and the date under the text)", "正文"),
     ),
     primary_key=("report_id", "section", "part"),
     notes=("A section whose heading was not found has no row.",),
