@@ -171,11 +171,14 @@ def test_page_furniture_is_not_in_a_sections_text():
     """A PDF's footers and running heads, and in running text a page number alone on its line, are no words of
     a section (they were "Page", "of", "3" in the text tables); markdown's heading marks before a sub-heading
     neither. A table's section keeps its numbers."""
-    lines = ["一、总体情况", "甲。", "— 3 —", "乙。", "第 2 页 共 9 页", "Page 3 of 12", "12", "#### (一)存在的主要问题",
-             "丙。", "三、收到和处理政府信息公开申请情况", "12", "— 4 —", "四、政府信息公开行政复议、行政诉讼情况", "0"]
+    furniture = ["— 3 —", "第 2 页 共 9 页", "Page 3 of 12", "12", "3/9", "2024-03-10", "2024/1/22 09:30 某局2023年年度报告",
+                 "11/24/26, 6:59 AM 某局2023年年度报告", "file:///home/u/a.html 2/5", "https://www.example.gov.cn/a.html",
+                 "[图片]", "- 7 -", "_8_"]
+    lines = ["一、总体情况", "甲。", *furniture, "乙。", "#### (一)存在的主要问题", "1.丙。", "2024年3月,丁。",
+             "三、收到和处理政府信息公开申请情况", "12", "— 4 —", "7926.3139", "四、政府信息公开行政复议、行政诉讼情况", "0"]
     sections = split_sections(lines, find_headings(lines))
-    assert sections["overview"] == "甲。\n乙。\n(一)存在的主要问题\n丙。"
-    assert sections["requests"] == "12"
+    assert sections["overview"] == "甲。\n乙。\n(一)存在的主要问题\n1.丙。\n2024年3月,丁。"
+    assert sections["requests"] == "12\n7926.3139"
 
 
 def test_words_a_report_uses_do_not_end_it():

@@ -176,8 +176,10 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
             if stop > 0:
                 parts.append(last[:stop])
         narrative = h.code in _NARRATIVE
-        text = _MD_HEADING_MARK.sub("", "\n".join([q for p in parts if not _furniture(q := p.strip(), narrative)]))
-        text = text.strip()
+        text = "\n".join([p.strip() for p in parts])
+        if (_MAY_BE_FURNITURE_TEXT if narrative else _MAY_BE_FURNITURE).search("\n" + text):
+            text = "\n".join([q for q in text.split("\n") if not _furniture(q, narrative)])
+        text = (_MD_HEADING_MARK.sub("", text) if "#" in text else text).strip()
         out[h.code] = text if nxt else without_signature(without_site_text(text))
     return out
 
@@ -193,6 +195,8 @@ _SIGNATURE = re.compile(rf"(?:\n[^\n。；;:：,，!！?？]{{2,40}})?\n\s*{_DAT
 
 def without_signature(text: str) -> str:
     """The last section's text without the report's sign-off (``某局`` / ``2025年3月10日``): no words of it."""
+    if not text.rstrip().endswith("日"):
+        return text
     m = _SIGNATURE.search(text)
     return text if m is None else text[:m.start()].rstrip()
 
@@ -203,13 +207,21 @@ _MD_HEADING_MARK = re.compile(r"(?:^|(?<=\s))#{1,6}(?:[ \t\u3000]+|$)", re.M)
 #: Sections of running text, where a number alone on its line is a page's (a PDF's text), never a cell.
 _NARRATIVE = frozenset({"overview", "problems", "other"})
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
+#: How a line that may be furniture begins: a footer's dash and number, 第 and a number, Page, http(s), file, a
+#: picture's mark, a date or page count; in running text also a number alone.
+#: (A search with the newline first is quick; a look at every line cost 3 % of the parse.) Each of
+#: ``tokens._FOOTER``'s forms, and a picture's mark, begins so.
+_FURNITURE_START = r"\n(?:[-—–_]+\s*\d|第\s*\d|page|https?:|file:|\[图片\]|\d+\s*[-/.]\s*\d"
+_MAY_BE_FURNITURE = re.compile(_FURNITURE_START + ")", re.I)
+_MAY_BE_FURNITURE_TEXT = re.compile(_FURNITURE_START + r"|\d{1,3}(?:\n|\Z))", re.I)
 
 
 def _furniture(line: str, narrative: bool) -> bool:
     """A line no section's text holds: a picture's mark, a page's footer or running head (``— 3 —``,
     ``第 2 页 共 9 页``, ``Page 3 of 12``, a date and time a browser printed), and in running text a page number
-    alone. Left in, they were words of the narrative ("Page", "of") for the text tables."""
-    return line == IMAGE_LINE or (bool(line) and (is_footer(line) or (narrative and bool(_PAGE_NUMBER.fullmatch(line)))))
+    alone. Left in, they were words of the narrative ("Page", "of", "3") for the text tables."""
+    return line == IMAGE_LINE or (bool(line) and (is_footer(line) or (narrative and _PAGE_NUMBER.fullmatch(line)
+                                                                        is not None)))
 
 
 # The web page around a report (FORMAT.md: "site chrome surrounds the text"): share and print
