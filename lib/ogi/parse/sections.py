@@ -176,9 +176,8 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
             if stop > 0:
                 parts.append(last[:stop])
         narrative = h.code in _NARRATIVE
-        text = "\n".join([p.strip() for p in parts])
-        if (_MAY_BE_FURNITURE_TEXT if narrative else _MAY_BE_FURNITURE).search("\n" + text):
-            text = "\n".join([q for q in text.split("\n") if not _furniture(q, narrative)])
+        lead = _LEAD_TEXT if narrative else _LEAD
+        text = "\n".join([q for p in parts if not ((q := p.strip())[:1] in lead and _furniture(q, narrative))])
         text = (_MD_HEADING_MARK.sub("", text) if "#" in text else text).strip()
         out[h.code] = text if nxt else without_signature(without_site_text(text))
     return out
@@ -207,13 +206,11 @@ _MD_HEADING_MARK = re.compile(r"(?:^|(?<=\s))#{1,6}(?:[ \t\u3000]+|$)", re.M)
 #: Sections of running text, where a number alone on its line is a page's (a PDF's text), never a cell.
 _NARRATIVE = frozenset({"overview", "problems", "other"})
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
-#: How a line that may be furniture begins: a footer's dash and number, 第 and a number, Page, http(s), file, a
-#: picture's mark, a date or page count; in running text also a number alone.
-#: (A search with the newline first is quick; a look at every line cost 3 % of the parse.) Each of
-#: ``tokens._FOOTER``'s forms, and a picture's mark, begins so.
-_FURNITURE_START = r"\n(?:[-—–_]+\s*\d|第\s*\d|page|https?:|file:|\[图片\]|\d+\s*[-/.]\s*\d"
-_MAY_BE_FURNITURE = re.compile(_FURNITURE_START + ")", re.I)
-_MAY_BE_FURNITURE_TEXT = re.compile(_FURNITURE_START + r"|\d{1,3}(?:\n|\Z))", re.I)
+#: How a line that may be furniture begins: a footer's dash, 第, Page, http(s), file, a picture's mark; in running
+#: text also a digit (a date, a page count, a page number alone). A table's section keeps its lines led by a
+#: number: its cells (a call for every line cost 3 % of the parse); the text tables read the narrative's.
+_LEAD = frozenset("-—–_第pPhHfF" + IMAGE_LINE[0])
+_LEAD_TEXT = _LEAD | frozenset("0123456789")
 
 
 def _furniture(line: str, narrative: bool) -> bool:
