@@ -507,12 +507,14 @@ _ATTRS = ["", "", "", ' style="text-align:center"', ' style="display:none"', ' s
 _TEXTS = ["", "一", "本年度办理\n结果", " 12 ", "0", "&nbsp;", "\u3000", "\u200b", "a b", "\r\n", "|", "（七）总计",
           "x\n y", "长" * 501, "&#12288;", "\n\n", "\xa0", "３"]
 _text = st.sampled_from(_TEXTS)
-_markup = st.recursive(
-    _text,
-    lambda inner: st.builds(lambda tag, attrs, head, kids, tail: f"<{tag}{attrs}>{head}{''.join(kids)}</{tag}>{tail}",
-                            st.sampled_from(_TAGS), st.sampled_from(_ATTRS), _text, st.lists(inner, max_size=4),
-                            _text),
-    max_leaves=30)
+def _element(inner):
+    """An element of ``inner`` markup (a named function: hypothesis reads a nested lambda's source as the
+    outer's, and warned that ``inner`` went unused)."""
+    return st.builds(lambda tag, attrs, head, kids, tail: f"<{tag}{attrs}>{head}{''.join(kids)}</{tag}>{tail}",
+                     st.sampled_from(_TAGS), st.sampled_from(_ATTRS), _text, st.lists(inner, max_size=4), _text)
+
+
+_markup = st.recursive(_text, _element, max_leaves=30)
 _cell_markup = st.one_of(_text, _markup, _text.map("<p><span>{}</span></p>".format),
                          st.builds("<{0}>{1}</{0}>{2}".format, st.sampled_from(_TAGS), _text, _text))
 _cell_attrs = st.one_of(st.just(""), st.sampled_from(_ATTRS))
