@@ -213,10 +213,11 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
             printed = _cells(values[:width])
             if len(values) > width + 2 and not check(printed):
                 return [], "jumbled"
-            either = [r for r in _joined_readings(values, width, check, printed_ok=True) if r != printed]
-            if either and check(printed):
+            if check(printed):
                 # "1 0 0 0 0 0 1 11": as printed (11 to spare) and as 10 0 0 0 0 1 11 it keeps its identity
-                return [printed, *either][:MAX_CANDIDATES], "either"
+                either = [r for r in _joined_readings(values, width, check, printed_ok=True) if r != printed]
+                if either:
+                    return [printed, *either][:MAX_CANDIDATES], "either"
     if len(values) >= width and blocks and values[0].line != values[-1].line and _spaced_among_lines(values) \
             and not check(_cells(values[:width])):
         return [], "spaced line"

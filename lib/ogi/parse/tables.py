@@ -501,7 +501,7 @@ def _without_padding_lines(hits: list[RowHit], widths: dict[str, int], table: st
             padded += 1
         elif vals[-1].kind == NUM or vals[-1].line == nums[-1].line:
             unpadded += 1
-    if unpadded * 4 > padded:
+    if padded < 3 or unpadded * 4 > padded:
         return hits
     cut = {}
     for h, vals, k in tails:
@@ -633,7 +633,7 @@ def _spare_numbers(how: str, printed: str, extra: int, width: int, options: list
     name)."""
     one, several, cause = _SPARE[how]
     rule = "group totals" if scope == "review_litigation" else "identity"
-    fails = "keeps" if how == "either" else "fails"
+    fails = "holds" if how == "either" else "fails"
     result.checks.append(Check("inferred", True if len(options) == 1 else None,
                                f"'{printed}': {extra} number(s) more than the {width} cells, and the identity {fails} "
                                f"as printed; " + (one if len(options) == 1 else f"{len(options)} {several}"),

@@ -144,11 +144,11 @@ def decode_html(data: bytes, transport: str | None = None) -> tuple[str | None, 
 # The XML declaration and DOCTYPE (with any internal subset of entity
 # definitions) carry nothing a reader needs and are the only place entities
 # and external DTDs could come from.
+_PROLOGUE = re.compile(r"<\?xml[^>]*>|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>", re.I)
 # A picture pasted into the page as a data URI (editors paste Word's pictures so): its payload is no text, may
 # outgrow what libxml2 reads in one attribute (10 MB: the page then parses as nothing), and would match
 # _CHROME_IMAGE by chance ("nav", "qr" in base64). Only the payload goes; the <img> stays a picture.
 _DATA_URI = re.compile(r"(data:[\w/+.-]{0,60};base64,)[A-Za-z0-9+/=\s]{64,}", re.I)
-_PROLOGUE = re.compile(r"<\?xml[^>]*>|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>", re.I)
 # Fallbacks for pages nested deeper than libxml2 allows without huge_tree.
 _WRAPPER_TAG = re.compile(r"<(/?)(div|span|font|b|i|u|em|strong|a|section|article|center|small|big|sup|sub)"
                           r"(?:\s[^>]*)?/?>", re.I)
