@@ -159,6 +159,7 @@ def test_the_web_page_after_the_report_is_not_the_last_section(site):
     (["某县某局", "二〇二四年一月二十日"], []),
     (["2024年1月20日"], []),
     (["本年度未收取信息处理费。 某县某局 2024年1月20日"], []),  # flattened onto the last sentence's line
+    (["本年度未收取信息处理费。某县某局2024年1月20日—5—"], []),  # … with the page's footer after it
     (["某县某局"], ["某县某局"]),  # no date: not a sign-off
     (["本局将于2025年3月31日前完成整改。"], ["本局将于2025年3月31日前完成整改。"]),  # a sentence ending in a date
 ])

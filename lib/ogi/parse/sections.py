@@ -185,8 +185,9 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
 
 _CN_DIGIT = "〇○零一二三四五六七八九十"
 # The report's sign-off after its last section: the agency's name on a line of its own, then the date.
+# (a page's footer may follow the date where the text was flattened onto one line: "…2023年3月8日—5—")
 _DATE = (rf"(?:(?:19|20)\d\d\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日"
-         rf"|[{_CN_DIGIT}]{{4}}\s*年\s*[{_CN_DIGIT}]{{1,2}}\s*月\s*[{_CN_DIGIT}]{{1,3}}\s*日)\s*$")
+         rf"|[{_CN_DIGIT}]{{4}}\s*年\s*[{_CN_DIGIT}]{{1,2}}\s*月\s*[{_CN_DIGIT}]{{1,3}}\s*日)(?:\s*[-—–_]+\s*\d{{1,4}}\s*[-—–_]+)?\s*$")
 # ... on lines of their own, or (the text flattened onto one line) after the last sentence's end
 _SIGNATURE = re.compile(rf"(?:\n[^\n。；;:：,，!！?？]{{2,40}})?\n\s*{_DATE}"
                         rf"|(?<=[。！？!?；;])\s*(?:[^\n。；;:：,，!！?？]{{2,40}}?\s*)?{_DATE}")
@@ -194,7 +195,7 @@ _SIGNATURE = re.compile(rf"(?:\n[^\n。；;:：,，!！?？]{{2,40}})?\n\s*{_DAT
 
 def without_signature(text: str) -> str:
     """The last section's text without the report's sign-off (``某局`` / ``2025年3月10日``): no words of it."""
-    if not text.rstrip().endswith("日"):
+    if not text.rstrip().endswith(("日", "-", "—", "–", "_")):
         return text
     m = _SIGNATURE.search(text)
     return text if m is None else text[:m.start()].rstrip()
