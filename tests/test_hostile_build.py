@@ -76,3 +76,30 @@ def test_a_worker_that_dies_loses_only_the_file_it_was_reading():
     assert [[item[0] for item in chunk] for chunk, _ in lost] == [[items[77][0]]]
     assert "stopped" in lost[0][1]
     assert sorted(parsed) == sorted(item[0] for k, item in enumerate(items) if k != 77)
+
+
+def test_a_pool_that_breaks_between_a_result_and_the_next_chunk_loses_no_chunk(monkeypatch):
+    """A worker dies while the build hands the next chunk to the pool: ``submit`` itself raises
+    BrokenProcessPool (CI met it once, the worker killed by the test above dying in that instant). The chunk
+    was never started: the next pool takes it, and no file is lost or reported failed."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    real = corpus.ProcessPoolExecutor
+    calls = {"n": 0}
+
+    class BreaksOnce(real):
+        def submit(self, *args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 12:
+                raise BrokenProcessPool("A child process terminated abruptly")
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(corpus, "ProcessPoolExecutor", BreaksOnce)
+    text = (RAW / "000_a24b6662cf75509f.txt").read_bytes()
+    items = [(f"{k:064x}", f"r{k}.txt", text) for k in range(200)]
+    parsed = []
+    changed, lost = corpus._run("bytes", items, jobs=2, progress=False,
+                                sink=lambda parts: parsed.extend(parts["store"].column("report_id").to_pylist()))
+    assert calls["n"] > 12  # the refused chunk was submitted again, to a new pool
+    assert (changed, lost) == ([], [])
+    assert sorted(parsed) == sorted(item[0] for item in items)

@@ -495,14 +495,14 @@ def _run(mode: str, items, jobs: int, progress: Optional[bool], sink, total: Opt
                 take(_work(mode, chunk), len(chunk))
             return changed, lost
         size = max(8, min(128, total // (jobs * 8) or 1))
-        todo = chunks(size)
+        todo = _Pushback(chunks(size))
         while True:
             suspects = _pool_pass(mode, todo, jobs, take, lost, bar)
             if suspects is None:
                 break
             # a worker died (a C library's crash on a file): the files in flight when the pool broke are read
             # again one at a time, each in a worker of its own, so that only the file that kills it is lost
-            _pool_pass(mode, iter([[item] for chunk in suspects for item in chunk]), 1, take, lost, bar,
+            _pool_pass(mode, _Pushback(iter([[item] for chunk in suspects for item in chunk])), 1, take, lost, bar,
                        one_by_one=True)
     finally:
         if bar is not None:
@@ -510,7 +510,23 @@ def _run(mode: str, items, jobs: int, progress: Optional[bool], sink, total: Opt
     return changed, lost
 
 
-def _pool_pass(mode: str, todo: Iterator[list], jobs: int, take, lost: list, bar, one_by_one: bool = False
+class _Pushback:
+    """An iterator that takes back an item it gave: a chunk a pool broken meanwhile would not accept."""
+
+    def __init__(self, items: Iterator[list]) -> None:
+        self._items, self._back = items, []
+
+    def __iter__(self) -> "_Pushback":
+        return self
+
+    def __next__(self) -> list:
+        return self._back.pop() if self._back else next(self._items)
+
+    def push(self, item: list) -> None:
+        self._back.append(item)
+
+
+def _pool_pass(mode: str, todo: _Pushback, jobs: int, take, lost: list, bar, one_by_one: bool = False
                ) -> Optional[list[list]]:
     """Run ``todo``'s chunks in a pool of ``jobs`` workers, a few chunks per worker in flight, each chunk's parts
     to ``take``. Returns None once ``todo`` is done, or, when a worker died and broke the pool, the chunks then
@@ -527,13 +543,19 @@ def _pool_pass(mode: str, todo: Iterator[list], jobs: int, take, lost: list, bar
 
     while True:
         broken: list[list] = []
+        refused = False  # the pool broke between a result and the next submission
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
             futures: dict = {}
 
             def submit() -> None:
+                nonlocal refused
                 chunk = next(todo, None)
                 if chunk:
-                    futures[pool.submit(_work, mode, chunk)] = chunk
+                    try:
+                        futures[pool.submit(_work, mode, chunk)] = chunk
+                    except BrokenProcessPool:  # never started: the next pool takes it
+                        todo.push(chunk)
+                        refused = True
 
             for _ in range(1 if one_by_one else 4 * jobs):
                 submit()
@@ -558,6 +580,8 @@ def _pool_pass(mode: str, todo: Iterator[list], jobs: int, take, lost: list, bar
                 except Exception:  # noqa: BLE001
                     broken.append(chunk)
         if not broken:
+            if refused:
+                continue  # the pool broke with no chunk in flight lost: a new one for the rest
             return None
         if not one_by_one:
             return broken
