@@ -113,9 +113,11 @@ _META_SOURCE = re.compile(r"(?:来源|信息来源)\s*[:：|]\s*\|?\s*([^\s|:：
 _META_DATE = re.compile(r"(?:发布日期|发文日期|发布时间|成文日期|日期|(?<![计限止])时间)\s*[:：|]\s*\|?\s*(\d{4})\s*[-年/.]\s*"
                         r"(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _SIGN_DATE = re.compile(r"^\s*((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-# The date under a signature, the day sometimes left out ("2013年3月"), in figures or in words.
-_SIGNED_ON = re.compile(r"^\s*(?:(?:19|20)\d\d|二[〇零○Ｏ][〇零○Ｏ一二三四五六七八九]{2})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
-                        r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*$")
+# The date under a signature, the day sometimes left out ("2013年3月"), in figures or in words (also how
+# ``sections`` finds the sign-off after the last section).
+SIGNED_MONTH = r"(?:(?:19|20)\d\d|二[〇零○Ｏ][〇零○Ｏ一二三四五六七八九]{2})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+SIGNED_DAY = r"\s*[\d一二三四五六七八九十]{1,3}\s*日"
+_SIGNED_ON = re.compile(rf"^\s*{SIGNED_MONTH}(?:{SIGNED_DAY})?\s*$")
 # 室/馆/会/联/协/处/社/台: 参事室, 档案馆, 红十字会, 残联, 科协, 办事处, 供销合作社, 气象台; 街: 佳荣里街 (a 街道).
 _AGENCY_SUFFIX = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会|管理委员会|管委会|局|厅|委|办|署|院|中心|所|站|队|街道办事处|"
                             r"街道|街|镇|乡|区|县|市|州|盟|旗|公司|集团|部|室|馆|会|联|协|处|社|台)$")

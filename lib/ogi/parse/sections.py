@@ -17,6 +17,7 @@ from typing import Optional
 
 from .. import schema
 from ..readers.document import IMAGE_LINE
+from .metadata import SIGNED_DAY, SIGNED_MONTH
 from .tokens import is_footer
 
 _NUM = (r"(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|[一二三四五六七八九十]{1,2}(?=[ \t])|"
@@ -183,11 +184,10 @@ def split_sections(lines: list[str], headings: list[Heading]) -> dict[str, Optio
     return out
 
 
-_CN_DIGIT = "〇○零一二三四五六七八九十"
-# The report's sign-off after its last section: the agency's name on a line of its own, then the date.
-# (a page's footer may follow the date where the text was flattened onto one line: "…2023年3月8日—5—")
-_DATE = (rf"(?:(?:19|20)\d\d\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日"
-         rf"|[{_CN_DIGIT}]{{4}}\s*年\s*[{_CN_DIGIT}]{{1,2}}\s*月\s*[{_CN_DIGIT}]{{1,3}}\s*日)(?:\s*[-—–_]+\s*\d{{1,4}}\s*[-—–_]+)?\s*$")
+# The report's sign-off after its last section: the agency's name on a line of its own, then the date, as
+# ``metadata`` reads a signature's (a page's footer may follow the date where the text was flattened onto
+# one line: "…2023年3月8日—5—")
+_DATE = rf"{SIGNED_MONTH}{SIGNED_DAY}(?:\s*[-—–_]+\s*\d{{1,4}}\s*[-—–_]+)?\s*$"
 # ... on lines of their own, or (the text flattened onto one line) after the last sentence's end
 _SIGNATURE = re.compile(rf"(?:\n[^\n。；;:：,，!！?？]{{2,40}})?\n\s*{_DATE}"
                         rf"|(?<=[。！？!?；;])\s*(?:[^\n。；;:：,，!！?？]{{2,40}}?\s*)?{_DATE}")
