@@ -493,8 +493,6 @@ def _without_padding_lines(hits: list[RowHit], widths: dict[str, int], table: st
     padded = unpadded = 0
     for h, vals, k in tails:
         nums = [t for t in vals if t.kind == NUM]
-        if not nums:
-            continue
         if len(nums) != widths[h.code] or len({t.line for t in nums}) != len(nums):
             continue
         if k == len(nums):
