@@ -670,6 +670,19 @@ def test_pdftotext_layout_numbers_on_the_line_above_their_label():
     assert any("line above its label" in m for m in report.messages)
 
 
+
+def test_a_lone_number_printed_as_its_own_cell_is_not_split_into_a_rows_cells():
+    """A PDF's borderless table read with tabs between its cells (``readers.pdf._line_text``): a blank cell
+    left no trace, and the one number of a two-cell row was cut into both (10 → 1 | 0)."""
+    table_2 = ["二、主动公开政府信息情况", "第二十条第（九）项", "信息内容\t采购项目数量\t采购总金额",
+               "政府集中采购\t10", "三、收到和处理政府信息公开申请情况"]
+    report = ogi.parse_text("\n".join(table_2))
+    assert report.proactive.get("procurement") in (None, [None, None])
+    assert "table 2" in " ".join(report.messages)
+    # run together in crawler text, the same digits are still cut by the row's cells
+    crawler = ogi.parse_text("\n".join(table_2).replace("\t", ""))
+    assert crawler.proactive.get("procurement") == [1, 0]
+
 def test_pdftotext_in_drawing_order_a_table_read_column_by_column_gives_no_values():
     """Without -layout, pdftotext printed table 2 in the order LibreOffice drew it: the row labels, then each
     column's header and numbers. Read as rows, 规章 took 0 3 0 and 规范性文件 2 0 246."""

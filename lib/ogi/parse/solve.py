@@ -227,9 +227,10 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
             return moved, "moved"
     if len(values) >= width:
         return [_cells(values[:width])], "printed"
-    # Fast path: one run holding the whole row.
+    # Fast path: one run holding the whole row (a number its separators close is a cell, no run: "政府集中采购\t10"
+    # is 10 with a cell blank, not 1 | 0; a run alone on its line is split).
     nums = [t for t in values if t.kind == NUM]
-    if len(values) == 1 and nums:
+    if len(values) == 1 and nums and not nums[0].sep:
         d = nums[0].digits.lstrip("-")
         cands = sum_blocks(d, blocks) if blocks and sum(blocks) == width else \
             [c for c in compositions(d, width) if check(c)]

@@ -182,6 +182,90 @@ def _unique_chars(chars: list[dict], tolerance: float = 1) -> list[dict]:
     return [chars[i] for i in sorted(keep)]
 
 
+#: pdfplumber's default horizontal gap (points) past which two characters of a line are parted by a space.
+_X_TOLERANCE = 3
+#: A gap of this many ems or more between two characters of a line is a column's border: a tab.
+TAB_GAP = 1.0
+
+
+def _gap(a: dict, b: dict) -> str:
+    """What stands between two neighbouring characters of a line: nothing, a space or a tab (a gap of
+    ``TAB_GAP`` ems or more, or a space's gap between two digits: the digits of one number stand close)."""
+    gap = b["x0"] - a["x1"]
+    if gap <= _X_TOLERANCE:
+        return ""
+    if gap >= TAB_GAP * max(a["size"], b["size"]) or (a["text"].isdigit() and b["text"].isdigit()):
+        return "\t"
+    return " "
+
+
+def _line_text(line: dict) -> str:
+    """A line's text, its wide gaps tabs (``TAB_GAP``).
+
+    A table drawn without lines comes out as lines of text, its cells parted by a gap: with a space, as
+    pdfplumber writes it, ``105 11 3 1 3 123`` (a blank cell left no trace) read as digits run together
+    and split by the row's identity (``1 0 5 113 1 3 123``). Parted by tabs, each number is a cell of its own,
+    as in a table pasted from a sheet (``tokens.split_cells``). Lines without a wide gap keep pdfplumber's text.
+    """
+    shown = [c for c in line["chars"] if c["text"].strip()]
+    tabs = {k for k, (a, b) in enumerate(zip(shown, shown[1:])) if _gap(a, b) == "\t"}
+    text = line["text"]
+    if not tabs or any(len(c["text"]) != 1 for c in shown) \
+            or "".join(c["text"] for c in shown) != "".join(text.split()):
+        return text  # no wide gap; or characters pdfplumber wrote otherwise (a ligature): its text as it is
+    out: list[str] = []
+    k = 0  # shown characters written
+    space = ""
+    for ch in text:
+        if ch.isspace():
+            space += ch
+            continue
+        if k:
+            out.append("\t" if k - 1 in tabs else space)
+        out.append(ch)
+        k += 1
+        space = ""
+    return "".join(out)
+
+
+def _text_of(chars: list[dict]) -> str:
+    """The text of a line's shown characters, in order, parted as ``_gap`` says (pdfplumber's lines hold no
+    blank characters: its spaces are its gaps)."""
+    return "".join(a["text"] + _gap(a, b) for a, b in zip(chars, chars[1:])) + chars[-1]["text"]
+
+
+def _rejoined(lines: list[dict]) -> list[dict]:
+    """pdfplumber's text lines, with a line's runs in another font put back into it.
+
+    pdfplumber groups characters into lines by their tops, and a character's top is its baseline less the
+    font's descent: on one baseline, digits set in another font (DejaVu or Times beside a Chinese font) stand
+    a few points lower, and in a large title past pdfplumber's 3-point tolerance. The title
+    ``某街道办事处2021年政府信息公`` then read as ``某街道办事处 年政府信息公`` and ``2021`` on a line of its own.
+    Two neighbouring lines are one when they overlap by more than half the height of the smaller, and no
+    character of one stands over a character of the other.
+    """
+    out: list[dict] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and _same_line(prev, line):
+            chars = sorted(prev["chars"] + line["chars"], key=lambda c: c["x0"])
+            out[-1] = {**prev, "text": _text_of(chars), "chars": chars, "x0": min(prev["x0"], line["x0"]),
+                       "x1": max(prev["x1"], line["x1"]), "top": min(prev["top"], line["top"]),
+                       "bottom": max(prev["bottom"], line["bottom"])}
+        else:
+            out.append(line)
+    return out
+
+
+def _same_line(a: dict, b: dict) -> bool:
+    """Whether two of pdfplumber's lines are runs of one printed line (``_rejoined``)."""
+    overlap = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    if overlap <= 0.5 * min(a["bottom"] - a["top"], b["bottom"] - b["top"]):
+        return False
+    spans = sorted((c["x0"], c["x1"]) for c in a["chars"] + b["chars"] if c["text"].strip())
+    return all(x1 <= nx0 + 0.5 for (_, x1), (nx0, _) in zip(spans, spans[1:]))
+
+
 def _deduped(page):
     """``page`` with its characters drawn twice over left out (``_unique_chars``)."""
     out = page.filter(lambda obj: True)
@@ -197,8 +281,8 @@ def _page_items(page, number: int = 1) -> list[_Line | _Rows]:
     boxes = [t.bbox for t in tables]
     items: list[_Line | _Rows] = [_Rows(top=t.bbox[1], lines=_table_lines(t), page=number) for t in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    for line in outside.extract_text_lines(strip=True, return_chars=True):
-        text, chars = line["text"], line["chars"]
+    for line in _rejoined(outside.extract_text_lines(strip=True, return_chars=True)):
+        text, chars = _line_text(line), line["chars"]
         if not text.strip() or _is_furniture(text, line["top"], line["bottom"], page.height):
             continue
         # Digits and Latin letters are often set in another font (Times New
@@ -248,6 +332,13 @@ def _join_wrapped(head: str, tail: str) -> str:
     return head + " " + tail
 
 
+def _cleaned(text: str) -> str:
+    """``clean_text`` of a line, its tabs (``_line_text``) kept."""
+    if "\t" not in text:
+        return clean_text(text)
+    return "\t".join(clean_text(field) for field in text.split("\t"))
+
+
 def _assemble(items: list[_Line | _Rows]) -> list[str]:
     """Join wrapped lines into paragraphs (also across a page break); tables stay between them."""
     margins = _Margins.of([it for it in items if isinstance(it, _Line)])
@@ -258,10 +349,10 @@ def _assemble(items: list[_Line | _Rows]) -> list[str]:
             lines.extend(item.lines)
             prev = None
         elif prev is not None and _continues(prev, item, margins):
-            lines[-1] = _join_wrapped(lines[-1], clean_text(item.text))
+            lines[-1] = _join_wrapped(lines[-1], _cleaned(item.text))
             prev = item
         else:
-            lines.append(clean_text(item.text))
+            lines.append(_cleaned(item.text))
             prev = item
     return [ln for ln in lines if ln]
 
