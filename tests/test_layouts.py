@@ -671,6 +671,29 @@ def test_pdftotext_layout_numbers_on_the_line_above_their_label():
 
 
 
+def test_a_rows_numbers_on_the_line_above_its_label_after_the_row_before():
+    """A PDF's borderless table whose label cells wrap around their centred numbers: the row before took
+    both lines (the second ignored) and 2.其他法律行政法规禁止公开 had none."""
+    path = RAW / "000_a24b6662cf75509f.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("(三)不予公开 | 1.属于国家秘密"))
+    assert lines[k + 1].startswith("2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |")
+    lines[k:k + 2] = ["(三)不予公开 1.属于国家秘密 0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "2.其他法律行政法规禁止公开"]
+    report = ogi.parse_text("\n".join(lines))
+    assert report.requests == ogi.parse_file(path).requests
+    assert any("denied.prohibited_by_law: its numbers stand on the line above its label" in m
+               for m in report.messages)
+    assert not [m for m in report.messages if "ignored" in m]
+    # table 2 the same; a row of one cell keeps its lone number unread (it may be a page's number)
+    table_2 = ["二、主动公开政府信息情况", "第二十条第(一)项", "信息内容 本年制发件数 本年废止件数 现行有效件数",
+               "规章 0 0 0", "3 20 252", "行政规范性文件", "第二十条第(六)项", "信息内容 本年处理决定数量",
+               "行政处罚 143", "5", "行政强制", "三、收到和处理政府信息公开申请情况"]
+    report = ogi.parse_text("\n".join(table_2))
+    assert report.proactive["regulations"] == [0, 0, 0]
+    assert report.proactive["normative_documents"] == [3, 20, 252]
+    assert report.proactive["penalty"] == 143 and report.proactive.get("coercion") is None
+
+
 def test_a_lone_number_printed_as_its_own_cell_is_not_split_into_a_rows_cells():
     """A PDF's borderless table read with tabs between its cells (``readers.pdf._line_text``): a blank cell
     left no trace, and the one number of a two-cell row was cut into both (10 → 1 | 0)."""

@@ -757,6 +757,7 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
     if template == schema.TEMPLATE_2021:
         hits = [h for h in hits if h.code != "other"]
     result.template = template
+    _values_above_next_label(hits, tokens, widths, "requests", result)
     seen: set[str] = set()
     unique_hits = []
     for h in hits:
@@ -820,6 +821,7 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
         _table_in_columns(hits, "2", result)
     _values_above_labels(hits, region, widths, result)
     _between_short_rows(hits, region, widths, result)
+    _values_above_next_label(hits, region, widths, "proactive", result)
     _interleaved(hits, widths, result)
     first = {}
     for h in hits:
@@ -974,6 +976,29 @@ def _values_above_labels(hits: list[RowHit], region: list[Token], widths: dict[s
             h.tokens = list(b)
         result.messages.append(f"proactive rows {', '.join(h.code for h in run)}: each row's numbers stand on the "
                                "line above its label (a PDF's text laid out by position); read so")
+
+
+def _values_above_next_label(hits: list[RowHit], region: list[Token], widths: dict[str, int], table: str,
+                             result: TableResult) -> None:
+    """A row's numbers on its label's line, then a line of numbers alone that fills the next row's cells, then
+    that row's label with none of its own: the line is the next row's, printed above its label (a PDF's
+    borderless table whose label cells wrap around their centred numbers: ``2.重复申请 0 0 0 0 0 0 0`` /
+    ``0 0 0 0 0 0 0`` / ``3.要求提供公开出版物``). Read in order, the first row took both lines (the second
+    ignored) and the next had none. A row of one cell is left so: its lone number may be a page's."""
+    for a, b in zip(hits, hits[1:]):
+        if b.tokens or widths[b.code] < 2:
+            continue
+        line_a = region[a.token_index].line
+        own = [t for t in a.tokens if t.line == line_a]
+        rest = [t for t in a.tokens if t.line != line_a]
+        line = _one_line(rest)
+        if not own or line is None or not line_a < line < region[b.token_index].line \
+                or len(rest) != widths[b.code] or not len(own) <= widths[a.code] < len(own) + len(rest) \
+                or any(t.kind != NUM for t in rest):
+            continue  # (a row's cells wrapped onto the next line are no more than its cells: not so)
+        a.tokens, b.tokens = own, rest
+        result.messages.append(f"{table} row {b.code}: its numbers stand on the line above its label, after row "
+                               f"{a.code}'s own (a PDF's text laid out by position); read so")
 
 
 # The template counts fees in 万元; a cell ("3000元") or a header ("(单位:元)") in 元 says otherwise.
