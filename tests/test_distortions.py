@@ -392,9 +392,9 @@ def test_two_numbers_on_one_line_among_numbers_one_a_line_breaking_the_identity_
     report = ogi.parse_text(head + "(一)予以公开" + row + "(二)" + after, source=name)
     assert report.requests["granted"] == [None] * 7
     printed = " ".join(" ".join(cells).split())
-    assert f"requests row granted: '{printed}' breaks its identity as printed, and numbers parted only by a space " \
-           "share a line where the others stand one a line (a stray space inside a number?); left unread" \
-           in report.messages
+    assert f"requests row granted: '{printed}': numbers parted only by a space share a line where the others " \
+           "stand one a line (two cells on one line, or a stray space inside a number?), and its identity cannot " \
+           "tell which; left unread" in report.messages
     assert report.status == "partial"
 
 

@@ -187,9 +187,9 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
     first break the identity (the text is out of the table's order; no
     candidates), or ``"unseparated"`` when cells printed between separators fill
     it and one or two numbers alone on their lines without a separator are none
-    (``_without_unseparated``), or ``"spaced line"`` when the cells as printed break
-    the identity and two numbers parted by a space share a line where the others
-    stand one a line (``_spaced_among_lines``; no candidates).
+    (``_without_unseparated``), or ``"spaced line"`` when two numbers parted by a space
+    share a line where the others stand one a line (``_spaced_among_lines``), and the
+    cells as printed break the identity or are just as many as the row's (no candidates).
     """
     values = _without_line_padding([t for t in tokens if t.kind in (NUM, BLANK)])
     check = row_sum_ok(blocks) if blocks else (lambda v: True)
@@ -219,7 +219,9 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
                 if either:
                     return [printed, *either][:MAX_CANDIDATES], "either"
     if len(values) >= width and blocks and values[0].line != values[-1].line and _spaced_among_lines(values) \
-            and not check(_cells(values[:width])):
+            and (len(values) == width or not check(_cells(values[:width]))):
+        # as many numbers as cells, one line's two among them: two cells on a line, or a stray space inside one
+        # number where a line was lost ("0 0 1 0 0 5 6" keeps the identity, the truth 55 0 0 1 0 0 56)
         return [], "spaced line"
     if len(values) == width and blocks and values[0].line != values[-1].line:
         moved = _moved_readings(values, check)

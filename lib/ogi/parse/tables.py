@@ -606,8 +606,8 @@ _UNREAD = {
                "table's order; left unread",
     "spaced": "'{printed}' holds more numbers than its {w} cells, some parted only by spaces inside a cell (a stray "
               "space in a number, or cells run together); left unread",
-    "spaced line": "'{printed}' breaks {rule} as printed, and numbers parted only by a space share a line where the "
-                   "others stand one a line (a stray space inside a number?); left unread",
+    "spaced line": "'{printed}': numbers parted only by a space share a line where the others stand one a line (two "
+                   "cells on one line, or a stray space inside a number?), and {rule} cannot tell which; left unread",
 }
 
 
