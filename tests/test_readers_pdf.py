@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ogi.readers import read_bytes
-from ogi.readers.pdf import _Line, _drop_page_numbers, _is_furniture, _join_wrapped, _line_text, _margin_number, _rejoined, read_pdf
+from ogi.readers.pdf import (_assemble, _drop_page_numbers, _is_furniture, _join_wrapped, _Line, _line_text,
+                             _margin_number, _rejoined, read_pdf)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 
@@ -258,6 +259,20 @@ def test_a_borderless_tables_cells_are_parted_by_tabs():
     # a line without such a gap keeps pdfplumber's text as it was
     plain = _placed(("一、总体情况", 30))
     assert _line_text(plain) == plain["text"]
+
+
+def test_a_borderless_tables_row_is_not_joined_to_the_line_below_as_running_text():
+    """A row whose numbers run to the right margin, then its label's second line at the left margin: joined as a
+    wrapped paragraph, the row read ``…0 473府信息公开申请 3 3 6``. A line with a column's gap is a table's row."""
+    def line(text, x1, top):
+        return _Line(text=text, x0=90, x1=x1, top=top, size=16, font_start="F", font_end="F", page=1)
+
+    body = [line("二是加强政务新媒体运营，及时回应社会关切，全面提升公开实效，不断", 510, 100),
+            line("增强公开的针对性。", 250, 120)]
+    rows = [line("一、本年新收政\t319\t154\t0\t0\t0\t0\t473", 510, 140), line("府信息公开申请\t3\t3\t6", 300, 160)]
+    assert _assemble(body + rows) == [
+        "二是加强政务新媒体运营，及时回应社会关切，全面提升公开实效，不断增强公开的针对性。",
+        "一、本年新收政\t319\t154\t0\t0\t0\t0\t473", "府信息公开申请\t3\t3\t6"]
 
 @pytest.mark.slow
 def test_a_title_printed_by_a_browser_keeps_its_year_in_place(tmp_path):

@@ -317,6 +317,8 @@ def _continues(prev: _Line, line: _Line, margins: _Margins) -> bool:
     margin without the customary two-character indent, the font stays the same
     and the line does not open with a list marker such as ``（二）``.
     """
+    if "\t" in prev.text or "\t" in line.text:
+        return False  # a line with a column's gap in it is a table's row, not running text (``_line_text``)
     em = max(prev.size, line.size, 1.0)
     return (prev.x1 >= margins.right - 2 * em
             and line.x0 <= margins.left + 0.5 * em
