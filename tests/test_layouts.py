@@ -706,6 +706,48 @@ def test_a_lone_number_printed_as_its_own_cell_is_not_split_into_a_rows_cells():
     crawler = ogi.parse_text("\n".join(table_2).replace("\t", ""))
     assert crawler.proactive.get("procurement") == [1, 0]
 
+
+def _narrow_label_rows() -> tuple[list[str], dict]:
+    """Table 3 as a PDF's borderless table with narrow label columns prints it (LibreOffice, a Word file whose
+    columns were never sized): each label cut every three characters, its numbers on its first line, its group
+    heading's pieces in a column before it (``（三）\t1.属于\t0…`` / ``不予公\t国家秘`` / ``开\t密``); each row
+    its own numbers, so that one read a row late shows."""
+    from ogi import schema
+    from ogi.parse import tables
+
+    groups = {"denied": "（三）不予公开", "unavailable": "（四）无法提供", "not_processed": "（五）不予处理",
+              "other": "（六）其他处理"}
+    codes = schema.request_row_codes("2021")
+    zh = {r.code: r.zh for r in tables._T3_ROWS}
+    lines, truth = ["三、收到和处理政府信息公开申请情况", "申请人情况"], {}
+    for k, code in enumerate(codes):
+        values = [k + 1, 0, 0, 0, 0, k % 3, k + 1 + k % 3]
+        truth[code] = values
+        label = [zh[code][j:j + 3] for j in range(0, len(zh[code]), 3)]
+        group = code.split(".")[0]
+        heading = [groups[group][j:j + 3] for j in range(0, 7, 3)] \
+            if "." in code and codes[k - 1].split(".")[0] != group else []
+        for n in range(max(len(label), len(heading))):
+            cells = [heading[n]] if n < len(heading) else []
+            cells += [label[n]] if n < len(label) else []
+            cells += [str(v) for v in values] if n == 0 else []
+            lines.append("\t".join(cells))
+    return lines + ["四、政府信息公开行政复议、行政诉讼情况"], truth
+
+
+def test_a_label_wrapped_below_its_rows_numbers_in_a_narrow_column_names_its_row():
+    """Read piece by piece, the later pieces of a wrapped label named rows (``四类过`` + ``程性信`` is 6.属于四类过程性
+    信息) after the row's numbers had passed: rows took the next row's numbers, wrongly (the Word-to-PDF fuzz: 103
+    wrong cells in 240 reports). The first piece's enumerator and the pieces below it now name the row."""
+    lines, truth = _narrow_label_rows()
+    k = lines.index("（三）\t1.属\t5\t0\t0\t0\t0\t1\t6")
+    assert lines[k + 1:k + 3] == ["不予公\t于国家", "开\t秘密"]
+    report = ogi.parse_text("\n".join(lines))
+    assert report.requests == truth
+    # the pieces are one cell when a narrow gap parts them (a space, not a tab): the last word is the label's
+    spaced = [line.replace("\t", " ", 1) if not any(c.isdigit() for c in line) else line for line in lines]
+    assert ogi.parse_text("\n".join(spaced)).requests == truth
+
 def test_pdftotext_in_drawing_order_a_table_read_column_by_column_gives_no_values():
     """Without -layout, pdftotext printed table 2 in the order LibreOffice drew it: the row labels, then each
     column's header and numbers. Read as rows, 规章 took 0 3 0 and 规范性文件 2 0 246."""

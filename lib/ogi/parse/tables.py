@@ -20,7 +20,7 @@ from typing import Optional
 from .. import schema
 from ..model import Check
 from .solve import MAX_CANDIDATES, resolve_row, row_sum_ok, trim_padding
-from .tokens import BLANK, LABEL, NUM, Token, is_placeholder
+from .tokens import BLANK, LABEL, NUM, Token, is_placeholder, label_key
 
 # ---------------------------------------------------------------------------
 # Row matching
@@ -264,8 +264,12 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
     n = len(tokens)
     last_row = len(rows) - 1
     last_width = rows[last_row].width
+    taken: set[int] = set()  # the pieces of a label wrapped below its row's numbers, read with its first piece
     while i < n:
         tok = tokens[i]
+        if i in taken:
+            i += 1
+            continue
         if tok.kind == LABEL:
             if i + 1 < n and tokens[i + 1].kind == LABEL and (
                     (tok.text == "(六)其他" and tokens[i + 1].text.startswith("处理"))
@@ -279,6 +283,11 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 continue
             found = _matches(rows, tok.text, pointer)
             nxt = tokens[i + 1] if i + 1 < n else None
+            if not found and nxt is not None and nxt.kind != LABEL and nxt.line == tok.line:
+                wrapped = _wrapped_below(rows, tokens, i, pointer)
+                if wrapped is not None:
+                    found, used = wrapped
+                    taken.update(used)
             if found and nxt is not None and nxt.kind == LABEL and _continues(rows[found[-1][0]], tok.text, nxt.text):
                 # "一、本年新收" / "政府信息公开申请数量 | 48 | 3 …": the row's label wrapped (PDF); the second
                 # part is not a label of its own (it was taken, fuzzily, for the next row)
@@ -357,6 +366,53 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 break
         i += 1
     return hits, min(i, last_used + 1)
+
+
+def _wrapped_below(rows: tuple[schema.RowSpec, ...], tokens: list[Token], i: int,
+                   pointer: int) -> Optional[tuple[tuple[tuple[int, int], ...], list[int]]]:
+    """The row of label ``i``, printed with its row's numbers on its first line and wrapped onto lines of words
+    alone below them (a narrow label column: ``1.属于 0 0 …`` / ``不予公 国家秘`` / ``开 密``), and the token
+    indices of its pieces; None when those lines do not complete a row's label. The last words of each line
+    are the label's (a group heading's pieces stand before them). The first piece names the row by its
+    enumerator: read first piece by piece, the pieces named rows (``四类过`` + ``程性信``) and took the next
+    row's numbers."""
+    first = _last_word(tokens[i].raw)  # "(三 1.属": a group heading's piece before it, a space apart
+    head = _ENUM.match(first)
+    if head is None:
+        return None
+    n = len(tokens)
+    j = i + 1
+    while j < n and tokens[j].line == tokens[i].line:
+        j += 1
+    rest, used = "", []
+    while j < n and len(used) < 8:
+        k = j
+        while k < n and tokens[k].line == tokens[j].line:
+            k += 1
+        last = tokens[k - 1]
+        piece = _last_word(last.raw)
+        if any(t.kind != LABEL for t in tokens[j:k]) or _ENUM.match(piece):
+            break
+        rest += piece
+        used.append(k - 1)
+        j = k
+    if not used:
+        return None
+    found = tuple(m for m in _matches(rows, first + rest, pointer) if _plain_enum(rows[m[0]].zh) == head.group(0))
+    return (found[:1], used) if found else None
+
+
+def _last_word(raw: str) -> str:
+    """A cell's last piece of words, parted from the rest by a tab or a space (a line of words alone is one cell,
+    its gaps kept in its raw text), as labels are keyed."""
+    parts = raw.split()
+    return label_key(parts[-1]) if parts else ""
+
+
+def _plain_enum(zh: str) -> str:
+    """A row's printed enumerator, as labels are keyed (half-width brackets); "" for none."""
+    m = _ENUM.match(zh.replace("（", "(").replace("）", ")"))
+    return m.group(0) if m else ""
 
 
 def _displaced_row(rows, hits: list[RowHit], tok: Token, tokens: list[Token], i: int, pointer: int) -> Optional[int]:
