@@ -707,11 +707,12 @@ def test_a_lone_number_printed_as_its_own_cell_is_not_split_into_a_rows_cells():
     assert crawler.proactive.get("procurement") == [1, 0]
 
 
-def _narrow_label_rows() -> tuple[list[str], dict]:
+def _narrow_label_rows(apart: bool = False) -> tuple[list[str], dict]:
     """Table 3 as a PDF's borderless table with narrow label columns prints it (LibreOffice, a Word file whose
     columns were never sized): each label cut every three characters, its numbers on its first line, its group
     heading's pieces in a column before it (``（三）\t1.属于\t0…`` / ``不予公\t国家秘`` / ``开\t密``); each row
-    its own numbers, so that one read a row late shows."""
+    its own numbers, so that one read a row late shows. ``apart``: a group heading's pieces on lines of their own,
+    between the label's (its column's text a little higher or lower: ``（二）部分`` / ``理结`` / ``公开``)."""
     from ogi import schema
     from ogi.parse import tables
 
@@ -729,6 +730,8 @@ def _narrow_label_rows() -> tuple[list[str], dict]:
             if "." in code and codes[k - 1].split(".")[0] != group else []
         for n in range(max(len(label), len(heading))):
             cells = [heading[n]] if n < len(heading) else []
+            if apart and n and cells:
+                lines.append(cells.pop())
             cells += [label[n]] if n < len(label) else []
             cells += [str(v) for v in values] if n == 0 else []
             lines.append("\t".join(cells))
@@ -747,6 +750,17 @@ def test_a_label_wrapped_below_its_rows_numbers_in_a_narrow_column_names_its_row
     # the pieces are one cell when a narrow gap parts them (a space, not a tab): the last word is the label's
     spaced = [line.replace("\t", " ", 1) if not any(c.isdigit() for c in line) else line for line in lines]
     assert ogi.parse_text("\n".join(spaced)).requests == truth
+    lines, truth = _narrow_label_rows(apart=True)
+    k = lines.index("（三）\t1.属\t5\t0\t0\t0\t0\t1\t6")
+    assert lines[k + 1:k + 5] == ["不予公", "于国家", "开", "秘密"]
+    assert ogi.parse_text("\n".join(lines)).requests == truth
+    # table 2's labels have no enumerator: more of their words name the row
+    table_2 = ["二、主动公开政府信息情况", "第二十条第（五）项", "信息内容\t上一年项目数\t本年增/减\t处理决定数量", "量",
+               "行政许可\t0\t8\t1", "其他对外管理\t0\t7\t34", "服务事项", "第二十条第（八）项",
+               "信息内容\t上一年项目数\t本年增/减", "量", "行政事业性收\t13\t1", "费", "第二十条第（九）项"]
+    report = ogi.parse_text("\n".join(table_2))
+    assert report.proactive["other_services"] == [0, 7, 34]
+    assert report.proactive["fee_items"] == [13, 1]
 
 def test_pdftotext_in_drawing_order_a_table_read_column_by_column_gives_no_values():
     """Without -layout, pdftotext printed table 2 in the order LibreOffice drew it: the row labels, then each

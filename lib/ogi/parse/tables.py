@@ -372,34 +372,50 @@ def _wrapped_below(rows: tuple[schema.RowSpec, ...], tokens: list[Token], i: int
                    pointer: int) -> Optional[tuple[tuple[tuple[int, int], ...], list[int]]]:
     """The row of label ``i``, printed with its row's numbers on its first line and wrapped onto lines of words
     alone below them (a narrow label column: ``1.属于 0 0 …`` / ``不予公 国家秘`` / ``开 密``), and the token
-    indices of its pieces; None when those lines do not complete a row's label. The last words of each line
-    are the label's (a group heading's pieces stand before them). The first piece names the row by its
-    enumerator: read first piece by piece, the pieces named rows (``四类过`` + ``程性信``) and took the next
-    row's numbers."""
+    indices of its pieces; None when those lines do not complete a row's label. Read first piece by piece, the
+    pieces named rows (``四类过`` + ``程性信``) and took the next row's numbers.
+
+    The first piece names the row by its enumerator, among the next rows; the last words of the lines below
+    continue its label, in order, a group heading's pieces among them left out (they stand before the label's
+    on a line, or on lines of their own: ``(二)部`` / ``理结`` / ``分公开`` / ``果``)."""
     first = _last_word(tokens[i].raw)  # "(三 1.属": a group heading's piece before it, a space apart
     head = _ENUM.match(first)
-    if head is None:
+    enum = head.group(0) if head else ""
+    core = _strip_enum(first)
+    if head is None and len(core) < 4:  # a label without an enumerator names its row by more of its words
         return None
     n = len(tokens)
     j = i + 1
     while j < n and tokens[j].line == tokens[i].line:
         j += 1
-    rest, used = "", []
-    while j < n and len(used) < 8:
+    pieces: list[tuple[int, str]] = []
+    while j < n and len(pieces) < 24:
         k = j
         while k < n and tokens[k].line == tokens[j].line:
             k += 1
-        last = tokens[k - 1]
-        piece = _last_word(last.raw)
+        piece = _last_word(tokens[k - 1].raw)
         if any(t.kind != LABEL for t in tokens[j:k]) or _ENUM.match(piece):
             break
-        rest += piece
-        used.append(k - 1)
+        pieces.append((k - 1, piece))
         j = k
-    if not used:
-        return None
-    found = tuple(m for m in _matches(rows, first + rest, pointer) if _plain_enum(rows[m[0]].zh) == head.group(0))
-    return (found[:1], used) if found else None
+    for idx in range(pointer, min(pointer + 3, len(rows))):
+        row = rows[idx]
+        target = label_key(_plain_label(row.zh))
+        if _plain_enum(row.zh) != enum or not target.startswith(core):
+            continue
+        text, left, used = core, target[len(core):], []
+        for k, piece in pieces:
+            if not left:
+                break
+            if left.startswith(piece) or piece.startswith(left):  # the last may run on into a note: 公开(区分
+                text, left = text + piece, left[len(piece):]
+                used.append(k)
+        if used and any(key in text for key in row.keys):
+            return ((idx, 0),), used
+    # the label's own words otherwise (a report's wording, not the template's): the pieces as they come
+    joined = first + "".join(piece for _, piece in pieces[:8])
+    found = tuple(m for m in _matches(rows, joined, pointer) if _plain_enum(rows[m[0]].zh) == enum)
+    return (found[:1], [k for k, _ in pieces[:8]]) if found else None
 
 
 def _last_word(raw: str) -> str:
