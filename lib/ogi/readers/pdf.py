@@ -5,7 +5,9 @@ each page's characters and paths for it (``pdfium_objects``). Tables are
 rendered one row per line through ``render_row``, like the HTML and Word
 readers: a cell merged from the left or above is left out, a blank cell over
 n columns stands as n blanks. Text outside tables becomes paragraphs; page
-numbers and a browser's margins are dropped.
+numbers and a browser's margins are dropped. A table drawn without lines is
+text: its lines keep their wide gaps as tabs, and are never joined as a
+paragraph's (``_line_text``).
 """
 
 from __future__ import annotations
@@ -432,7 +434,7 @@ def read_pdf(source: str, data: bytes) -> Document:
 
     Tables found from their ruling lines become rows; text outside them
     becomes paragraphs; page numbers are dropped. Tables drawn without lines
-    come out as text lines, as in a PDF-to-text conversion.
+    come out as text lines, as in a PDF-to-text conversion, their cells parted by tabs.
     """
     doc = Document(source=source, format="pdf", sha256=sha256_bytes(data))
     _quiet_pdfminer()
