@@ -762,6 +762,28 @@ def test_a_label_wrapped_below_its_rows_numbers_in_a_narrow_column_names_its_row
     assert report.proactive["other_services"] == [0, 7, 34]
     assert report.proactive["fee_items"] == [13, 1]
 
+
+def test_numbers_wrapped_in_a_narrow_column_leave_their_row_unread():
+    """LibreOffice's PDF of a table without lines whose columns are narrow prints 3193 as ``319`` over ``3``: the
+    first line, ``319 154 0 0 0 0 473``, keeps the identity as 3193 + 1543 = 4736 does, and the digits below
+    stand beside the rest of the label. Read as printed, three cells were wrong (the digits below were text after
+    the row); so was table 4's ``7 3 0 9 4 …`` over ``2 8`` (32 and 48). Both are unread now; a note's numbers
+    after a row (``其中：网上申请 5``), or a page number after table 4, leave them read."""
+    head = ["三、收到和处理政府信息公开申请情况", "申请人情况"]
+    rows = ["一、本年新收政\t319\t154\t0\t0\t0\t0\t473", "府信息公开申请\t3\t3\t6", "数量",
+            "二、上年结转政\t0\t0\t0\t0\t0\t0\t0", "府信息公开申请", "数量"]
+    report = ogi.parse_text("\n".join(head + rows))
+    assert report.requests["new"] == [None] * 7 and report.requests["carried_over"] == [0] * 7
+    assert any("then 3, 3, 6 on the next line, under the rest of its label" in m for m in report.messages)
+    noted = ogi.parse_text("\n".join(head + [rows[0].replace("473", "473\n其中：网上申请\t5")] + rows[3:]))
+    assert noted.requests["new"] == [319, 154, 0, 0, 0, 0, 473]
+    table_4 = ["四、政府信息公开行政复议、行政诉讼情况", "行政复议\t行政诉讼", "结果维持\t结果纠正\t其他结果\t尚未审结\t总计",
+               "\t".join(["7", "3", "0", "9", "4"] + ["0"] * 10), "2\t8", "五、存在的主要问题及改进情况", "无。"]
+    report = ogi.parse_text("\n".join(table_4))
+    assert report.review_litigation == [None] * 15
+    table_4[3:5] = ["\t".join(["7", "25", "0", "9", "41"] + ["0"] * 10), "3"]  # a page number below the row
+    assert ogi.parse_text("\n".join(table_4)).review_litigation == [7, 25, 0, 9, 41] + [0] * 10
+
 def test_pdftotext_in_drawing_order_a_table_read_column_by_column_gives_no_values():
     """Without -layout, pdftotext printed table 2 in the order LibreOffice drew it: the row labels, then each
     column's header and numbers. Read as rows, 规章 took 0 3 0 and 规范性文件 2 0 246."""

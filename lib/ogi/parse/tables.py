@@ -52,6 +52,7 @@ class RowHit:
     label: str = ""
     ended: bool = False  # running text came after the cells: nothing more belongs to the row
     inner: list[tuple[int, str]] = field(default_factory=list)  # short unknown labels among its tokens, and where
+    wrapped: list[str] = field(default_factory=list)  # numbers under its label's next words (``_wrapped_digits``)
 
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
@@ -351,6 +352,7 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 # ("行政事业性收费 | |" then "备注：3项收费已取消": the 3 is no cell of it). A line of words
                 # alone may be the rest of a label a PDF wrapped between its cells ("2.申请人逾 0 0 0 0 0 0" /
                 # "期未按收费" / … / "0").
+                cur.wrapped = _wrapped_digits(rows[cur.index], cur, tokens, i)
                 if cur.index == last_row:
                     break
                 cur.ended = True
@@ -366,6 +368,24 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                 break
         i += 1
     return hits, min(i, last_used + 1)
+
+
+def _wrapped_digits(row: schema.RowSpec, hit: RowHit, tokens: list[Token], i: int) -> list[str]:
+    """The numbers on the line of label ``i``, when that label is the rest of ``hit``'s own, wrapped below its
+    cells, and they are fewer than its cells and each a cell of its own: the ends of its numbers, wrapped in a
+    narrow column of a table without lines (LibreOffice prints 3193 as ``319`` over ``3``: ``一、本年新收政 319 154
+    0 0 0 0 473`` / ``府信息公开申请 3 3 6``, whose first line keeps the identity as 3193 + 1543 = 4736 does).
+    Empty otherwise."""
+    if not _continues(row, hit.label, tokens[i].text):
+        return []
+    line, nums, j = tokens[i].line, [], i + 1
+    while j < len(tokens) and tokens[j].line == line:
+        if tokens[j].kind != LABEL:
+            nums.append(tokens[j])
+        j += 1
+    if not nums or len(nums) >= row.width or not all(t.kind == NUM and t.sep for t in nums):
+        return []
+    return [t.digits for t in nums]
 
 
 def _wrapped_below(rows: tuple[schema.RowSpec, ...], tokens: list[Token], i: int,
@@ -609,6 +629,10 @@ def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, 
             # label, and its first cells are another row's
             unread(h, f"{len(vals)} numbers after its label, and {empty_before} rows before it have none: the labels "
                       "were printed apart from their values; left unread")
+            continue
+        if h.wrapped:
+            unread(h, f"'{_printed(vals)}', then {', '.join(h.wrapped)} on the next line, under the rest of its label: "
+                      "the ends of its numbers, wrapped in a narrow column? left unread")
             continue
         options, how = resolve_row(h.tokens, w, blocks.get(h.code))
         if empty_before >= 2 and how == "printed" and blocks.get(h.code) and not row_sum_ok(blocks[h.code])(options[0]):
@@ -1129,6 +1153,17 @@ def _review_cells(collected: list[Token], width: int = 15) -> list[Token]:
     return lead + span + trail
 
 
+def _wrapped_row(cells: list[Token], after: list[Token], region: list[Token]) -> bool:
+    """Whether a row of cells on one line is followed by a line of numbers alone, fewer than its cells and each a
+    cell of its own (a tab or a bar apart): the ends of its numbers, wrapped in narrow columns of a table without
+    lines (``_wrapped_digits``; a page number alone is no such line)."""
+    line = cells[0].line
+    if not after or any(t.line != line for t in cells) or len(after) >= len(cells):
+        return False
+    below = [t for t in region if t.line == line + 1]
+    return below == after and all(t.kind == NUM and t.sep for t in after)
+
+
 def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     """Table 4: fifteen numbers after its header, in three groups of five."""
     result = TableResult()
@@ -1163,6 +1198,14 @@ def parse_review(tokens: list[Token], start: int, stop: int) -> TableResult:
     result.last_line = values[min(len(values), 15) - 1].line
     options, how = resolve_row(values, 15, (5, 5, 5))
     extra = [t for t in values[15:] if t.kind == NUM]
+    if how == "printed" and _wrapped_row(values[:15], values[15:], region):
+        # LibreOffice's "7 3 0 9 4 0 …" over "2 8": 32 and 48 wrapped in narrow columns
+        result.messages.append(f"table 4: '{_printed(values[:15])}', then {', '.join(t.digits for t in extra)} on the "
+                               "next line alone, fewer than its cells: the ends of its numbers, wrapped in narrow "
+                               "columns? left unread")
+        result.values = {"review_litigation": [None] * 15}
+        result.unread.append("review_litigation.review_litigation")
+        return result
     if how == "printed" and extra:
         result.extra.append("review_litigation.review_litigation")
         result.messages.append(f"table 4: {len(extra)} number(s) after its 15 cells ignored")
