@@ -177,23 +177,34 @@ def test_pdfminer_warnings_are_not_printed_unless_the_user_asked_for_them():
         log.setLevel(saved)
 
 
-@pytest.mark.slow
-def test_a_real_page_printed_to_pdf_by_a_browser_reads_as_the_page(tmp_path, capfd):
-    # researchers keep web pages as PDFs printed by a browser: each page's margins then hold the date and
-    # time, the title, the address and "page/pages", and a table's row may break across two pages
+def _print_to_pdf(tmp_path, page, *flags: str) -> Path:
+    """``page`` (a path, or an HTML text) printed to PDF by the browser the figures use; skips without one."""
     import subprocess
 
-    import ogi
     from ogi import figures
 
     try:
         browser = figures.find_browser()
     except figures.BrowserNotFound as exc:
         pytest.skip(str(exc))
-    page = FIXTURES / "pingtan_2024_cms.html"
+    if isinstance(page, str):
+        path = tmp_path / "page.html"
+        path.write_text(page, encoding="utf-8")
+        page = path
     pdf = tmp_path / "printed.pdf"
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", *flags,
                     f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    return pdf
+
+
+@pytest.mark.slow
+def test_a_real_page_printed_to_pdf_by_a_browser_reads_as_the_page(tmp_path, capfd):
+    # researchers keep web pages as PDFs printed by a browser: each page's margins then hold the date and
+    # time, the title, the address and "page/pages", and a table's row may break across two pages
+    import ogi
+
+    page = FIXTURES / "pingtan_2024_cms.html"
+    pdf = _print_to_pdf(tmp_path, page)
     import logging
 
     logging.getLogger("pdfminer").setLevel(logging.NOTSET)  # as in a fresh process
@@ -274,55 +285,33 @@ def test_a_borderless_tables_row_is_not_joined_to_the_line_below_as_running_text
         "二是加强政务新媒体运营，及时回应社会关切，全面提升公开实效，不断增强公开的针对性。",
         "一、本年新收政\t319\t154\t0\t0\t0\t0\t473", "府信息公开申请\t3\t3\t6"]
 
+
 @pytest.mark.slow
 def test_a_title_printed_by_a_browser_keeps_its_year_in_place(tmp_path):
-    import subprocess
-
-    from ogi import figures
     from ogi.parse import parse_document
 
-    try:
-        browser = figures.find_browser()
-    except figures.BrowserNotFound as exc:
-        pytest.skip(str(exc))
-    page = tmp_path / "report.html"
-    page.write_text('<html><head><meta charset="utf-8"></head><body><h1 style="font-size:32px">'
-                    "锦州市凌海市文化街道办事处2021年政府信息公开工作年度报告</h1>"
-                    "<p>一、总体情况</p><p>2021年，我街道认真落实《条例》。</p></body></html>", encoding="utf-8")
-    pdf = tmp_path / "printed.pdf"
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
-    doc = read_pdf("printed.pdf", pdf.read_bytes())
+    page = ('<html><head><meta charset="utf-8"></head><body><h1 style="font-size:32px">'
+            "锦州市凌海市文化街道办事处2021年政府信息公开工作年度报告</h1>"
+            "<p>一、总体情况</p><p>2021年，我街道认真落实《条例》。</p></body></html>")
+    doc = read_pdf("printed.pdf", _print_to_pdf(tmp_path, page, "--no-pdf-header-footer").read_bytes())
     assert "街道办事处2021年政府信息公" in doc.text
     report = parse_document(doc)
     assert (report.agency, report.year) == ("锦州市凌海市文化街道办事处", 2021)
 
 
-
 @pytest.mark.slow
 def test_a_borderless_table_printed_by_a_browser_gives_no_number_that_was_not_printed(tmp_path):
-    import subprocess
+    import random
 
-    from ogi import figures, synth
+    from ogi import synth
     from ogi.parse import parse_document
 
-    try:
-        browser = figures.find_browser()
-    except figures.BrowserNotFound as exc:
-        pytest.skip(str(exc))
-    import random
     rng = random.Random(210 * 7919 + 5)  # a report of the fuzz that found it: 4 numbers not printed
     html, truth = synth.generate(rng, "html", "2019" if rng.random() < 0.2 else "2021",
                                  blanks=rng.choice([0, 0, 1, 3, 8]))
-    page = tmp_path / "report.html"
-    page.write_text(html.replace('border="1"', 'border="0"').replace(
-        "</head>", "<style>table,td,th{border:none !important}</style></head>"), encoding="utf-8")
-    pdf = tmp_path / "printed.pdf"
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
-    doc = read_pdf("printed.pdf", pdf.read_bytes())
+    page = html.replace('border="1"', 'border="0"').replace(
+        "</head>", "<style>table,td,th{border:none !important}</style></head>")
+    doc = read_pdf("printed.pdf", _print_to_pdf(tmp_path, page, "--no-pdf-header-footer").read_bytes())
     assert not [ln for ln in doc.text.split("\n") if "|" in ln]  # no ruling lines: the tables are text
     score = synth.score(parse_document(doc), truth)
     assert score["wrong"] == 0 and score["exact"] > 100, score
