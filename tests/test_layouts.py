@@ -710,7 +710,7 @@ def test_a_lone_number_printed_as_its_own_cell_is_not_split_into_a_rows_cells():
 def _narrow_label_rows(apart: bool = False) -> tuple[list[str], dict]:
     """Table 3 as a PDF's borderless table with narrow label columns prints it (LibreOffice, a Word file whose
     columns were never sized): each label cut every three characters, its numbers on its first line, its group
-    heading's pieces in a column before it (``（三）\t1.属于\t0…`` / ``不予公\t国家秘`` / ``开\t密``); each row
+    heading's pieces in a column before it (``（三）\t1.属\t5…`` / ``不予公\t于国家`` / ``开\t秘密``); each row
     its own numbers, so that one read a row late shows. ``apart``: a group heading's pieces on lines of their own,
     between the label's (its column's text a little higher or lower: ``（二）部分`` / ``理结`` / ``公开``)."""
     from ogi import schema
