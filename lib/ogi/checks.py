@@ -12,14 +12,14 @@ from functools import cache
 from typing import Optional, Sequence
 
 from . import schema
-from .model import Check, Report
+from .model import Check, Number, Report
 
 _APPLICANTS = schema.APPLICANT_CODES
 
 
-def _sum(values: Sequence[Optional[float]]) -> Optional[float]:
+def _sum(values: Sequence[Optional[Number]]) -> Optional[Number]:
     """The sum, or None if a cell is blank (a loop: this runs ~35 times per report)."""
-    total = 0
+    total: Number = 0
     for v in values:
         if v is None:
             return None
@@ -114,7 +114,7 @@ def review_checks(values: list) -> list[Check]:
     return checks
 
 
-def _implausible(v, limit: float) -> Optional[str]:
+def _implausible(v, limit: Number) -> Optional[str]:
     """Why a count is not a count (None if it is one)."""
     if v is None:
         return None
@@ -148,10 +148,10 @@ def plausibility_checks(report: Report) -> list[Check]:
             why = _implausible(v, 1e7)
             if why:
                 bad(f"review_litigation.{code}", v, why)
-    for code, v in report.proactive.items():
+    for code, cells in report.proactive.items():
         if code in schema.PROACTIVE_NON_COUNTS:
             continue
-        for x in (v if isinstance(v, list) else [v]):
+        for x in (cells if isinstance(cells, list) else [cells]):
             why = _implausible(x, 1e9)
             if why:
                 bad(f"proactive.{code}", x, why)

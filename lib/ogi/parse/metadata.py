@@ -89,13 +89,13 @@ def find_year(lines: list[str]) -> tuple[Optional[int], str]:
         if "关于做好" in prefix or "编制" in head[m.end():m.end() + 6]:
             continue  # the notice asking for the report names the same year, but prefer a title
         return int(m.group(1)), "title"
-    m = _TITLE_YEAR.search(head) or _TITLE_YEAR_INSIDE.search(head)
-    if m:
-        return int(m.group(1)), "title"
+    inside = _TITLE_YEAR.search(head) or _TITLE_YEAR_INSIDE.search(head)
+    if inside:
+        return int(inside.group(1)), "title"
     full = _arabic_years(normalize("\n".join(lines)))
-    m = _PERIOD.search(full)
-    if m:
-        return int(m.group(1)), "statistics period"
+    period = _PERIOD.search(full)
+    if period:
+        return int(period.group(1)), "statistics period"
     counts = Counter(int(y) for y in _YEAR_WORK.findall(full))
     if counts:
         return counts.most_common(1)[0][0], "most frequent year in the narrative"
@@ -254,8 +254,8 @@ def find_published(lines: list[str]) -> tuple[Optional[str], str]:
     return None, ""
 
 
-def _iso(y: str, mo: str, d: str) -> Optional[str]:
-    y, mo, d = int(y), int(mo), int(d)
+def _iso(year: str, month: str, day: str) -> Optional[str]:
+    y, mo, d = int(year), int(month), int(day)
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"

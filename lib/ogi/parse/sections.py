@@ -134,7 +134,7 @@ def _bracketed(norm: list[str]) -> list[Heading]:
                 continue
             m = _BRACKETED[code].match(line)
             n = _zh_number(m.group("n")) if m else 0
-            if n > last:
+            if m is not None and n > last:  # (n is 0 without a match)
                 headings.append(Heading(code, i, m.start("emph" if m.group("emph") else "num"), m.end("phrase")))
                 line0, last = i + 1, n
                 break

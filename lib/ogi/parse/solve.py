@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import combinations, product
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, cast
 
-from .tokens import BLANK, NUM, Token
+from .tokens import BLANK, NUM, Number, Token
 
 #: Stop enumerating after this many candidates: the answer is "ambiguous" anyway.
 MAX_CANDIDATES = 64
@@ -23,7 +23,7 @@ MAX_CANDIDATES = 64
 MAX_PART_DIGITS = 9
 
 Vector = tuple
-Constraint = Callable[[Sequence[Optional[int]]], bool]
+Constraint = Callable[[Sequence[Optional[Number]]], bool]
 
 
 _PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
@@ -80,7 +80,7 @@ def sum_blocks(digits: str, blocks: Sequence[int], limit: int = MAX_CANDIDATES) 
 def _sum_blocks(digits: str, blocks: tuple[int, ...], limit: int) -> tuple[tuple[int, ...], ...]:
     out: list[tuple[int, ...]] = []
     if not digits.isdigit():
-        return out  # counts are whole numbers
+        return ()  # counts are whole numbers
 
     def rec(start: int, bi: int, acc: list[int]):
         if len(out) >= limit:
@@ -130,14 +130,14 @@ def _sum_blocks(digits: str, blocks: tuple[int, ...], limit: int) -> tuple[tuple
 def row_sum_ok(blocks: Sequence[int]) -> Constraint:
     """Constraint: in each consecutive block, the last value is the sum of the others."""
 
-    def check(values: Sequence[Optional[int]]) -> bool:
+    def check(values: Sequence[Optional[Number]]) -> bool:
         i = 0
         for m in blocks:
             block = values[i:i + m]
             i += m
             if any(v is None for v in block):
                 continue
-            if sum(block[:-1]) != block[-1]:
+            if sum(cast(Sequence[Number], block[:-1])) != block[-1]:  # no None: passed over above
                 return False
         return True
 
@@ -241,11 +241,11 @@ def _resolve_row(tokens: list[Token], width: int, blocks: Optional[Sequence[int]
     cands = _split_tokens(values, width, check)
     if not cands:
         # Spaces inside a run may be stray ("31 00004"): rejoin space groups and retry.
-        joined = _join_space_groups(values)
-        if len(joined) != len(values):
-            if len(joined) >= width:
-                return [_cells(joined[:width])], "printed"
-            cands = _split_tokens(joined, width, check)
+        regrouped = _join_space_groups(values)
+        if len(regrouped) != len(values):
+            if len(regrouped) >= width:
+                return [_cells(regrouped[:width])], "printed"
+            cands = _split_tokens(regrouped, width, check)
     if cands:
         return cands[:MAX_CANDIDATES], "split"
     gaps = _gap_readings(values, width, check)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
-from typing import Optional
+from typing import Any, Mapping, Optional, cast
 
 from .. import schema
 from ..model import Check
@@ -217,7 +217,7 @@ def _first_piece_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int)
             _FIRST_PIECE.clear()
         inner = _INNER_ENUM.search(label)
         hit = _FIRST_PIECE[key] = _named_by_start(rows, label if inner is None else label[inner.start():], pointer)
-    return hit
+    return cast(Optional[int], hit)
 
 
 def _closest_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
@@ -308,7 +308,7 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                     # "开": its enumerator and the start of its words name the row
                     f = _fuzzy(rows, tok.text + nxt.text, pointer)
                     if f is not None and _plain_label(rows[f].zh).startswith(_strip_enum(tok.text + nxt.text)):
-                        found = [(f, 0)]
+                        found = ((f, 0),)
                         i += 1
                         tok = nxt
                 if not found:
@@ -316,7 +316,7 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                     # "无法提 0 0 …" / "需要另行制作" / "供"), or before it ("(六)1.申请人无正当理由逾")
                     f = _first_piece_row(rows, tok.text, pointer)
                     if f is not None:
-                        found = [(f, 0)]
+                        found = ((f, 0),)
             if not found and nxt is not None and nxt.kind != LABEL and 4 <= len(tok.text) <= 60:
                 f = _fuzzy(rows, tok.text, pointer)
                 inner = _INNER_ENUM.search(tok.text) if f is None else None
@@ -325,7 +325,7 @@ def find_rows(tokens: list[Token], rows: tuple[schema.RowSpec, ...], start: int 
                     # wrapped (a PDF): "(三)不1.属于国家秘" / numbers / "予公开密"
                     f = _fuzzy(rows, tok.text[inner.start():], pointer)
                 if f is not None:
-                    found = [(f, 0)]
+                    found = ((f, 0),)
             if found:
                 for idx, _pos in found:
                     hits.append(RowHit(rows[idx].code, idx, i, label=tok.text))
@@ -526,7 +526,7 @@ class TableResult:
 
     found: bool = False
     template: Optional[str] = None
-    values: dict[str, list] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # a row's cells (table 2: or one cell's value)
     checks: list[Check] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     complete: bool = False
@@ -606,7 +606,7 @@ def _without_padding_lines(hits: list[RowHit], widths: dict[str, int], table: st
     return [cut.get(id(h), h) for h in hits]
 
 
-def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: dict[str, Optional[tuple]],
+def _resolve_hits(hits: list[RowHit], widths: dict[str, int], blocks: Mapping[str, tuple[int, ...]],
                   table: str, result: TableResult) -> dict[str, list[tuple]]:
     """Each hit → candidate vectors; rows printed cell by cell have exactly one."""
     cands: dict[str, list[tuple]] = {}
@@ -827,8 +827,8 @@ def _total_only(h: RowHit, width: int) -> Optional[int]:
     vals = [t for t in h.tokens if t.kind in (NUM, BLANK)]
     if not 3 <= len(vals) < width or any(t.kind != NUM for t in vals) or len({t.line for t in vals}) != len(vals):
         return None
-    nums = [t.value for t in vals]
-    if any(not isinstance(v, int) or v < 0 for v in nums) or nums[-1] <= 0 or sum(nums[:-1]) != nums[-1]:
+    nums = [t.value for t in vals if isinstance(t.value, int)]
+    if len(nums) != len(vals) or any(v < 0 for v in nums) or nums[-1] <= 0 or sum(nums[:-1]) != nums[-1]:
         return None
     return nums[-1]
 
@@ -919,7 +919,7 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
     _between_short_rows(hits, region, widths, result)
     _values_above_next_label(hits, region, widths, "proactive", result)
     _interleaved(hits, widths, result)
-    first = {}
+    first: dict[str, RowHit] = {}
     for h in hits:
         first.setdefault(h.code, h)
     cands = _resolve_hits(list(first.values()), widths, {}, "proactive", result)
@@ -939,10 +939,9 @@ def parse_proactive(tokens: list[Token], start: int, stop: int) -> TableResult:
                 out[f"{r.code}_items"] = v[:2]
     if template == schema.TEMPLATE_2019:
         out["fees"] = None
-    elif isinstance(out.get("fees"), (int, float)) and "fees" in first:
+    elif isinstance(yuan := out.get("fees"), (int, float)) and "fees" in first:
         why = _fee_in_yuan(region, first["fees"])
         if why:
-            yuan = out["fees"]
             out["fees"] = round(yuan / 10_000, 6)
             result.messages.append(f"proactive row fees: printed in 元 ({why}), not the template's 万元: "
                                    f"{yuan} 元 is given as {out['fees']} 万元")
@@ -1023,7 +1022,7 @@ def _between_short_rows(hits: list[RowHit], region: list[Token], widths: dict[st
             < widths[b.code]
         if above or short_next:
             later = [t.raw.strip() or t.text for t in a.tokens if t.line != line_a]
-            where = "above its label" if above else f"above row {b.code}, itself short of cells"
+            where = "above its label" if above or b is None else f"above row {b.code}, itself short of cells"
             a.tokens = []
             result.messages.append(f"proactive row {a.code}: {own} of its {width} cells on its label's line, "
                                    f"then {', '.join(later)} on a line of its own, and numbers alone {where}: "

@@ -408,13 +408,14 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
 # kept as (kind, text, value, digits, group, raw, whole, sep): its line is set when it is made, and
 # space groups, numbered from 1 within the memo entry, are renumbered from the running count.
 _Spec = tuple[tuple[str, str, Optional[Number], str, int, str, bool, bool], ...]
-_CELL_SPECS: dict[tuple[str, bool], tuple[_Spec, int]] = {}
+_CellSpec = tuple[tuple[str, str, Optional[Number], str, int, str, bool], ...]  # a cell's tokens: no ``sep`` yet
+_CELL_SPECS: dict[tuple[str, bool], tuple[_CellSpec, int]] = {}
 _LINE_SPECS: dict[tuple[str, bool, bool, bool], tuple[_Spec, int, bool]] = {}
 #: Entries kept before a memo is emptied (and refilled by the rows that recur): a few tens of MB at most.
 _MEMO_LIMIT = 20_000
 
 
-def _cell_spec(text: str, from_separator: bool) -> tuple[_Spec, int]:
+def _cell_spec(text: str, from_separator: bool) -> tuple[_CellSpec, int]:
     """``tokenize_cell`` of one cell as a memo entry, and the number of space groups in it."""
     key = (text, from_separator)
     hit = _CELL_SPECS.get(key)

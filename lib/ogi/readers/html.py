@@ -466,7 +466,8 @@ def _walked_cell(cell, check_hidden: bool) -> tuple[str, list[str]]:
     nested: list[str] = []
     for part in parts:
         if isinstance(part, tuple):
-            nested.extend(_table_lines(*part, check_hidden))
+            table, rows = part
+            nested.extend(_table_lines(table, rows, check_hidden))
     return clean_text("".join(p for p in parts if isinstance(p, str))), nested
 
 
@@ -518,7 +519,8 @@ def _body_lines(root, check_hidden: bool) -> tuple[list[str], int]:
                 lines.append(line)
             current.clear()
         if part is not _BREAK:
-            lines.extend(_table_lines(*part, check_hidden))
+            table, rows = part
+            lines.extend(_table_lines(table, rows, check_hidden))
     if current:
         line = clean_text("".join(current))
         if line:
