@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 RAW ?= data/raw
 PROCESSED ?= data/processed
 
-.PHONY: help setup system lab test test-fast data figures bench clean
+.PHONY: help setup system accel lab test test-fast data figures bench clean
 
 help: ## List the targets with what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -20,7 +20,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test,fast]"
 	@touch $(STAMP)
 
-setup: system $(STAMP) ## Create .venv and install everything (system packages too, where possible)
+setup: system $(STAMP) accel ## Create .venv and install everything (system packages too, where possible)
+
+accel: $(STAMP) ## Compile the parser with mypyc for these sources (~1 min; up to date: nothing to do)
+	$(BIN)/python scripts/build_accel.py
 
 system: ## Install the system packages for figure export and browser tests (Debian, as root; else explain)
 	@bash scripts/setup-system.sh
@@ -41,7 +44,7 @@ test-fast: $(STAMP) ## Library tests only, without notebooks or browser
 figures: $(STAMP) ## Regenerate every publication figure under figures/ (one headless Chromium for the run)
 	$(BIN)/python -m ogi.figures
 
-bench: $(STAMP) ## Benchmarks at 10k and 100k synthetic reports against the targets (BENCH_ARGS=--quick for a short run)
+bench: $(STAMP) accel ## Benchmarks at 10k and 100k synthetic reports against the targets (BENCH_ARGS=--quick for a short run)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean: ## Remove derived data, figures and caches (never data/raw)

@@ -817,6 +817,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         import ogi
 
         meta["parser_version"] = ogi.PARSER_VERSION
+        meta["parser_build"] = ogi.accel.status()
         meta["git"] = subprocess.run(["git", "-C", str(paths.ROOT), "rev-parse", "--short", "HEAD"],
                                      capture_output=True, text=True).stdout.strip()
     except Exception:  # noqa: BLE001
@@ -833,8 +834,8 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     print()
     print(f"ogi bench: synthetic corpora {', '.join(f'{n:,}' for n in sizes)} (seed {args.seed}); "
-          f"{args.jobs} of {os.cpu_count()} cores; parser {meta.get('parser_version', '?')}; "
-          f"git {meta.get('git', '?')}; {meta['started']}")
+          f"{args.jobs} of {os.cpu_count()} cores; parser {meta.get('parser_version', '?')}, "
+          f"{meta.get('parser_build', '?')}; git {meta.get('git', '?')}; {meta['started']}")
     print(f"load average {meta['load_start']} at start, {meta['load_end']} at end (a shared machine: compare "
           "ratios within a run; CPU time beside wall time)")
     print()

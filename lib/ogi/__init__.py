@@ -12,7 +12,11 @@ The public API for notebooks and scripts::
 the corpus build's worker processes) never pay for pandas or plotly.
 """
 
-from .parse import PARSER_VERSION, parse_bytes, parse_file, parse_text
+from . import accel
+
+accel.install()  # the compiled parser, where built for these sources (before anything imports the parser)
+
+from .parse import PARSER_VERSION, parse_bytes, parse_file, parse_text  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["PARSER_VERSION", "__version__", "cite", "load", "parse_bytes", "parse_file", "parse_text",

@@ -15,6 +15,7 @@ import re
 import traceback
 from typing import Optional
 
+from .. import accel
 from .. import checks as checks_mod
 from .. import regions, schema
 from ..model import Check, Region, Report, any_value
@@ -57,6 +58,10 @@ def parse_document(doc: Document) -> Report:
     try:
         return _parse(doc)
     except Exception as exc:  # pragma: no cover - the fuzz tests look for these
+        if accel.falls_back(exc):  # the compiled parser's run-time type checks: the pure one decides
+            pure = accel.reparse(doc)
+            if pure is not None:
+                return pure
         report = _base(doc)
         report.status = "failed"
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -308,7 +313,7 @@ def _second_copy(report: Report, tokens, after: int, first: dict) -> None:
 
 
 def _set_status(report: Report, found: dict[str, bool], headings, lines, unread: list[str],
-                unread_rows: set[str] = frozenset()) -> None:
+                unread_rows: frozenset[str] | set[str] = frozenset()) -> None:
     """ok: all three tables fully read, no cell unread (``unread``: their printed text) and every identity
     holds; otherwise say what is not."""
     if unread:
@@ -400,7 +405,7 @@ def _attachment(lines: list[str]) -> Optional[str]:
     return None
 
 
-def _blank_cells(report: Report, unread_rows: set[str] = frozenset()) -> list[str]:
+def _blank_cells(report: Report, unread_rows: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """Cells printed blank (null), not counting rows left null because they were ambiguous or not read."""
     out = []
     unsure = {c.scope for c in report.checks if c.rule == "ambiguous"} | unread_rows
@@ -413,8 +418,8 @@ def _blank_cells(report: Report, unread_rows: set[str] = frozenset()) -> list[st
     for code, v in zip(schema.REVIEW_CODES, report.review_litigation):
         if v is None and "review_litigation.review_litigation" not in unsure:
             out.append(f"review_litigation.{code}")
-    for code, v in report.proactive.items():
-        vals = v if isinstance(v, list) else [v]
+    for code, cells in report.proactive.items():
+        vals = cells if isinstance(cells, list) else [cells]
         if f"proactive.{code}" in unsure:
             continue
         if code == "fees" and report.templates.get("proactive") == schema.TEMPLATE_2019:

@@ -12,6 +12,7 @@ import os
 import re
 import zipfile
 
+from .. import accel
 from . import markdown
 from .document import CELL_SEP, Document, render_row, sha256_bytes
 from .text import read_text
@@ -123,6 +124,10 @@ def read_bytes(source: str, data: bytes) -> Document:
             from .word97 import read_doc
             return read_doc(source, data)
     except Exception as exc:  # a reader bug or a hostile file must not stop a corpus build
+        if accel.falls_back(exc):  # the compiled readers' run-time type checks: the pure ones decide
+            pure = accel.reread(source, data)
+            if pure is not None:
+                return pure
         return Document(source=source, format=kind, sha256=sha,
                         error=f"could not read {kind} file: {type(exc).__name__}: {exc}")
     hint = _HINTS.get(kind, "not a report document")
