@@ -882,20 +882,22 @@ PARSE_STAGES = (
     ("metadata (year, agency, date)", "ogi/parse/metadata.py", "find_agency"),
     ("metadata (year, agency, date)", "ogi/parse/metadata.py", "find_published"),
     ("metadata (year, agency, date)", "ogi/parse/metadata.py", "looks_pre2019"),
-    ("region derivation (parser)", "ogi/parse/__init__.py", "_region"),
+    ("region derivation (parser)", "ogi/parse/pipeline.py", "_region"),
     ("tokenize the table stretch", "ogi/parse/tokens.py", "tokenize"),
     ("tokenize the table stretch", "ogi/parse/tokens.py", "table_text"),
-    ("table parsing (rows, runs, solver)", "ogi/parse/__init__.py", "_read_tables"),
+    ("table parsing (rows, runs, solver)", "ogi/parse/pipeline.py", "_read_tables"),
     ("checks (identities)", "ogi/checks.py", "run_checks"),
 )
 
 
 def _cum(stats, file_end: str, func: str, kind: str = "cum") -> float:
     """Seconds in the functions named ``func`` of files ending ``file_end``: cumulative, or ``own`` time
-    (for a function that also calls itself under another name, e.g. pyarrow's two ``write_table``)."""
+    (for a function that also calls itself under another name, e.g. pyarrow's two ``write_table``).
+    A module compiled by ``ogi.accel`` shows its functions as built-ins: ``<built-in method ogi.parse.tokens.tokenize>``."""
+    compiled = f"<built-in method {file_end[:-3].replace('/', '.')}.{func}>"
     total = 0.0
     for (filename, _, name), (_, _, tt, ct, _) in stats.stats.items():
-        if name == func and filename.replace(os.sep, "/").endswith(file_end):
+        if (name == func and filename.replace(os.sep, "/").endswith(file_end)) or name == compiled:
             total += tt if kind == "own" else ct
     return total
 
@@ -930,7 +932,9 @@ def profile(n: int, args) -> int:
 
     report["parser_version"] = ogi.PARSER_VERSION
     lines: list[str] = [f"profile of the build: {n:,} synthetic reports, parser {ogi.PARSER_VERSION}, "
-                        f"load {_load()}"]
+                        f"{ogi.accel.status()}, load {_load()}"]
+    if ogi.accel.active():
+        lines.append("(cProfile sees no call between compiled functions: OGI_ACCEL=0 shows the pure parser's stages)")
 
     # 1. stages of the worker's job, no profiler
     log(f"[profile] worker stages, one core, {len(files):,} files ...")

@@ -59,7 +59,7 @@ def test_a_build_for_other_sources_is_never_loaded(tmp_path):
         (old / rel).parent.mkdir(parents=True, exist_ok=True)
         (old / rel[:-3]).with_suffix(accel.EXT_SUFFIX).write_bytes(b"not a module")
     code = "import ogi, ogi.accel as a, ogi.parse.tables as t; print(a.active(), t.__file__, a.status(), sep='|')"
-    active, file, why = _in_child(code, OGI_ACCEL_DIR=str(tmp_path)).split("|")
+    active, file, why = _in_child(code, OGI_ACCEL_DIR=str(tmp_path), OGI_ACCEL="1").split("|")
     assert active == "False" and file.endswith("tables.py")
     assert "sources changed" in why
     active, _, why = _in_child(code, OGI_ACCEL="0").split("|")
@@ -69,7 +69,7 @@ def test_a_build_for_other_sources_is_never_loaded(tmp_path):
 @pytest.mark.skipif(not _BUILDABLE, reason="no mypyc or no C compiler: the pure parser is used")
 def test_where_it_can_be_built_the_set_up_built_it_and_it_is_used():
     code = "import ogi, ogi.accel as a, ogi.parse.tokens as t; print(a.active(), t.__file__, a.status(), sep='|')"
-    active, file, why = _in_child(code).split("|")
+    active, file, why = _in_child(code, OGI_ACCEL="1").split("|")
     assert active == "True", f"{why}: run `make accel`"
     assert file.endswith(accel.EXT_SUFFIX)
 

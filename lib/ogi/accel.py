@@ -33,6 +33,7 @@ from typing import Optional
 #: entry points, which fall back; a compiled package would look for its other modules beside the build),
 #: ``ogi.parse.script`` (it imports OpenCC on first use, rarely) and ``model`` (its Report crosses processes).
 COMPILED = (
+    "ogi/parse/pipeline.py",
     "ogi/parse/tokens.py",
     "ogi/parse/tables.py",
     "ogi/parse/solve.py",
