@@ -1,4 +1,4 @@
-"""The parser compiled by mypyc: the same modules, ~1.4x faster, never a different result.
+"""The parser compiled by mypyc: the same modules, ~1.2x faster (docs/PERFORMANCE.md), never a different result.
 
 ``make setup`` (and ``make accel``) run ``scripts/build_accel.py``, which compiles the modules of
 ``COMPILED`` — the parse core, the checks and the HTML reader, kept type-clean by
@@ -48,7 +48,7 @@ COMPILED = (
 LIB = Path(__file__).resolve().parents[1]
 EXT_SUFFIX = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
 
-_state = {"active": False, "why": "not installed", "dir": None}
+_state = {"active": False, "why": "not installed"}
 
 
 def root() -> Path:
@@ -119,7 +119,7 @@ def install() -> None:
         _state["why"] = "pure Python: the parser was imported before ogi.accel"
         return
     sys.meta_path.insert(0, _Finder(files))
-    _state.update(active=True, why=f"compiled (mypyc build {build.name})", dir=build)
+    _state.update(active=True, why=f"compiled (mypyc build {build.name})")
 
 
 def active() -> bool:
