@@ -38,7 +38,7 @@ data: setup ## Build the corpus tables from $(RAW) into $(PROCESSED) (incrementa
 test: setup ## Run every test (library, notebooks under nbval, browser test)
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## Library tests only, without notebooks or browser
+test-fast: $(STAMP) accel ## Library tests only, without notebooks or browser
 	$(BIN)/python -m pytest -m "not slow" --ignore=notebooks
 
 figures: $(STAMP) ## Regenerate every publication figure under figures/ (one headless Chromium for the run)
