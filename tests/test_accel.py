@@ -111,3 +111,13 @@ def test_a_call_the_compiled_modules_raise_on_is_redone_by_the_pure_ones():
     assert accel.reparse(doc).to_dict() == parse_document(doc).to_dict()
     assert accel.falls_back(TypeError("x")) is accel.active()
     assert not accel.falls_back(ValueError("x"))
+
+
+def test_a_build_that_cannot_be_made_leaves_the_set_up_going(tmp_path):
+    """No place to build (here a file where the folder would be): the script says so and exits 0, pure parser."""
+    blocked = tmp_path / "accel"
+    blocked.write_text("a file, not a folder", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_accel.py")], capture_output=True, text=True,
+                          env={**os.environ, "OGI_ACCEL_DIR": str(blocked)})
+    assert done.returncode == 0
+    assert "not built" in done.stdout and "pure-Python parser is used" in done.stdout
