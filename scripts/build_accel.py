@@ -7,12 +7,10 @@ same results, only slower. Older builds are removed once the new one is in place
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import shutil
 import subprocess
 import sys
-import sysconfig
 import time
 
 from ogi import accel
@@ -22,10 +20,10 @@ _SETUP = """
 import sys
 from setuptools import setup
 from mypyc.build import mypycify
+from ogi.accel import MYPY_FLAGS
 target, paths = sys.argv[1], sys.argv[2:]
 sys.argv = sys.argv[:1] + ["build_ext", "--build-lib", target, "--build-temp", target + "/temp"]
-setup(name="ogi-accel", ext_modules=mypycify(
-    ["--ignore-missing-imports", "--follow-imports=silent", *paths], opt_level="3", target_dir=target + "/c"))
+setup(name="ogi-accel", ext_modules=mypycify([*MYPY_FLAGS, *paths], opt_level="3", target_dir=target + "/c"))
 """
 
 
@@ -46,9 +44,7 @@ def _build(force: bool) -> int:
     if out.is_dir() and not force:
         print(f"accel: up to date ({out})")
         return 0
-    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
-    missing = [what for what, ok in (("mypy (pip install -e '.[fast]')", importlib.util.find_spec("mypyc")),
-                                     (f"a C compiler ({compiler})", shutil.which(compiler))) if not ok]
+    missing = accel.missing_tools()
     if missing:
         print(f"accel: not built, {' and '.join(missing)} missing; the pure-Python parser is used (same results)")
         return 0

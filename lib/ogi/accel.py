@@ -23,6 +23,7 @@ import importlib.abc
 import importlib.util
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -47,6 +48,8 @@ COMPILED = (
 
 LIB = Path(__file__).resolve().parents[1]
 EXT_SUFFIX = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+#: How mypy checks them, for mypyc's build and for the test that keeps them type-clean.
+MYPY_FLAGS = ("--ignore-missing-imports", "--follow-imports=silent")
 
 _state = {"active": False, "why": "not installed"}
 
@@ -54,6 +57,13 @@ _state = {"active": False, "why": "not installed"}
 def root() -> Path:
     """Where builds are kept: ``OGI_ACCEL_DIR``, else ``.cache/accel`` of the checkout."""
     return Path(os.environ.get("OGI_ACCEL_DIR") or LIB.parent / ".cache" / "accel")
+
+
+def missing_tools() -> list[str]:
+    """What a build needs and this machine lacks: mypy (its mypyc), a C compiler."""
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    return [what for what, ok in (("mypy (pip install -e '.[fast]')", importlib.util.find_spec("mypyc")),
+                                  (f"a C compiler ({compiler})", shutil.which(compiler))) if not ok]
 
 
 def key(lib: Path = LIB) -> str:
