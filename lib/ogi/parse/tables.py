@@ -41,18 +41,24 @@ _LONG_LABEL = 24
 _FUZZY_MIN = 0.8
 
 
-@dataclass
 class RowHit:
-    """A row label found in the stream, with the value tokens that follow it."""
+    """A row label found in the stream, with the value tokens that follow it.
 
-    code: str
-    index: int
-    token_index: int
-    tokens: list[Token] = field(default_factory=list)  # value tokens (numbers and blanks) only
-    label: str = ""
-    ended: bool = False  # running text came after the cells: nothing more belongs to the row
-    inner: list[tuple[int, str]] = field(default_factory=list)  # short unknown labels among its tokens, and where
-    wrapped: list[str] = field(default_factory=list)  # numbers under its label's next words (``_wrapped_digits``)
+    (A plain class, not a dataclass: compiled, its ``__init__`` is compiled too; see ``Token``.)
+    """
+
+    __slots__ = ("code", "index", "token_index", "tokens", "label", "ended", "inner", "wrapped")
+
+    def __init__(self, code: str, index: int, token_index: int, tokens: Optional[list[Token]] = None,
+                 label: str = "", ended: bool = False, inner: Optional[list[tuple[int, str]]] = None) -> None:
+        self.code = code
+        self.index = index
+        self.token_index = token_index
+        self.tokens: list[Token] = [] if tokens is None else tokens  # value tokens (numbers and blanks) only
+        self.label = label
+        self.ended = ended  # running text came after the cells: nothing more belongs to the row
+        self.inner: list[tuple[int, str]] = [] if inner is None else inner  # short unknown labels among its tokens, and where
+        self.wrapped: list[str] = []  # numbers under its label's next words (``_wrapped_digits``)
 
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Optional, Union
 
 from ..readers.document import IMAGE_LINE
@@ -31,7 +30,6 @@ Number = Union[int, float]
 LABEL, NUM, BLANK = "label", "num", "blank"
 
 
-@dataclass(slots=True)
 class Token:
     """One piece of table text.
 
@@ -42,18 +40,35 @@ class Token:
     ``whole``: the number is a cell of its own between separators (``| 148 |``),
     so its digits are one value, never a run to split. ``sep``: the token's cell was
     closed by a separator (``0 |``), where ``whole`` also holds for a number alone on its line.
+
+    (A plain class, not a dataclass: compiled by mypyc, a dataclass's ``__init__`` stays
+    interpreted, and a report makes hundreds of tokens. Equal as a dataclass is: field by field.)
     """
 
-    kind: str
-    text: str
-    line: int
-    value: Optional[Number] = None
-    digits: str = ""
-    group: int = -1
-    raw: str = ""
-    first_on_line: bool = False
-    whole: bool = False
-    sep: bool = False
+    __slots__ = ("kind", "text", "line", "value", "digits", "group", "raw", "first_on_line", "whole", "sep")
+
+    def __init__(self, kind: str, text: str, line: int, value: Optional[Number] = None, digits: str = "",
+                 group: int = -1, raw: str = "", first_on_line: bool = False, whole: bool = False,
+                 sep: bool = False) -> None:
+        self.kind = kind
+        self.text = text
+        self.line = line
+        self.value = value
+        self.digits = digits
+        self.group = group
+        self.raw = raw
+        self.first_on_line = first_on_line
+        self.whole = whole
+        self.sep = sep
+
+    def _fields(self) -> tuple:
+        return (self.kind, self.text, self.line, self.value, self.digits, self.group, self.raw,
+                self.first_on_line, self.whole, self.sep)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Token):
+            return NotImplemented
+        return self._fields() == other._fields()
 
     def __repr__(self) -> str:  # compact, for debugging and test failure output
         if self.kind == NUM:
