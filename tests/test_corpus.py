@@ -251,6 +251,34 @@ def test_builds_are_byte_identical_whatever_the_order_and_jobs(tmp_path, monkeyp
     assert len(_table_bytes(tmp_path / "a")) == len(tables.TABLE_NAMES)
 
 
+def _gc_state():
+    import gc
+
+    return gc.get_threshold(), gc.get_freeze_count() > 0
+
+
+def test_parse_workers_collect_garbage_rarely_and_give_the_same_tables(tmp_path, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=corpus._pool_context(), initializer=corpus._worker_start) as pool:
+        assert pool.submit(_gc_state).result() == (corpus.WORKER_GC_THRESHOLD, True)
+
+    raw = _copy_seeds(tmp_path / "raw")
+    started = []
+
+    class Pool(corpus.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs.get("initializer"))
+            super().__init__(*args, **kwargs)
+
+    a = corpus.build(raw, tmp_path / "a", jobs=1, progress=False, text=False)
+    monkeypatch.setattr(corpus, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(corpus, "SERIAL_BELOW", 0)
+    b = corpus.build(raw, tmp_path / "b", jobs=2, progress=False, text=False)
+    assert started == [corpus._worker_start]  # the parse pool's workers (the seeds are too few to hash in a pool)
+    assert a.parsed == b.parsed == 5 and _table_bytes(tmp_path / "a") == _table_bytes(tmp_path / "b")
+
+
 # --------------------------------------------------------------------------- bad files
 
 

