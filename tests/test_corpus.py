@@ -475,8 +475,17 @@ def test_files_hashed_in_worker_processes_give_the_same_ids_and_errors(tmp_path,
     assert corpus._hash_files(serial, index, jobs=1) == len(files) - 1
     monkeypatch.setattr(corpus, "HASH_POOL_FROM", 1)
     monkeypatch.setattr(corpus, "_HASH_CHUNK", 2)
+    readers = []
+
+    class Pool(corpus.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            readers.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(corpus, "ProcessPoolExecutor", Pool)
     pooled = [corpus.FileEntry(**{k: getattr(f, k) for k in f.__dataclass_fields__}) for f in files]
     assert corpus._hash_files(pooled, index, jobs=2) == len(files) - 1
+    assert readers == [2 * corpus.HASH_READERS_PER_JOB] and corpus.HASH_READERS_PER_JOB > 1  # more readers than cores
     assert [(f.rel, f.sha256, f.error) for f in pooled] == [(f.rel, f.sha256, f.error) for f in serial]
     assert pooled[0].sha256 is None and "cannot read file" in pooled[0].error
     assert all(f.sha256 for f in pooled[1:])
