@@ -1,5 +1,6 @@
 """The compiled parser (ogi.accel): type-clean sources, never a stale build, the same results as the pure one."""
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -96,6 +97,34 @@ def test_the_compiled_and_the_pure_parser_agree(tmp_path):
     pure = pickle.loads(out.read_bytes())
     differ = [str(f) for f, a, b in zip(files, compiled, pure) if a != b]
     assert not differ
+
+
+@pytest.mark.skipif(not accel.active(), reason="the compiled parser is not in use here")
+def test_the_compiled_and_the_pure_worker_make_the_same_rows(tmp_path):
+    """A build worker's whole job (parse, tidy rows, cache payload, Arrow), compiled and pure, on the same files."""
+    from ogi import corpus
+
+    data = {}
+    for f in _samples(tmp_path):
+        try:
+            data[f] = f.read_bytes()
+        except OSError:  # the hostile inputs' link loops and unreadable files: no bytes to parse
+            pass
+    items = sorted({hashlib.sha256(b).hexdigest(): (f.name, str(f)) for f, b in data.items()}.items())
+    items = [(sha, name, path) for sha, (name, path) in items]
+    listing = tmp_path / "items.pickle"
+    listing.write_bytes(pickle.dumps(items))
+    compiled = corpus._work("parse", items)
+    out = tmp_path / "pure.pickle"
+    _in_child("import pickle, ogi, ogi.accel as a\n"
+              "from ogi import corpus\n"
+              "assert not a.active()\n"
+              f"pickle.dump(corpus._work('parse', pickle.load(open({str(listing)!r}, 'rb'))), open({str(out)!r}, 'wb'))",
+              OGI_ACCEL="0")
+    pure = pickle.loads(out.read_bytes())
+    assert compiled.pop("changed") == pure.pop("changed") == []
+    assert set(compiled) == set(pure) and compiled["content"].num_rows == len(items)
+    assert [p for p in compiled if not compiled[p].equals(pure[p])] == []
 
 
 def test_a_call_the_compiled_modules_raise_on_is_redone_by_the_pure_ones():

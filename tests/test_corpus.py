@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import ogi
-from ogi import corpus, schema, tables
+from ogi import corpus, schema, tables, tidy
 from conftest import RAW, TRUTH, seed_names
 
 
@@ -429,8 +429,8 @@ def test_one_report_in_other_bytes_is_a_duplicate_counted_once(tmp_path):
 
 def test_a_report_with_no_values_is_never_taken_for_a_copy():
     row = {"requests": {"new": [None] * 7}, "proactive": {"fees": None}, "review_litigation": [None] * 15}
-    assert tables.values_digest(row) is None
-    assert tables.values_digest({**row, "review_litigation": [0] * 15}) is not None
+    assert tidy.values_digest(row) is None
+    assert tidy.values_digest({**row, "review_litigation": [0] * 15}) is not None
 
 
 def test_tables_written_on_a_thread_beside_the_checks_are_the_same_bytes(tmp_path, monkeypatch):
@@ -558,7 +558,7 @@ def test_export_parquet_copies_the_tables(built, tmp_path):
 
 def test_an_exception_on_one_file_fails_that_file_only(tmp_path, monkeypatch):
     raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
-    real = tables.report_rows
+    real = tidy.report_rows
     bad = "4f7dca21b350ffd608b362cb01027681aec22f5049c80eadef5d3efa9bd80eac"  # seed 004
 
     def explode(rows, d, report_id, head=""):
@@ -567,7 +567,7 @@ def test_an_exception_on_one_file_fails_that_file_only(tmp_path, monkeypatch):
             raise RuntimeError("boom")
         return real(rows, d, report_id, head)
 
-    monkeypatch.setattr(tables, "report_rows", explode)
+    monkeypatch.setattr(tidy, "report_rows", explode)
     corpus.build(raw, out, jobs=1, progress=False)
     c = ogi.load(raw, out, rebuild="never")
     rep = c.reports.set_index("path")

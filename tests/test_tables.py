@@ -8,15 +8,15 @@ import pyarrow.parquet as pq
 import pytest
 
 import ogi
-from ogi import regions, schema, tables
+from ogi import regions, schema, tables, tidy
 from ogi.tables import SchemaError
 from conftest import RAW
 
 
 def _rows(path):
-    rows = tables.Rows()
+    rows = tidy.Rows()
     report = ogi.parse_file(path)
-    tables.report_rows(rows, report.to_dict(), "a" * 64)
+    tidy.report_rows(rows, report.to_dict(), "a" * 64)
     return rows
 
 
@@ -102,8 +102,8 @@ def test_proactive_rows_of_the_2019_template():
     d = {"templates": {"proactive": "2019"}, "proactive": {
         "regulations": [1, 2, 3], "licensing": 7, "licensing_items": [4, -1], "procurement": [2, 35.5],
         "fees": None}, "checks": [], "sections": {}}
-    rows = tables.Rows()
-    tables.report_rows(rows, d, "b" * 64)
+    rows = tidy.Rows()
+    tidy.report_rows(rows, d, "b" * 64)
     df = tables.coerce(rows.parts["proactive"], "proactive")
     got = {(r.item, r.column): r.value for r in df.itertuples()}
     assert got == {("regulations", "made"): 1, ("regulations", "published"): 2, ("regulations", "total_public"): 3,
@@ -115,8 +115,8 @@ def test_proactive_rows_of_the_2019_template():
 
 def test_a_non_integer_count_is_null_and_said():
     d = {"requests": {"new": [1.5, 0, 0, 0, 0, 0, 2]}, "checks": [], "sections": {}}
-    rows = tables.Rows()
-    tables.report_rows(rows, d, "c" * 64)
+    rows = tidy.Rows()
+    tidy.report_rows(rows, d, "c" * 64)
     assert rows.parts["requests"]["value"][:2] == [None, 0]
     assert "non-integer count 1.5" in rows.parts["content"]["messages"][0]
 
@@ -214,8 +214,8 @@ def test_candidates_are_json():
     d = {"checks": [{"rule": "ambiguous", "ok": False, "detail": "x", "scope": "requests.new", "left": None,
                      "right": None, "cells": ["requests.new"], "candidates": [[1, 2], [12, None]]}],
          "sections": {}}
-    rows = tables.Rows()
-    tables.report_rows(rows, d, "d" * 64)
+    rows = tidy.Rows()
+    tidy.report_rows(rows, d, "d" * 64)
     assert json.loads(rows.parts["checks"]["candidates"][0]) == [[1, 2], [12, None]]
     assert rows.parts["content"]["n_checks_failed"] == [1]
 
@@ -266,27 +266,27 @@ def _assert_same_tables(got, expected):
 
 
 def test_category_columns_are_what_dictionary_encode_makes_also_after_a_rollback():
-    rows = tables.Rows()
+    rows = tidy.Rows()
     first = ogi.parse_file(RAW / "004_b06d21084f014798.txt").to_dict()
-    tables.report_rows(rows, first, "a" * 64)
+    tidy.report_rows(rows, first, "a" * 64)
     mark = rows.mark()
-    tables.report_rows(rows, ogi.parse_file(RAW / "000_a24b6662cf75509f.txt").to_dict(), "b" * 64)
+    tidy.report_rows(rows, ogi.parse_file(RAW / "000_a24b6662cf75509f.txt").to_dict(), "b" * 64)
     rows.parts["checks"]["rule"].append("only.in.the.failed.report")  # half-written rows, as a crash leaves them
     rows.rollback(mark)
     assert "b" * 64 not in rows.parts["requests"]["report_id"].values  # forgotten with its rows
-    tables.failed_rows(rows, "c" * 64, "boom", "x")
+    tidy.failed_rows(rows, "c" * 64, "boom", "x")
     d = {"requests": {"new": [None, 1, 0, 0, 0, 0, 1], "total": [1, 1]}, "checks": [
         {"rule": "inferred", "ok": None, "detail": "d", "scope": None, "cells": []}],
         "proactive": {"regulations": [1, None, 3]}, "templates": {"proactive": "2021"}, "sections": {"other": "x"}}
-    tables.report_rows(rows, d, "d" * 64)
-    tables.report_rows(rows, first, "e" * 64)
+    tidy.report_rows(rows, d, "d" * 64)
+    tidy.report_rows(rows, first, "e" * 64)
     _assert_same_tables(rows.to_arrow(), _dictionary_encoded(rows))
     assert rows.parts["requests"]["applicant"][:2] == ["natural_person", "commercial"]
     assert list(rows.parts["requests"]["outcome_group"])[:1] == [None]
 
 
 def test_an_empty_rows_makes_empty_dictionary_columns():
-    _assert_same_tables(tables.Rows().to_arrow(), _dictionary_encoded(tables.Rows()))
+    _assert_same_tables(tidy.Rows().to_arrow(), _dictionary_encoded(tidy.Rows()))
 
 
 def test_cross_year_inputs_are_compact_categoricals_and_give_the_rows_strings_give():

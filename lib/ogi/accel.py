@@ -30,9 +30,10 @@ import sysconfig
 from pathlib import Path
 from typing import Optional
 
-#: The compiled modules (paths under ``lib/``): the parse's hot path. Pure: ``ogi.parse`` itself (the
-#: entry points, which fall back; a compiled package would look for its other modules beside the build),
-#: ``ogi.parse.script`` (it imports OpenCC on first use, rarely) and ``model`` (its Report crosses processes).
+#: The compiled modules (paths under ``lib/``): the parse's hot path, and the tidy rows of each report. Pure:
+#: ``ogi.parse`` itself (the entry points, which fall back; a compiled package would look for its other
+#: modules beside the build), ``ogi.parse.script`` (it imports OpenCC on first use, rarely) and ``model``
+#: (its Report crosses processes).
 COMPILED = (
     "ogi/parse/pipeline.py",
     "ogi/parse/tokens.py",
@@ -42,6 +43,7 @@ COMPILED = (
     "ogi/parse/metadata.py",
     "ogi/parse/reflow.py",
     "ogi/checks.py",
+    "ogi/tidy.py",
     "ogi/readers/html.py",
     "ogi/readers/document.py",
 )

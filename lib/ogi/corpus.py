@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
-from . import editions, paths, payload, tables
+from . import editions, paths, payload, tables, tidy
 from .parse import PARSER_VERSION
 
 __all__ = ["BuildResult", "Corpus", "build", "export", "load", "parse_partition", "scan"]
@@ -311,7 +311,7 @@ def rows_key() -> str:
 
     here = Path(__file__).parent
     h = hashlib.sha256(f"{tables.TABLES_VERSION}|{regions.data_version()}".encode())
-    for f in [here / "tables.py", here / "editions.py", here / "regions.py", here / "schema.py",
+    for f in [here / "tables.py", here / "tidy.py", here / "editions.py", here / "regions.py", here / "schema.py",
               here / "parse" / "sections.py", *sorted((here / "data").glob("*"))]:
         if f.is_file():
             h.update(f.name.encode() + b"\0" + f.read_bytes())
@@ -334,7 +334,7 @@ def _payload(d: Mapping[str, Any], head: str) -> bytes:
     return payload.dumps([d, head])
 
 
-def _parse_one(rows: "tables.Rows", store: list, sha: str, rel: str, path: str) -> Optional[str]:
+def _parse_one(rows: "tidy.Rows", store: list, sha: str, rel: str, path: str) -> Optional[str]:
     """Parse one file into ``rows``; returns the sha256 of what was read (it differs if the file changed)."""
     from .parse import parse_document
     from .readers import read_bytes
@@ -348,7 +348,7 @@ def _parse_one(rows: "tables.Rows", store: list, sha: str, rel: str, path: str) 
     return sha
 
 
-def _parse_data(rows: "tables.Rows", store: list, sha: str, rel: str, data: bytes) -> None:
+def _parse_data(rows: "tidy.Rows", store: list, sha: str, rel: str, data: bytes) -> None:
     """Parse one file's bytes into ``rows`` (and the cache payload into ``store``): a pure function of the bytes."""
     from .parse import parse_document
     from .readers import read_bytes
@@ -357,7 +357,7 @@ def _parse_data(rows: "tables.Rows", store: list, sha: str, rel: str, data: byte
     report = parse_document(doc)
     d = report.to_dict()
     head = "\n".join(doc.lines[:HEAD_LINES])
-    tables.report_rows(rows, d, sha, head)
+    tidy.report_rows(rows, d, sha, head)
     store.append((sha, _payload(d, head)))
 
 
@@ -405,7 +405,7 @@ def _work(mode: str, items: list[tuple]) -> dict[str, Any]:
     """
     import pyarrow as pa
 
-    rows, store, changed = tables.Rows(), [], []
+    rows, store, changed = tidy.Rows(), [], []
     for item in items:
         sha = item[0]
         mark, n_store = rows.mark(), len(store)
@@ -417,13 +417,13 @@ def _work(mode: str, items: list[tuple]) -> dict[str, Any]:
                 _parse_data(rows, store, *item)
             else:
                 d, head = payload.loads(item[1])
-                tables.report_rows(rows, d, sha, head)
+                tidy.report_rows(rows, d, sha, head)
                 store.append(item)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build
             rows.rollback(mark)
             del store[n_store:]
             where = f" ({item[1]})" if mode in ("parse", "bytes") else ""
-            tables.failed_rows(rows, sha, f"internal error while reading{where}: {type(exc).__name__}: {exc}",
+            tidy.failed_rows(rows, sha, f"internal error while reading{where}: {type(exc).__name__}: {exc}",
                                PARSER_VERSION)
             store.append((sha, None))
     parts = rows.to_arrow()

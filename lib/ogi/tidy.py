@@ -1,0 +1,379 @@
+"""A parsed report as tidy rows: what a build's worker makes of each ``Report.to_dict()``.
+
+``report_rows`` appends one report to a ``Rows`` accumulator: the report's own
+row of ``reports`` (its content columns) and its rows of the five data tables,
+as column lists in the schemas of ``ogi.tables``; ``Rows.to_arrow`` gives each
+part as an Arrow table. A worker does this for every report it parses, so the
+module is compiled with the parser (``ogi.accel``); it holds no schema of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Optional
+
+from . import regions, schema
+from .model import any_value
+from .parse.sections import split_problems
+from .tables import _COLUMN_ORDER, _ITEM_ORDER, CONTENT_COLUMNS, DATA_PARTS, SCHEMAS
+
+__all__ = ["Category", "Rows", "failed_rows", "report_rows", "values_digest"]
+
+
+class Category:
+    """A category column as it grows: a code per row into the distinct values, numbered by first appearance.
+
+    ``Rows.to_arrow`` makes the dictionary array from the codes directly. That is
+    the array ``dictionary_encode`` makes of the strings (dictionary in order of
+    first appearance, null as a null index), without encoding and hashing every
+    row's string: the report id alone repeats on ~170 request rows a report.
+    Reads like the list of its values; ``del column[n:]`` (a rollback) also
+    forgets the values first seen in the rows it removes.
+    """
+
+    __slots__ = ("codes", "values", "_index", "_memo")
+
+    def __init__(self) -> None:
+        self.codes: list[Optional[int]] = []
+        self.values: list[str] = []
+        self._index: dict[str, int] = {}
+        self._memo: dict[Any, list[Optional[int]]] = {}
+
+    def code(self, value: Optional[str]) -> Optional[int]:
+        if value is None:
+            return None
+        code = self._index.get(value)
+        if code is None:
+            code = self._index[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+    def append(self, value: Optional[str]) -> None:
+        index = self._index
+        self.codes.append(index[value] if value in index else self.code(value))
+
+    def extend(self, values: Iterable[Optional[str]]) -> None:
+        index, code = self._index, self.code
+        self.codes.extend([index[v] if v in index else code(v) for v in values])
+
+    def repeat(self, value: Optional[str], n: int) -> None:
+        """``n`` rows of ``value``."""
+        self.codes.extend([self.code(value)] * n)
+
+    def extend_memo(self, key: Any, values: Iterable[Optional[str]]) -> None:
+        """``extend(values)``, their codes kept under ``key``: the same runs come back report after report."""
+        codes = self._memo.get(key)
+        if codes is None:
+            if len(self._memo) >= 1024:
+                self._memo.clear()
+            codes = self._memo[key] = [self.code(v) for v in values]
+        self.codes.extend(codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __iter__(self):
+        values = self.values
+        return (None if c is None else values[c] for c in self.codes)
+
+    def __getitem__(self, k):
+        values = self.values
+        if isinstance(k, slice):
+            return [None if c is None else values[c] for c in self.codes[k]]
+        c = self.codes[k]
+        return None if c is None else values[c]
+
+    def __delitem__(self, k: slice) -> None:
+        if not (isinstance(k, slice) and k.stop is None and k.step is None):
+            raise TypeError("a category column is only cut short (del column[n:])")
+        del self.codes[k]
+        # codes are numbered by first appearance: the rows kept use exactly 0 .. their largest code
+        keep = max((c for c in self.codes if c is not None), default=-1) + 1
+        for v in self.values[keep:]:
+            del self._index[v]
+        del self.values[keep:]
+        self._memo.clear()  # its codes may name values just forgotten
+
+    def to_arrow(self):
+        import pyarrow as pa
+
+        return pa.DictionaryArray.from_arrays(pa.array(self.codes, pa.int32()), pa.array(self.values, pa.string()))
+
+
+#: Category columns kept as lists of strings (``dictionary_encode`` at the end): one row a report, or text made
+#: afresh for each row, which Arrow hashes faster than a ``Category`` codes it.
+_CATEGORY_LISTS = {("checks", "cells"), ("checks", "detail")}
+
+
+class Rows:
+    """Column lists for the content row and the data tables of many reports (what a worker returns).
+
+    The data tables' category columns are ``Category`` (codes, read like lists), but for ``_CATEGORY_LISTS``.
+    """
+
+    def __init__(self) -> None:
+        def columns(part: str) -> dict[str, Any]:
+            ts = SCHEMAS[part]
+            return {c: Category() if ts.column(c).dtype == "category" and (part, c) not in _CATEGORY_LISTS else []
+                    for c in ts.names}
+
+        self.parts: dict[str, dict[str, Any]] = {"content": {c: [] for c in CONTENT_COLUMNS},
+                                                 **{p: columns(p) for p in DATA_PARTS}}
+
+    def __len__(self) -> int:
+        return len(self.parts["content"]["report_id"])
+
+    def mark(self) -> dict[str, int]:
+        """Lengths now, to undo a report that failed half-way (``rollback``)."""
+        return {p: len(cols[next(iter(cols))]) for p, cols in self.parts.items()}
+
+    def rollback(self, mark: Mapping[str, int]) -> None:
+        for p, cols in self.parts.items():
+            for values in cols.values():
+                del values[mark[p]:]
+
+    def to_arrow(self) -> dict[str, Any]:
+        """Each part as an Arrow table in the declared types (category columns dictionary-encoded)."""
+        import pyarrow as pa
+
+        types = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64(), "boolean": pa.bool_(),
+                 "category": pa.string()}
+        out = {}
+        for part, cols in self.parts.items():
+            ts = SCHEMAS["reports" if part == "content" else part]
+            arrays = []
+            for name, values in cols.items():
+                if isinstance(values, Category):
+                    arrays.append(values.to_arrow())
+                    continue
+                dtype = ts.column(name).dtype
+                arr = pa.array(values, type=types[dtype])
+                arrays.append(arr.dictionary_encode() if dtype == "category" else arr)
+            out[part] = pa.Table.from_arrays(arrays, names=list(cols))
+        return out
+
+
+def _count(v: Any, where: str, notes: list[str]) -> Optional[int]:
+    """A printed count as int; a non-integer count is kept out (null) and said, never rounded."""
+    if v is None or type(v) is int:
+        return v
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and not v.is_integer()):
+        notes.append(f"{where}: non-integer count {v!r} kept as null")
+        return None
+    return int(v)
+
+
+def _num(v: Any, where: str, notes: list[str]) -> Optional[float]:
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and math.isnan(v)):
+        notes.append(f"{where}: not a number {v!r}, kept as null")
+        return None
+    return float(v)
+
+
+def _region(agency: Optional[str], head: str) -> dict[str, Any]:
+    info = regions.derive_region(agency, head)
+    code = info.code
+    out = {"province": info.province, "province_code": code[:2] + "0000" if code and info.province else None,
+           "prefecture": info.city, "prefecture_code": code[:4] + "00" if code and info.city else None,
+           "county": info.county, "county_code": code if code and info.county else None,
+           "region_code": code, "region_source": info.source if code else None,
+           "region_historical": bool(getattr(info, "historical", False)) if code else None}
+    kind, sector = regions.agency_kind(agency) if agency else ("", None)
+    out["level"] = (regions.government_level(agency, info) if agency else "") or None
+    out["agency_kind"] = kind or None
+    out["sector"] = sector
+    out["agency_key"] = (regions.agency_key(agency, info) if agency else "") or None
+    return out
+
+
+def report_rows(rows: Rows, d: Mapping[str, Any], report_id: str, head: str = "") -> None:
+    """Append one parsed report (``Report.to_dict()``) to ``rows``.
+
+    Parameters
+    ----------
+    rows : Rows
+        The accumulator.
+    d : mapping
+        ``Report.to_dict()`` of the report.
+    report_id : str
+        sha256 of the file's bytes.
+    head : str
+        The report's first lines, from which the region is read when the
+        agency name names no place (as the parser does).
+    """
+    notes: list[str] = []
+    p = rows.parts
+    _requests(p["requests"], report_id, d.get("requests") or {}, notes)
+    _proactive(p["proactive"], report_id, d.get("proactive") or {}, (d.get("templates") or {}).get("proactive"),
+               notes)
+    _review(p["review_litigation"], report_id, d.get("review_litigation") or [], notes)
+    _sections(p["sections"], report_id, d.get("sections") or {})
+    checks = d.get("checks") or []
+    _checks(p["checks"], report_id, checks)
+
+    templates = d.get("templates") or {}
+    row = {
+        "report_id": report_id, "status": d.get("status"),
+        "messages": "\n".join([*(d.get("messages") or []), *notes]) or None,
+        "agency": d.get("agency"), "year": d.get("year"), "published": d.get("published"),
+        **_region(d.get("agency"), head),
+        "template_proactive": templates.get("proactive"), "template_requests": templates.get("requests"),
+        "template_review_litigation": templates.get("review_litigation"),
+        "values_digest": values_digest(d),
+        "n_checks": len(checks), "n_checks_failed": sum(c.get("ok") is False for c in checks),
+        "n_checks_undecidable": sum(c.get("ok") is None for c in checks),
+        "parser_version": d.get("parser_version"), "format": d.get("format"), "encoding": d.get("encoding"),
+    }
+    content = p["content"]
+    for c in CONTENT_COLUMNS:
+        content[c].append(row[c])
+
+
+def values_digest(d: Mapping[str, Any]) -> Optional[str]:
+    """16 hex digits of a sha256 of the three tables' values as read (``Report.to_dict()``), or None
+    when no table gave a value: what tells a copy of a report in other bytes from another report."""
+    import orjson
+
+    requests = d.get("requests") or {}
+    proactive = d.get("proactive") or {}
+    review = d.get("review_litigation") or []
+    if not any_value(requests, proactive, review):
+        return None
+    try:
+        data = orjson.dumps([requests, proactive, review], option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits (a hostile file): Python's own spelling
+        data = repr((sorted(requests.items()), sorted(proactive.items()), list(review))).encode()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def failed_rows(rows: Rows, report_id: str, message: str, parser_version: str) -> None:
+    """The content row of a file that could not be parsed at all (an error outside the parser's own guard)."""
+    row = dict.fromkeys(CONTENT_COLUMNS)
+    row.update(report_id=report_id, status="failed", messages=message, parser_version=parser_version,
+               n_checks=0, n_checks_failed=0, n_checks_undecidable=0)
+    for c in CONTENT_COLUMNS:
+        rows.parts["content"][c].append(row[c])
+
+
+_REQUEST_CODES = tuple(spec.code for spec in schema.REQUEST_ROWS)
+
+
+@lru_cache(maxsize=1024)
+def _request_layout(present: tuple[str, ...]) -> tuple[tuple[Optional[str], ...], ...]:
+    """The row, group, outcome_group and applicant columns of a report's request rows, by the rows it has."""
+    n = len(schema.APPLICANT_CODES)
+    specs = [schema.REQUEST_ROW_BY_CODE[code] for code in present]
+    return (tuple(s.code for s in specs for _ in range(n)), tuple(s.group for s in specs for _ in range(n)),
+            tuple(schema.OUTCOME_GROUP_OF.get(s.code) for s in specs for _ in range(n)),
+            schema.APPLICANT_CODES * len(specs))
+
+
+def _requests(out: dict[str, Any], rid: str, requests: Mapping[str, list], notes: list[str]) -> None:
+    for code in requests:
+        if code not in schema.REQUEST_ROW_BY_CODE:
+            notes.append(f"requests: unknown row {code!r} not tabulated")
+    present = tuple(code for code in _REQUEST_CODES if requests.get(code) is not None)
+    if not present:
+        return
+    applicants = schema.APPLICANT_CODES
+    n = len(applicants)
+    values: list[Optional[int]] = []
+    for code in present:
+        vec = requests[code]
+        vec = list(vec[:n]) + [None] * (n - len(vec))
+        values += [v if v is None or type(v) is int else _count(v, f"requests.{code}[{app}]", notes)
+                   for app, v in zip(applicants, vec)]
+    out["report_id"].repeat(rid, len(values))
+    for name, column in zip(("row", "group", "outcome_group", "applicant"), _request_layout(present)):
+        out[name].extend_memo(present, column)
+    out["value"].extend(values)
+
+
+def _proactive_cells(code: str, v: Any, spec: schema.RowSpec) -> list[tuple[str, str, Any]]:
+    """(item, column, value) of one key of the parser's ``proactive`` dict."""
+    if code.endswith("_items") and spec.code == code[:-6]:
+        return [(spec.code, col, x) for col, x in zip(spec.columns[:2], v)]  # 2019: items_last_year, change
+    if isinstance(v, (list, tuple)):
+        return [(spec.code, col, x) for col, x in zip(spec.columns, v)]
+    col = spec.columns[0] if spec.width == 1 else "decisions"  # 2019 licensing: decisions under the common key
+    return [(spec.code, col, v)]
+
+
+def _proactive(out: dict[str, Any], rid: str, proactive: Mapping[str, Any], template: Optional[str],
+               notes: list[str]) -> None:
+    specs = {r.code: r for r in schema.PROACTIVE_ROWS.get(template or "", ())}
+    cells: list[tuple[str, str, Any]] = []
+    for code, v in proactive.items():
+        spec = specs.get(code[:-6] if code.endswith("_items") else code)
+        if code == "fees" and template == schema.TEMPLATE_2019 and v is None:
+            continue  # NOTE: the parser keeps a null ``fees`` key for 2019 tables, which have no such cell
+        if spec is None:
+            notes.append(f"proactive: row {code!r} not in the {template} template, not tabulated")
+            continue
+        cells += _proactive_cells(code, v, spec)
+    if not cells:
+        return
+    cells.sort(key=lambda c: (_ITEM_ORDER[c[0]], _COLUMN_ORDER[c[1]]))  # key order
+    out["report_id"].repeat(rid, len(cells))
+    out["item"].extend([item for item, _, _ in cells])
+    out["column"].extend([col for _, col, _ in cells])
+    out["value"].extend([_num(x, f"proactive.{item}.{col}", notes) for item, col, x in cells])
+    out["template"].repeat(template, len(cells))
+
+
+_REVIEW_GROUPS = tuple(code.split(".")[0] for code in schema.REVIEW_CODES)
+_REVIEW_OUTCOMES = tuple(code.split(".")[1] for code in schema.REVIEW_CODES)
+
+
+def _review(out: dict[str, Any], rid: str, values: list, notes: list[str]) -> None:
+    if not values:
+        return
+    n = len(schema.REVIEW_CODES)
+    vec = list(values[:n]) + [None] * (n - len(values))
+    out["report_id"].repeat(rid, n)
+    out["group"].extend(_REVIEW_GROUPS)
+    out["outcome"].extend(_REVIEW_OUTCOMES)
+    out["value"].extend([v if v is None or type(v) is int else _count(v, f"review_litigation.{code}", notes)
+                         for code, v in zip(schema.REVIEW_CODES, vec)])
+
+
+def _sections(out: dict[str, Any], rid: str, sections: Mapping[str, Optional[str]]) -> None:
+    rows: list[tuple[str, str, str]] = []
+    for code in schema.SECTION_CODES:
+        text = sections.get(code)
+        if text is None:
+            continue
+        rows.append((code, "full", text))
+        if code == "problems":
+            rows += [(code, part, part_text) for part, part_text in split_problems(text).items() if part_text]
+    if not rows:
+        return
+    out["report_id"].repeat(rid, len(rows))
+    out["section"].extend([section for section, _, _ in rows])
+    out["part"].extend([part for _, part, _ in rows])
+    out["text"].extend([text for _, _, text in rows])
+
+
+def _checks(out: dict[str, Any], rid: str, checks: list[Mapping[str, Any]]) -> None:
+    if not checks:
+        return
+    n = len(checks)
+    out["report_id"].repeat(rid, n)
+    out["check_no"].extend(range(n))
+    left = [c.get("left") for c in checks]
+    right = [c.get("right") for c in checks]
+    out["rule"].extend([c.get("rule") for c in checks])
+    out["scope"].extend([c.get("scope") or "" for c in checks])
+    out["ok"].extend([c.get("ok") for c in checks])
+    out["left"].extend([None if x is None else float(x) for x in left])
+    out["right"].extend([None if y is None else float(y) for y in right])
+    out["difference"].extend([None if x is None or y is None else float(x - y) for x, y in zip(left, right)])
+    out["cells"].extend([", ".join(c.get("cells") or []) for c in checks])
+    out["detail"].extend([c.get("detail") for c in checks])
+    out["candidates"].extend([None if c.get("candidates") is None else json.dumps(c["candidates"], ensure_ascii=False)
+                              for c in checks])
