@@ -119,7 +119,8 @@ def test_the_compiled_and_the_pure_worker_make_the_same_rows(tmp_path):
     _in_child("import pickle, ogi, ogi.accel as a\n"
               "from ogi import corpus\n"
               "assert not a.active()\n"
-              f"pickle.dump(corpus._work('parse', pickle.load(open({str(listing)!r}, 'rb'))), open({str(out)!r}, 'wb'))",
+              f"items = pickle.load(open({str(listing)!r}, 'rb'))\n"
+              f"pickle.dump(corpus._work('parse', items), open({str(out)!r}, 'wb'))",
               OGI_ACCEL="0")
     pure = pickle.loads(out.read_bytes())
     assert compiled.pop("changed") == pure.pop("changed") == []

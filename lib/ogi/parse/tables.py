@@ -57,7 +57,8 @@ class RowHit:
         self.tokens: list[Token] = [] if tokens is None else tokens  # value tokens (numbers and blanks) only
         self.label = label
         self.ended = ended  # running text came after the cells: nothing more belongs to the row
-        self.inner: list[tuple[int, str]] = [] if inner is None else inner  # short unknown labels among its tokens, and where
+        # short unknown labels among its tokens, and where
+        self.inner: list[tuple[int, str]] = [] if inner is None else inner
         self.wrapped: list[str] = []  # numbers under its label's next words (``_wrapped_digits``)
 
 
