@@ -251,6 +251,19 @@ def test_builds_are_byte_identical_whatever_the_order_and_jobs(tmp_path, monkeyp
     assert len(_table_bytes(tmp_path / "a")) == len(tables.TABLE_NAMES)
 
 
+def _record_process_pools(monkeypatch) -> list:
+    """The keyword arguments of every process pool ``corpus`` starts from now on."""
+    started = []
+
+    class Pool(corpus.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(corpus, "ProcessPoolExecutor", Pool)
+    return started
+
+
 def _gc_state():
     import gc
 
@@ -264,18 +277,11 @@ def test_parse_workers_collect_garbage_rarely_and_give_the_same_tables(tmp_path,
         assert pool.submit(_gc_state).result() == (corpus.WORKER_GC_THRESHOLD, True)
 
     raw = _copy_seeds(tmp_path / "raw")
-    started = []
-
-    class Pool(corpus.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            started.append(kwargs.get("initializer"))
-            super().__init__(*args, **kwargs)
-
     a = corpus.build(raw, tmp_path / "a", jobs=1, progress=False, text=False)
-    monkeypatch.setattr(corpus, "ProcessPoolExecutor", Pool)
+    started = _record_process_pools(monkeypatch)
     monkeypatch.setattr(corpus, "SERIAL_BELOW", 0)
     b = corpus.build(raw, tmp_path / "b", jobs=2, progress=False, text=False)
-    assert started == [corpus._worker_start]  # the parse pool's workers (the seeds are too few to hash in a pool)
+    assert [kw.get("initializer") for kw in started] == [corpus._worker_start]  # the parse pool's workers (the seeds are too few to hash in a pool)
     assert a.parsed == b.parsed == 5 and _table_bytes(tmp_path / "a") == _table_bytes(tmp_path / "b")
 
 
@@ -475,17 +481,10 @@ def test_files_hashed_in_worker_processes_give_the_same_ids_and_errors(tmp_path,
     assert corpus._hash_files(serial, index, jobs=1) == len(files) - 1
     monkeypatch.setattr(corpus, "HASH_POOL_FROM", 1)
     monkeypatch.setattr(corpus, "_HASH_CHUNK", 2)
-    readers = []
-
-    class Pool(corpus.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            readers.append(kwargs["max_workers"])
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(corpus, "ProcessPoolExecutor", Pool)
+    started = _record_process_pools(monkeypatch)
     pooled = [corpus.FileEntry(**{k: getattr(f, k) for k in f.__dataclass_fields__}) for f in files]
     assert corpus._hash_files(pooled, index, jobs=2) == len(files) - 1
-    assert readers == [2 * corpus.HASH_READERS_PER_JOB] and corpus.HASH_READERS_PER_JOB > 1  # more readers than cores
+    assert [kw["max_workers"] for kw in started] == [2 * corpus.HASH_READERS_PER_JOB] and corpus.HASH_READERS_PER_JOB > 1  # more readers than cores
     assert [(f.rel, f.sha256, f.error) for f in pooled] == [(f.rel, f.sha256, f.error) for f in serial]
     assert pooled[0].sha256 is None and "cannot read file" in pooled[0].error
     assert all(f.sha256 for f in pooled[1:])
