@@ -293,7 +293,7 @@ def child_build(raw: str, out: str, jobs: int, force: bool, text: bool) -> dict:
 
     r = corpus.build(raw, out, jobs=jobs, force=force, progress=False, text=text)
     _stop_forkserver()
-    return {"seconds": r.seconds, "parsed": r.parsed, "rederived": r.rederived, "reused": r.reused,
+    return {"seconds": r.seconds, "parsed": r.parsed, "reused": r.reused,
             "hashed": r.hashed, "wrote": r.wrote, "n_files": r.n_files, "timings": r.timings,
             "rows": r.rows, "status": r.status, "text": r.text.status if r.text else None,
             "text_error": r.text_error, **_rusage()}

@@ -101,7 +101,7 @@ def test_the_compiled_and_the_pure_parser_agree(tmp_path):
 
 @pytest.mark.skipif(not accel.active(), reason="the compiled parser is not in use here")
 def test_the_compiled_and_the_pure_worker_make_the_same_rows(tmp_path):
-    """A build worker's whole job (parse, tidy rows, cache payload, Arrow), compiled and pure, on the same files."""
+    """A build worker's whole job (parse, tidy rows, Arrow), compiled and pure, on the same files."""
     from ogi import corpus
 
     data = {}

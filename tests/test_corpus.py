@@ -147,19 +147,9 @@ def test_incremental_rebuild_parses_nothing(tmp_path, monkeypatch):
     assert len(ogi.load(raw, out, rebuild="never").reports) == 6
 
 
-def test_changed_table_code_rederives_rows_without_parsing(tmp_path, monkeypatch):
-    raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
-    corpus.build(raw, out, jobs=1, progress=False)
-    monkeypatch.setattr(tables, "TABLES_VERSION", "test-rederive")
-    calls = []
-    monkeypatch.setattr(corpus, "_parse_one", lambda *a: calls.append(a))
-    result = corpus.build(raw, out, jobs=1, progress=False)
-    assert (result.parsed, result.rederived, result.wrote, calls) == (0, 5, True, [])
-    c = ogi.load(raw, out, rebuild="never")
-    assert (c.reports.status == "ok").all() and len(c.requests) == 861
-
-
-def test_a_rederivation_reads_one_segment_at_a_time_and_gives_the_same_tables(tmp_path, monkeypatch):
+def test_changed_table_code_parses_again_and_gives_a_fresh_builds_tables(tmp_path, monkeypatch):
+    """A change in how rows are made (the rows key) parses every report again: the cache keeps rows, not
+    parsed reports. The tables are a fresh build's, and the old key's segments are gone after the build."""
     seeds, raw, out = _copy_seeds(tmp_path / "seeds"), tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
     names = sorted(p.name for p in seeds.iterdir())
@@ -168,25 +158,20 @@ def test_a_rederivation_reads_one_segment_at_a_time_and_gives_the_same_tables(tm
             shutil.copy(seeds / name, raw / name)
         corpus.build(raw, out, jobs=1, progress=False, text=False)
     before = _table_bytes(out)  # TABLES_VERSION is in the files' metadata: changed below
-    store = corpus.SegmentStore(out / corpus.CACHE_DIR / "segments", corpus.rows_key())
-    shares = store.shares(store.ids())
-    assert sorted(len(s) for s in shares) == [1, 2, 2] and set().union(*shares) == store.ids()
+    segments = out / corpus.CACHE_DIR / "segments" / corpus.PARSER_VERSION
+    old = {p.name for p in segments.iterdir()}
+    assert len(old) == 3
 
-    streamed = []
-    real = corpus.SegmentStore.stream
-
-    def stream(self, part, ids, bounds, current=True):
-        if part == "store":
-            streamed.append(set(ids))
-        return real(self, part, ids, bounds, current)
-
-    monkeypatch.setattr(corpus.SegmentStore, "stream", stream)
-    monkeypatch.setattr(tables, "TABLES_VERSION", "test-rederive")
+    monkeypatch.setattr(tables, "TABLES_VERSION", "test-rows-key")
     again = corpus.build(raw, out, jobs=1, progress=False, text=False)
-    assert (again.parsed, again.rederived) == (0, 5)
-    assert streamed == shares  # a segment's payloads after another's
+    assert (again.parsed, again.reused, again.wrote) == (5, 0, True)
+    assert not old & {p.name for p in segments.iterdir()}
+    store = corpus.SegmentStore(out / corpus.CACHE_DIR / "segments", corpus.rows_key())
+    assert store.ids() == set(ogi.load(raw, out, rebuild="never").reports["report_id"].astype(str))
     fresh = corpus.build(raw, tmp_path / "fresh", jobs=1, progress=False, text=False)
     assert fresh.parsed == 5 and _table_bytes(out) == _table_bytes(tmp_path / "fresh") != before
+    third = corpus.build(raw, out, jobs=1, progress=False, text=False)
+    assert (third.parsed, third.wrote) == (0, False)
 
 
 def test_a_damaged_table_is_refused_and_rebuilt(tmp_path):

@@ -71,7 +71,7 @@ def test_a_worker_that_dies_loses_only_the_file_it_was_reading():
     items[77] = (items[77][0], items[77][1], _KillsTheWorker())
     parsed = []
     changed, lost = corpus._run("bytes", items, jobs=2, progress=False,
-                                sink=lambda parts: parsed.extend(parts["store"].column("report_id").to_pylist()))
+                                sink=lambda parts: parsed.extend(parts["content"].column("report_id").to_pylist()))
     assert changed == []
     assert [[item[0] for item in chunk] for chunk, _ in lost] == [[items[77][0]]]
     assert "stopped" in lost[0][1]
@@ -99,7 +99,7 @@ def test_a_pool_that_breaks_between_a_result_and_the_next_chunk_loses_no_chunk(m
     items = [(f"{k:064x}", f"r{k}.txt", text) for k in range(200)]
     parsed = []
     changed, lost = corpus._run("bytes", items, jobs=2, progress=False,
-                                sink=lambda parts: parsed.extend(parts["store"].column("report_id").to_pylist()))
+                                sink=lambda parts: parsed.extend(parts["content"].column("report_id").to_pylist()))
     assert calls["n"] > 12  # the refused chunk was submitted again, to a new pool
     assert (changed, lost) == ([], [])
     assert sorted(parsed) == sorted(item[0] for item in items)

@@ -18,9 +18,10 @@ Why it is built this way:
   fingerprint (``BUILD.json``): when it has not changed, nothing is written.
 - **Fast at 100,000 reports.** The cache is a few columnar segments (Parquet,
   one per build that parsed something, merged when they pile up), each holding
-  the reports' tidy rows and their ``Report.to_dict()`` JSON. Rebuilding the
-  tables reads columns, never 100,000 small files; a change in ``tables.py``
-  or ``regions.py`` re-derives rows from the cached JSON without parsing again.
+  the reports' tidy rows. Rebuilding the tables reads columns, never 100,000
+  small files. A change in how rows are made (``tidy.py``, ``regions.py``, the
+  table versions: ``rows_key``) parses the reports again: a copy of each parsed
+  report kept to derive rows from cost ~10 % of every parse for that rare case.
 - **Atomic and deterministic.** All tables are written to temporary files
   first, then renamed over the old ones, then ``BUILD.json`` last; an
   interrupted build leaves the previous complete set. Rows are sorted by
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
-from . import editions, paths, payload, tables, tidy
+from . import editions, paths, tables, tidy
 from .parse import PARSER_VERSION
 
 __all__ = ["BuildResult", "Corpus", "build", "export", "load", "parse_partition", "scan"]
@@ -68,14 +69,14 @@ PARALLEL_TABLES_FROM = 10_000
 CROSS_REPORTS = 512
 #: Row groups of a cache segment's files (read back a batch at a time): at most this many rows ...
 SEGMENT_ROW_GROUP = 131_072
-#: ... and about this many bytes in memory (the cached payloads are kilobytes each).
+#: ... and about this many bytes in memory.
 SEGMENT_GROUP_BYTES = 32 << 20
 #: Show a progress bar (on a terminal) from this many reports to parse.
 PROGRESS_FROM = 200
 #: Lines of a report's head given to ``regions.derive_region`` (the parser uses the same).
 HEAD_LINES = 20
 IGNORED_NAMES = frozenset({"MANIFEST.tsv"})
-_PARTS = ("content", *tables.DATA_PARTS, "store")
+_PARTS = ("content", *tables.DATA_PARTS)
 _EXPORT_FORMATS = ("csv", "stata", "parquet")
 #: Longer string columns go to Stata as strL (stored once per distinct value) rather than padded str#.
 STATA_STR_MAX = 244
@@ -329,36 +330,25 @@ def fingerprint(files: list[FileEntry], key: str) -> str:
 # --------------------------------------------------------------------------- parsing (workers)
 
 
-def _payload(d: Mapping[str, Any], head: str) -> bytes:
-    """What the cache keeps of a parsed report to derive its rows again: ``[to_dict(), head]`` (``ogi.payload``)."""
-    return payload.dumps([d, head])
-
-
-def _parse_one(rows: "tidy.Rows", store: list, sha: str, rel: str, path: str) -> Optional[str]:
+def _parse_one(rows: "tidy.Rows", sha: str, rel: str, path: str) -> Optional[str]:
     """Parse one file into ``rows``; returns the sha256 of what was read (it differs if the file changed)."""
-    from .parse import parse_document
-    from .readers import read_bytes
-
     with open(path, "rb") as fh:
         data = fh.read()
     actual = hashlib.sha256(data).hexdigest()
     if actual != sha:
         return actual
-    _parse_data(rows, store, sha, rel, data)
+    _parse_data(rows, sha, rel, data)
     return sha
 
 
-def _parse_data(rows: "tidy.Rows", store: list, sha: str, rel: str, data: bytes) -> None:
-    """Parse one file's bytes into ``rows`` (and the cache payload into ``store``): a pure function of the bytes."""
+def _parse_data(rows: "tidy.Rows", sha: str, rel: str, data: bytes) -> None:
+    """Parse one file's bytes into ``rows``: a pure function of the bytes."""
     from .parse import parse_document
     from .readers import read_bytes
 
     doc = read_bytes(rel, data)
     report = parse_document(doc)
-    d = report.to_dict()
-    head = "\n".join(doc.lines[:HEAD_LINES])
-    tidy.report_rows(rows, d, sha, head)
-    store.append((sha, _payload(d, head)))
+    tidy.report_rows(rows, report.to_dict(), sha, "\n".join(doc.lines[:HEAD_LINES]))
 
 
 def parse_partition(files: Iterable[tuple[str, bytes]]) -> dict[str, Any]:
@@ -375,9 +365,8 @@ def parse_partition(files: Iterable[tuple[str, bytes]]) -> dict[str, Any]:
         file, duplicates included), ``content`` (one row per report: the
         ``reports`` columns that depend on the bytes only), ``requests``,
         ``proactive``, ``review_litigation``, ``sections``, ``checks`` (the
-        data tables' rows, in the declared columns), and ``store`` (report id,
-        compressed ``Report.to_dict()``). ``tables.assemble`` makes the six
-        tables of them.
+        data tables' rows, in the declared columns). ``tables.assemble`` makes
+        the six tables of them.
     """
     import pyarrow as pa
 
@@ -396,39 +385,27 @@ def parse_partition(files: Iterable[tuple[str, bytes]]) -> dict[str, Any]:
 
 
 def _work(mode: str, items: list[tuple]) -> dict[str, Any]:
-    """Parse (``mode="parse"``: items of sha, rel, path; ``"bytes"``: sha, rel, data) or derive rows again
-    (``"rows"``: sha, payload).
+    """Parse files (``mode="parse"``: items of sha, rel, path; ``"bytes"``: sha, rel, data).
 
     Runs in a worker process. An exception on one file makes that file a
     ``failed`` row with the message, never a lost chunk. Returns the Arrow
     parts, and under ``"changed"`` the ids whose file changed while being read.
     """
-    import pyarrow as pa
-
-    rows, store, changed = tidy.Rows(), [], []
+    rows, changed = tidy.Rows(), []
     for item in items:
         sha = item[0]
-        mark, n_store = rows.mark(), len(store)
+        mark = rows.mark()
         try:
             if mode == "parse":
-                if _parse_one(rows, store, *item) != sha:
+                if _parse_one(rows, *item) != sha:
                     changed.append(sha)
-            elif mode == "bytes":
-                _parse_data(rows, store, *item)
             else:
-                d, head = payload.loads(item[1])
-                tidy.report_rows(rows, d, sha, head)
-                store.append(item)
+                _parse_data(rows, *item)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build
             rows.rollback(mark)
-            del store[n_store:]
-            where = f" ({item[1]})" if mode in ("parse", "bytes") else ""
-            tidy.failed_rows(rows, sha, f"internal error while reading{where}: {type(exc).__name__}: {exc}",
+            tidy.failed_rows(rows, sha, f"internal error while reading ({item[1]}): {type(exc).__name__}: {exc}",
                                PARSER_VERSION)
-            store.append((sha, None))
-    parts = rows.to_arrow()
-    parts["store"] = pa.table({"report_id": pa.array([s[0] for s in store], pa.string()),
-                               "payload": pa.array([s[1] for s in store], pa.binary())})
+    parts: dict[str, Any] = rows.to_arrow()
     parts["changed"] = changed
     return parts
 
@@ -463,15 +440,13 @@ def _pool_context():
     return mp.get_context("spawn")
 
 
-def _run(mode: str, items, jobs: int, progress: Optional[bool], sink, total: Optional[int] = None
-         ) -> tuple[list[str], list]:
+def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sink) -> tuple[list[str], list]:
     """Run ``_work`` over ``items`` in chunks, in a process pool when worth it; each chunk's parts go to ``sink``.
 
-    ``items`` is a list, or an iterable of lists, each in report-id order
-    (``total`` items in all: the cached payloads of a re-derivation, read a
-    batch at a time, a cache segment after another; ``SegmentStore.add``
-    sorts what is not in order). At most a few chunks per worker are in flight, so the
-    build holds a bounded number of items and results, whatever the corpus size.
+    The items are taken in report-id order: each chunk is then a run of ids,
+    and a cache segment is written chunk after chunk without sorting its rows
+    (``SegmentStore.add``). At most a few chunks per worker are in flight, so
+    the build holds a bounded number of results, whatever the corpus size.
 
     Returns (ids whose file changed while read, failures as (items, message)).
     A worker that dies (a C library's crash on a hostile file) breaks the pool:
@@ -480,23 +455,16 @@ def _run(mode: str, items, jobs: int, progress: Optional[bool], sink, total: Opt
     lost: reported failed for this build, not cached, and tried again. The
     other files go on in a new pool.
     """
-    if isinstance(items, list):
-        if not items:
-            return [], []
-        # In report-id order: each chunk is then a run of ids, and a cache segment is written chunk after
-        # chunk without sorting its rows (``SegmentStore.add``).
-        batches = [sorted(items, key=lambda item: item[0])]
-        total = len(items)
-    else:
-        batches = items
-        total = total or 0
+    if not items:
+        return [], []
+    ordered = sorted(items, key=lambda item: item[0])
+    total = len(ordered)
     show = progress if progress is not None else (sys.stderr.isatty() and total >= PROGRESS_FROM)
     bar = None
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(total=total, unit="file", desc="parsing" if mode == "parse" else "deriving rows",
-                   file=sys.stderr)
+        bar = tqdm(total=total, unit="file", desc="parsing", file=sys.stderr)
     changed, lost = [], []
 
     def take(parts: dict, n: int) -> None:
@@ -506,9 +474,8 @@ def _run(mode: str, items, jobs: int, progress: Optional[bool], sink, total: Opt
             bar.update(n)
 
     def chunks(size: int) -> Iterator[list]:
-        for batch in batches:
-            for k in range(0, len(batch), size):
-                yield batch[k:k + size]
+        for k in range(0, total, size):
+            yield ordered[k:k + size]
 
     try:
         if jobs <= 1 or total < SERIAL_BELOW:
@@ -616,13 +583,12 @@ def _pool_pass(mode: str, todo: _Pushback, jobs: int, take, lost: list, bar, one
 class SegmentStore:
     """Parsed reports cached by content hash, as columnar segments under one parser version.
 
-    A segment is a folder of Parquet files, one per part: the content rows,
-    the data rows (sorted by report id, so a single segment needs no sort),
-    and ``store`` with each report's ``Report.to_dict()`` and head lines
-    (``ogi.payload``: LZ4-compressed JSON, to derive the rows again without parsing). Its
-    ``meta.json`` lists the report ids and the rows key they were derived
-    with. A segment is written in a hidden folder and renamed into place, so
-    a half-written one is never read; leftovers are removed.
+    A segment is a folder of Parquet files, one per part: the content rows
+    and the data rows (sorted by report id, so a single segment needs no
+    sort). Its ``meta.json`` lists the report ids and the rows key they were
+    derived with: only segments of the current key are read, the others go
+    at the next ``compact``. A segment is written in a hidden folder and
+    renamed into place, so a half-written one is never read; leftovers are removed.
     """
 
     def __init__(self, root: Path, key: str) -> None:
@@ -650,11 +616,11 @@ class SegmentStore:
             shutil.rmtree(seg, ignore_errors=True)
         self.segments = []
 
-    def ids(self, current: bool = True) -> set[str]:
-        """Report ids cached with the current rows key (``current``), or with an older one."""
+    def ids(self) -> set[str]:
+        """Report ids cached with the current rows key."""
         out: set[str] = set()
         for _, meta in self.segments:
-            if (meta.get("rows_key") == self.key) == current:
+            if meta.get("rows_key") == self.key:
                 out.update(meta["ids"])
         return out
 
@@ -705,7 +671,7 @@ class SegmentStore:
         self.segments.append((seg, meta))
         return seg
 
-    def _tables(self, part: str, ids: set[str], current: bool = True, columns: Optional[list[str]] = None,
+    def _tables(self, part: str, ids: set[str], columns: Optional[list[str]] = None,
                 where: Optional[tuple[str, Iterable[str]]] = None) -> list:
         """One part's Arrow tables for ``ids``, each id from the first segment that holds it;
         only ``columns`` if given, and only the rows whose ``where[0]`` is one of ``where[1]``."""
@@ -714,7 +680,7 @@ class SegmentStore:
 
         cat_cols = self._cat_cols(part)
         chunks = []
-        for seg, meta, mine in self._assigned(ids, current):
+        for seg, meta, mine in self._assigned(ids):
             t = pq.read_table(str(seg / f"{part}.parquet"), columns=columns, read_dictionary=cat_cols)
             if where is not None:
                 t = t.filter(_id_mask(t[where[0]], pa.array(sorted(where[1]), pa.string())))
@@ -723,12 +689,12 @@ class SegmentStore:
             chunks.append(t)
         return chunks
 
-    def _assigned(self, ids: set[str], current: bool = True) -> list[tuple[Path, dict, set[str]]]:
-        """The segments that hold ``ids`` (of the current rows key, or older ones), each with the ids
-        read from it: every id from the first segment that holds it, in the segments' order."""
+    def _assigned(self, ids: set[str]) -> list[tuple[Path, dict, set[str]]]:
+        """The segments of the current rows key that hold ``ids``, each with the ids read from it:
+        every id from the first segment that holds it, in the segments' order."""
         out, taken = [], set()
         for seg, meta in self.segments:
-            if (meta.get("rows_key") == self.key) != current:
+            if meta.get("rows_key") != self.key:
                 continue
             mine = (set(meta["ids"]) & ids) - taken
             if mine:
@@ -736,20 +702,16 @@ class SegmentStore:
                 out.append((seg, meta, mine))
         return out
 
-    def shares(self, ids: set[str], current: bool = True) -> list[set[str]]:
-        """``ids`` by the segment each is read from (the first holding it), in the segments' order."""
-        return [mine for _, _, mine in self._assigned(ids, current)]
-
-    def read(self, part: str, ids: set[str], current: bool = True):
+    def read(self, part: str, ids: set[str]):
         """One part's rows for ``ids`` as a DataFrame in the declared dtypes (None if no segment has them)."""
         import pyarrow as pa
 
-        chunks = self._tables(part, ids, current)
+        chunks = self._tables(part, ids)
         if not chunks:
             return None
         t = pa.concat_tables(chunks) if len(chunks) > 1 else chunks[0]
         # dictionaries differ between segments; to_pandas unifies them into one categorical
-        return t.to_pandas() if part == "store" else tables.from_arrow(t, "reports" if part == "content" else part)
+        return tables.from_arrow(t, "reports" if part == "content" else part)
 
     def compact(self, live: set[str]) -> None:
         """Drop segments of older rows keys, and merge the current ones when there are many or mostly dead rows.
@@ -780,7 +742,7 @@ class SegmentStore:
                 shutil.rmtree(seg, ignore_errors=True)
         self.segments = [(s, m) for s, m in self.segments if s.exists()]
 
-    def stream(self, part: str, ids: set[str], bounds: list[str], current: bool = True) -> Iterator:
+    def stream(self, part: str, ids: set[str], bounds: list[str]) -> Iterator:
         """One part's rows for ``ids``, in batches: for each range of report ids ``[bounds[k], bounds[k+1])``
         one Arrow table (or None when no row falls in it), each id from the first segment holding it.
 
@@ -794,12 +756,8 @@ class SegmentStore:
         import pyarrow as pa
 
         sources = []
-        for seg, meta, mine in self._assigned(ids, current):
-            seg_ids = meta["ids"]
-            # the payloads are kilobytes a row: read them a few hundred rows at a time (a segment
-            # each, so 8,192 rows a cursor held ~1.6 GB at 100,000 reports)
-            sources.append(_SegmentCursor(seg / f"{part}.parquet", seg_ids, mine, self._cat_cols(part),
-                                          256 if part == "store" else 8192))
+        for seg, meta, mine in self._assigned(ids):
+            sources.append(_SegmentCursor(seg / f"{part}.parquet", meta["ids"], mine, self._cat_cols(part)))
         try:
             for k, lo in enumerate(bounds):
                 hi = bounds[k + 1] if k + 1 < len(bounds) else None
@@ -820,8 +778,6 @@ class SegmentStore:
 
     @staticmethod
     def _cat_cols(part: str) -> list[str]:
-        if part == "store":
-            return []
         table = "reports" if part == "content" else part
         return [c.name for c in tables.SCHEMAS[table].columns if c.dtype == "category"]
 
@@ -1009,7 +965,6 @@ class BuildResult:
     rows: dict[str, int] = field(default_factory=dict)
     hashed: int = 0
     parsed: int = 0
-    rederived: int = 0
     reused: int = 0
     wrote: bool = False
     seconds: float = 0.0
@@ -1022,7 +977,7 @@ class BuildResult:
 
     def summary(self) -> str:
         """Files by status, failed checks by rule, and where to look."""
-        what = (f"{self.parsed} parsed, {self.rederived} re-derived from the cache, {self.reused} from the cache; "
+        what = (f"{self.parsed} parsed, {self.reused} from the cache; "
                 "tables written") if self.wrote else "nothing changed; tables up to date"
         out = [f"ogi build: {self.n_files} files in {self.raw} -> {self.out} ({what}; {self.seconds:.2f} s)"]
         status = ", ".join(f"{k} {v}" for k, v in sorted(self.status.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -1187,11 +1142,9 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
         for f in files:
             if f.sha256 and f.sha256 not in live:
                 live[f.sha256] = f
-        have, stale = store.ids(), store.ids(current=False)
-        todo = [s for s in live if s not in have]
-        rederive = [s for s in todo if s in stale]
-        to_parse = [(s, live[s].rel, live[s].path) for s in todo if s not in stale]
-        result.reused = len(live) - len(todo)
+        have = store.ids()
+        to_parse = [(s, f.rel, f.path) for s, f in live.items() if s not in have]
+        result.reused = len(live) - len(to_parse)
 
         pending: list[dict] = []
 
@@ -1202,30 +1155,8 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
                 store.add(pending)
                 pending.clear()
 
-        changed, lost = [], []
-        if rederive:
-            # the cached payloads, a batch at a time (never all in memory)
-            with_payload: set[str] = set()
-
-            def payloads() -> Iterator[list]:
-                # a segment at a time, so that one segment's payloads are read at once, not every one's
-                # (~1 GB at 100,000 reports); each in report-id order
-                for share in store.shares(set(rederive), current=False):
-                    for t in store.stream("store", share, _bounds(sorted(share)), current=False):
-                        if t is None:
-                            continue
-                        t = _sort_by_report_id(t)
-                        batch = [(rid, data) for rid, data in zip(t["report_id"].to_pylist(), t["payload"].to_pylist())
-                                 if data is not None]
-                        with_payload.update(rid for rid, _ in batch)
-                        yield batch
-
-            ch, lo = _run("rows", payloads(), jobs, progress, sink, total=len(rederive))
-            again = set(rederive) - with_payload  # cached as failed, without a payload: parse again
-            to_parse += [(s, live[s].rel, live[s].path) for s in sorted(again)]
-            changed, lost, result.rederived = changed + ch, lost + lo, len(with_payload)
-        ch, lo = _run("parse", to_parse, jobs, progress, sink)
-        changed, lost, result.parsed = changed + ch, lost + lo, len(to_parse)
+        changed, lost = _run("parse", to_parse, jobs, progress, sink)
+        result.parsed = len(to_parse)
         store.add(pending)
         t2 = time.perf_counter()
         timings["parse"] = t2 - t0 - timings["scan and hash"]

@@ -610,7 +610,7 @@ def write_table(df: Any, table: str, path: str | Path) -> None:
             last = _pk_values(batch, table, batch.num_rows - 1)
             # one chunk per column: where a column's dictionary page overflows to plain pages depends
             # on the chunks it is given, so the bytes would depend on how the cache happened to cut
-            # the rows (a re-derived build differed from a parsed one); now only on the rows
+            # the rows (a build from merged cache segments differed from one that parsed); now only on the rows
             writer.write_table(batch.combine_chunks(), row_group_size=batch.num_rows)
             wrote = True
         if not wrote:
