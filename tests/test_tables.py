@@ -316,3 +316,12 @@ def test_cross_year_inputs_are_compact_categoricals_and_give_the_rows_strings_gi
     assert len(got) == 2 * len(schema.APPLICANT_CODES)  # 2023 and 2024 of 甲局
     pd.testing.assert_frame_equal(got.astype({"report_id": str, "scope": str}),
                                   want.astype({"report_id": str, "scope": str}))
+    # what the build appends to a batch of checks: the same rows, typed, blanks (undecidable) null
+    start = pd.Series([7], index=["d" * 64])  # a report's own checks: the cross-year ones come after
+    arrow = tables.arrow_batch(tables.cross_year_arrow(this, last, start), "checks")
+    frame = tables.to_arrow(tables.coerce(tables.cross_year_rows(this, last, start), "checks"), "checks")
+    assert arrow.equals(frame) and arrow.num_rows == len(got)
+    assert min(n for r, n in zip(arrow.column("report_id").to_pylist(), arrow.column("check_no").to_pylist())
+               if r == "d" * 64) == 8
+    assert arrow.column("ok").null_count == arrow.column("difference").null_count == 2  # b's blank cell
+    assert tables.cross_year_arrow(this.iloc[:0], last) is None

@@ -305,8 +305,8 @@ def rows_key() -> str:
     in the build's fingerprint, so a change to it assembles the tables again.)
 
     Source files are hashed rather than trusting version numbers to be bumped:
-    an edit to ``regions.py`` or its data must re-derive the rows (cheaply,
-    from the cached JSON), never leave stale regions in the tables.
+    an edit to ``regions.py`` or its data must make the rows again (the
+    reports are parsed again), never leave stale regions in the tables.
     """
     from . import regions
 
@@ -1387,13 +1387,11 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
         # a few hundred reports at a time: an agency with many reports a year makes many pairs
         ids_m = mine["report_id"].astype(str).to_numpy(dtype=object)
         edges = np.flatnonzero(np.r_[True, ids_m[1:] != ids_m[:-1]])[::CROSS_REPORTS].tolist() + [len(mine)]
-        pieces = []
-        for a, b in zip(edges, edges[1:]):
-            cross = tables.cross_year_rows(mine.iloc[a:b], other, start)
-            if len(cross):
-                pieces.append(tables.arrow_batch(pa.Table.from_pandas(cross, preserve_index=False), "checks"))
+        pieces = [t for a, b in zip(edges, edges[1:])
+                  if (t := tables.cross_year_arrow(mine.iloc[a:b], other, start)) is not None]
         if not pieces:
             return own
+        # typed and sorted once, with the batch's own checks (the pieces are in the declared schema)
         return tables.arrow_batch(pa.concat_tables(([own] if own is not None else []) + pieces), "checks")
 
     counts: list = []

@@ -724,10 +724,11 @@ def _dictionary(arr: Any, col: Column, where: str):
     import pyarrow.compute as pc
 
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    chunks = [ch if pa.types.is_dictionary(ch.type) else ch.cast(pa.string()).dictionary_encode() for ch in chunks]
+    if len(chunks) > 1:  # one dictionary for all: each step below costs per chunk (a batch of the cache has dozens)
+        chunks = [pa.chunked_array(chunks).unify_dictionaries().combine_chunks()]
     dicts, idx, used = [], [], []
     for ch in chunks:
-        if not pa.types.is_dictionary(ch.type):
-            ch = ch.cast(pa.string()).dictionary_encode()
         d = ch.dictionary.cast(pa.string())
         i = ch.indices
         # the indices rows use, sorted (a count per dictionary entry: linear, where np.unique sorts)
@@ -1075,14 +1076,60 @@ def cross_year_rows(this: Any, last: Any, start: Any = None) -> Any:
     millions of pairs; called a batch of reports at a time by the build, it
     joins on integer codes and takes strings only for the rows it returns.
     """
-    import numpy as np
     import pandas as pd
 
     cols = SCHEMAS["checks"].names
-    def empty():
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
+    c = _cross_year_columns(this, last, start)
+    if c is None:
+        return pd.DataFrame({name: pd.Series([], dtype="object") for name in cols})
+    ok = pd.array(c["same"], dtype="boolean")
+    ok[~c["decidable"]] = pd.NA
+    difference = pd.array(c["difference"], dtype="Float64")
+    difference[~c["decidable"]] = pd.NA
+    return pd.DataFrame({
+        "report_id": c["report_id"], "check_no": c["check_no"], "rule": "requests.cross_year",
+        "scope": c["scope"], "ok": ok, "left": c["left"], "right": c["right"], "difference": difference,
+        "cells": c["cells"], "detail": c["detail"], "candidates": pd.array([None] * len(c["check_no"]), dtype="string"),
+    })[cols]
+
+
+def cross_year_arrow(this: Any, last: Any, start: Any = None) -> Any:
+    """``cross_year_rows`` as an Arrow table in the checks' declared types (None when there is no row):
+    what the build appends to a batch of checks, without a pandas frame between."""
+    import numpy as np
+    import pyarrow as pa
+
+    c = _cross_year_columns(this, last, start)
+    if c is None:
+        return None
+    n = len(c["check_no"])
+    undecidable = ~c["decidable"]
+    left, right = (c[k].to_numpy(dtype="float64", na_value=np.nan) for k in ("left", "right"))
+    columns = {
+        "report_id": pa.array(c["report_id"], pa.string()), "check_no": pa.array(c["check_no"], pa.int64()),
+        "rule": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array(["requests.cross_year"])),
+        "scope": pa.array(c["scope"], pa.string()),
+        "ok": pa.array(c["same"], mask=undecidable, type=pa.bool_()),
+        "left": pa.array(left, mask=np.isnan(left), type=pa.float64()),
+        "right": pa.array(right, mask=np.isnan(right), type=pa.float64()),
+        "difference": pa.array(c["difference"], mask=undecidable, type=pa.float64()),
+        "cells": pa.array(c["cells"], pa.string()), "detail": pa.array(c["detail"], pa.string()),
+        "candidates": pa.nulls(n, pa.string()),
+    }
+    schema_ = _arrow_schema("checks")
+    return pa.Table.from_arrays([columns[f.name] if columns[f.name].type == f.type else columns[f.name].cast(f.type)
+                                 for f in schema_], schema=schema_)
+
+
+def _cross_year_columns(this: Any, last: Any, start: Any = None) -> Optional[dict[str, Any]]:
+    """The columns of ``cross_year_rows`` (None when there is no row): ``report_id``, ``check_no``,
+    ``scope``, ``cells``, ``detail`` as numpy arrays, ``left`` and ``right`` as Float64 arrays,
+    ``difference`` (0 where not decidable), ``same`` and ``decidable`` as booleans."""
+    import numpy as np
+    import pandas as pd
+
     if this is None or not len(this) or last is None or not len(last):
-        return empty()
+        return None
     # the join on (agency_key, year, applicant), as one integer key per row
     key_this, key_last = np.zeros(len(this), np.int64), np.zeros(len(last), np.int64)
     for name in ("agency_key", "year", "applicant"):
@@ -1100,7 +1147,7 @@ def cross_year_rows(this: Any, last: Any, start: Any = None) -> Any:
     keep = this_id[i] != last_id[j]
     i, j = i[keep], j[keep]
     if not len(i):
-        return empty()
+        return None
     order = {a: k for k, a in enumerate(schema.APPLICANT_CODES)}
     app = _strings(this["applicant"].iloc[i])
     sort = np.lexsort((np.array([order[a] for a in app], dtype=np.int64),
@@ -1121,8 +1168,6 @@ def cross_year_rows(this: Any, last: Any, start: Any = None) -> Any:
     decidable = ~(np.isnan(lf) | np.isnan(rf))
     diff = lf - rf
     same = decidable & (np.abs(np.where(decidable, diff, 0.0)) < 1e-9)
-    ok = pd.array(np.where(decidable, same, False), dtype="boolean")
-    ok[~decidable] = pd.NA
     year = this["year"].iloc[i].astype("int64").to_numpy()
     ys = {y: str(y) for y in np.unique(np.concatenate([year, year - 1])).tolist()}
     lg = _g(np.where(decidable, lf, 0.0))
@@ -1137,13 +1182,8 @@ def cross_year_rows(this: Any, last: Any, start: Any = None) -> Any:
     ], dtype=object)
     cells = np.array([f"{o}:requests.carry_forward[{a}], requests.carried_over[{a}]" for o, a in zip(other, app)],
                      dtype=object)
-    difference = pd.array(np.where(decidable, diff, np.nan), dtype="Float64")
-    difference[~decidable] = pd.NA
-    return pd.DataFrame({
-        "report_id": rid, "check_no": check_no, "rule": "requests.cross_year",
-        "scope": app, "ok": ok, "left": left, "right": right, "difference": difference,
-        "cells": cells, "detail": detail, "candidates": pd.array([None] * len(i), dtype="string"),
-    })[cols]
+    return {"report_id": rid, "check_no": check_no, "scope": app, "cells": cells, "detail": detail, "left": left,
+            "right": right, "difference": np.where(decidable, diff, 0.0), "same": same, "decidable": decidable}
 
 
 # --------------------------------------------------------------------------- docs/DATA.md
