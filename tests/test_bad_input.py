@@ -240,3 +240,24 @@ def test_report_pasted_twice():
     report = parse((TEXT + "\n" + changed).encode("utf-8"))
     assert report.status == "partial"
     assert any("different values" in m for m in report.messages)
+
+
+def test_the_digest_of_the_last_bytes_is_kept_only_for_the_same_immutable_object():
+    """``sha256_bytes`` keeps the last digest (the build's worker, ``read_bytes`` and the reader each ask for it):
+    another object with other bytes, or a bytearray changed in place, gets its own digest."""
+    import hashlib
+
+    from ogi.readers.document import sha256_bytes
+
+    a, b = TEXT.encode("utf-8"), (TEXT + "。").encode("utf-8")
+    for data in (a, a, b, a):
+        assert sha256_bytes(data) == hashlib.sha256(data).hexdigest()
+    assert sha256_bytes(bytes(bytearray(a))) == sha256_bytes(a)  # equal bytes in another object
+    from ogi import accel
+
+    if not accel.active():  # compiled, the function takes bytes only (a bytearray raises TypeError)
+        mutable = bytearray(b"2019")
+        first = sha256_bytes(mutable)
+        mutable[:] = b"2020"
+        assert sha256_bytes(mutable) == hashlib.sha256(b"2020").hexdigest() != first
+    assert ogi.parse_bytes("x.txt", a).sha256 == hashlib.sha256(a).hexdigest()

@@ -332,9 +332,11 @@ def fingerprint(files: list[FileEntry], key: str) -> str:
 
 def _parse_one(rows: "tidy.Rows", sha: str, rel: str, path: str) -> Optional[str]:
     """Parse one file into ``rows``; returns the sha256 of what was read (it differs if the file changed)."""
+    from .readers.document import sha256_bytes  # the reader asks again for this digest: it is kept
+
     with open(path, "rb") as fh:
         data = fh.read()
-    actual = hashlib.sha256(data).hexdigest()
+    actual = sha256_bytes(data)
     if actual != sha:
         return actual
     _parse_data(rows, sha, rel, data)
