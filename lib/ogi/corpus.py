@@ -66,7 +66,7 @@ BATCH_REPORTS = 1024
 #: Parquet release the GIL for most of it (-22 % of the assembly at 100k; a process instead held ~0.5 GB more).
 PARALLEL_TABLES_FROM = 10_000
 #: Reports whose cross-year checks are made at once (pairs multiply where an agency has many reports a year).
-CROSS_REPORTS = 512
+CROSS_REPORTS = 1024
 #: Row groups of a cache segment's files (read back a batch at a time): at most this many rows ...
 SEGMENT_ROW_GROUP = 131_072
 #: ... and about this many bytes in memory.
@@ -1330,13 +1330,15 @@ def _write_tables(store: SegmentStore, idset: set[str], bounds: list[str], paths
 def _batches(store: SegmentStore, part: str, idset: set[str], bounds: list[str], n_rows: dict,
              extra=None, each=None) -> Iterator:
     """One data table's rows from the cache, a range of report ids at a time, typed, sorted and validated
-    (``tables.arrow_batch``); ``extra(k, batch)`` may add rows to batch ``k``, ``each`` sees every batch.
+    (``tables.arrow_batch``); ``each`` sees every batch. ``extra(k, rows)`` is given batch ``k`` as read
+    from the cache (or None) and returns it typed, rows added (``tables.arrow_batch`` of all: once a batch).
     The number of rows goes to ``n_rows[part]`` at the end."""
     n = 0
     for k, t in enumerate(store.stream(part, idset, bounds)):
-        b = tables.arrow_batch(t, part) if t is not None else None
         if extra is not None:
-            b = extra(k, b)
+            b = extra(k, t)
+        else:
+            b = tables.arrow_batch(t, part) if t is not None else None
         if b is None or not b.num_rows:
             continue
         if each is not None:
@@ -1376,13 +1378,18 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
     cuts = np.searchsorted(rid.cat.codes.to_numpy() if len(this) else np.zeros(0, np.int64),
                            np.searchsorted(ids, np.asarray(bounds + ["\U0010ffff"], dtype=object)), side="left")
 
+    def typed(t):
+        return tables.arrow_batch(t, "checks") if t is not None else None
+
     def with_cross(k: int, own):
         mine = this.iloc[cuts[k]:cuts[k + 1]]
         if not len(mine):
-            return own
+            return typed(own)
         start = None
         if own is not None:  # each report's largest own check number
-            rid = own.column("report_id").combine_chunks()
+            rid = own.column("report_id")
+            rid = (rid.unify_dictionaries() if pa.types.is_dictionary(rid.type) else rid.dictionary_encode())
+            rid = rid.combine_chunks()
             top = np.full(len(rid.dictionary), -1, dtype=np.int64)
             np.maximum.at(top, np.asarray(rid.indices), own.column("check_no").to_numpy())
             start = pd.Series(top, index=rid.dictionary.to_pylist())
@@ -1393,9 +1400,9 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
         pieces = [t for a, b in zip(edges, edges[1:])
                   if (t := tables.cross_year_arrow(mine.iloc[a:b], other, start)) is not None]
         if not pieces:
-            return own
+            return typed(own)
         # typed and sorted once, with the batch's own checks (the pieces are in the declared schema)
-        return tables.arrow_batch(pa.concat_tables(([own] if own is not None else []) + pieces), "checks")
+        return typed(pa.concat_tables(([own] if own is not None else []) + pieces, promote_options="permissive"))
 
     counts: list = []
     failed_rules: Counter = Counter()
