@@ -150,3 +150,18 @@ def test_the_map_step_over_partitions_gives_the_build_tables(tmp_path):
         pd.testing.assert_frame_equal(assembled[name], tables.read_table(out / f"{name}.parquet", name),
                                       obj=name)
     assert (assembled["reports"].set_index("path").loc["zz_same_bytes.txt", "status"]) == "duplicate"
+
+
+@SLOW
+def test_the_benchmarks_profile_of_the_build_runs_and_times_every_stage(tmp_path):
+    """``scripts/bench.py --profile N`` (docs/PERFORMANCE.md's numbers) on a small corpus: every stage of the
+    worker's job timed, the build's phases recorded."""
+    root = tmp_path / "bench"
+    run = subprocess.run([sys.executable, "scripts/bench.py", "--profile", "120", "--root", str(root),
+                          "--sample", "30"], cwd=corpus.paths.ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    got = json.loads((root / "profile-120.json").read_text(encoding="utf-8"))
+    stages = got["worker_stages_ms_per_report"]
+    assert {"read file", "sha256", "parse (Document -> Report)", "Report.to_dict", "Arrow conversion"} <= set(stages)
+    assert all(v >= 0 for v in stages.values()) and stages["parse (Document -> Report)"] > 0
+    assert got["full_build"] and got["warm_build"] and "1. The worker's job" in run.stdout
