@@ -325,3 +325,26 @@ def test_cross_year_inputs_are_compact_categoricals_and_give_the_rows_strings_gi
                if r == "d" * 64) == 8
     assert arrow.column("ok").null_count == arrow.column("difference").null_count == 2  # b's blank cell
     assert tables.cross_year_arrow(this.iloc[:0], last) is None
+
+
+def test_a_reports_fields_give_the_rows_its_to_dict_gives(tmp_path):
+    """The build's worker hands ``report_rows`` the Report's own values (``report_fields``, no copies, the
+    checks as objects); the rows are those of ``to_dict()``, byte for byte, for every seed and synthetic
+    report, and for a check with candidates and a count beyond 64 bits (the values digest's fallback)."""
+    from ogi import synth
+    from ogi.model import Check
+
+    synth.write_corpus(tmp_path / "raw", 60, 5)
+    reports = [ogi.parse_file(p) for p in sorted(RAW.iterdir()) + sorted((tmp_path / "raw").iterdir())]
+    odd = ogi.parse_file(RAW / "004_b06d21084f014798.txt")
+    odd.checks.append(Check("ambiguous", None, "two readings", scope="requests.new", cells=("requests.new",),
+                            candidates=[[1, 2], [12]]))
+    odd.proactive["regulations"] = (2 ** 70, 1, None)
+    odd.requests["new"] = tuple(odd.requests["new"])
+    reports.append(odd)
+    by_dict, by_fields = tidy.Rows(), tidy.Rows()
+    for k, report in enumerate(reports):
+        tidy.report_rows(by_dict, report.to_dict(), f"{k:064x}", "head")
+        tidy.report_rows(by_fields, tidy.report_fields(report), f"{k:064x}", "head")
+    assert by_dict.parts["content"]["values_digest"][-1] is not None
+    _assert_same_tables(by_fields.to_arrow(), by_dict.to_arrow())

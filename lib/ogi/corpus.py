@@ -350,7 +350,7 @@ def _parse_data(rows: "tidy.Rows", sha: str, rel: str, data: bytes) -> None:
 
     doc = read_bytes(rel, data)
     report = parse_document(doc)
-    tidy.report_rows(rows, report.to_dict(), sha, "\n".join(doc.lines[:HEAD_LINES]))
+    tidy.report_rows(rows, tidy.report_fields(report), sha, "\n".join(doc.lines[:HEAD_LINES]))
 
 
 def parse_partition(files: Iterable[tuple[str, bytes]]) -> dict[str, Any]:
