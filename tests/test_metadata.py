@@ -75,6 +75,10 @@ def test_metadata(text, agency, year, published):
     assert m.find_agency(lines)[0] == agency
     assert m.find_year(lines)[0] == year
     assert m.find_published(lines)[0] == published
+    # the parser makes the head once and gives it to the three: the same answers, and the same sources
+    head = m.head_text(lines)
+    for find in (m.find_agency, m.find_year, m.find_published):
+        assert find(lines, head) == find(lines)
 
 
 def test_a_title_that_a_sites_menus_pushed_down_is_still_read():

@@ -78,9 +78,15 @@ def _unspaced(line: str) -> str:
     return line
 
 
-def find_year(lines: list[str]) -> tuple[Optional[int], str]:
-    """The year reported on, and how it was found."""
-    head = _arabic_years(normalize("\n".join(_head_lines(lines))))
+def head_text(lines: list[str]) -> str:
+    """The normalised text of the lines where a report names itself (``_head_lines``): what ``find_year``,
+    ``find_agency`` and ``find_published`` read first (the parser computes it once and gives it to the three)."""
+    return normalize("\n".join(_head_lines(lines)))
+
+
+def find_year(lines: list[str], head: Optional[str] = None) -> tuple[Optional[int], str]:
+    """The year reported on, and how it was found (``head``: ``head_text(lines)``, if already made)."""
+    head = _arabic_years(head_text(lines) if head is None else head)
     # "公开发布《国家新闻出版署2021年…年度报告》" in the 2022 report's overview: last year's, mentioned
     overview = _OVERVIEW_HEADING.search(head)
     head = head[:overview.start()] if overview else head
@@ -181,9 +187,9 @@ def _office_of(office: str, government: str) -> bool:
     return office != government and office.startswith(base) and bool(_OFFICE_WORDS.match(office[len(base):]))
 
 
-def find_agency(lines: list[str]) -> tuple[Optional[str], str]:
-    """The publishing agency, and where it was read."""
-    head = normalize("\n".join(_head_lines(lines)))
+def find_agency(lines: list[str], head: Optional[str] = None) -> tuple[Optional[str], str]:
+    """The publishing agency, and where it was read (``head``: ``head_text(lines)``, if already made)."""
+    head = head_text(lines) if head is None else head
     m = _META_AGENCY.search(head)
     published_by = _clean_agency(m.group(1)) if m else None
     title = _title_agency(head)
@@ -241,9 +247,9 @@ def _overview_subject(lines: list[str]) -> Optional[str]:
     return None
 
 
-def find_published(lines: list[str]) -> tuple[Optional[str], str]:
-    """Publication date as ISO ``YYYY-MM-DD`` where printed."""
-    head = normalize("\n".join(_head_lines(lines)))
+def find_published(lines: list[str], head: Optional[str] = None) -> tuple[Optional[str], str]:
+    """Publication date as ISO ``YYYY-MM-DD`` where printed (``head``: ``head_text(lines)``, if already made)."""
+    head = head_text(lines) if head is None else head
     m = _META_DATE.search(head)
     if m:
         return _iso(*m.groups()), "metadata"

@@ -64,9 +64,10 @@ def parse(doc: Document) -> Report:
     report.sections = split_sections(norm, headings)
     # The metadata readers normalise what they read; NFKC is idempotent, so they are given
     # the lines normalised once above (normalising is most of their cost otherwise).
-    report.year, _ = metadata.find_year(norm)
-    report.agency, _ = metadata.find_agency(norm)
-    report.published, _ = metadata.find_published(norm)
+    head = metadata.head_text(norm)
+    report.year, _ = metadata.find_year(norm, head)
+    report.agency, _ = metadata.find_agency(norm, head)
+    report.published, _ = metadata.find_published(norm, head)
     report.region, read_as = _region(report.agency, lines)
     if read_as:
         report.messages.append(f"the agency's place read as in {read_as} (printed {report.agency}: a character "
