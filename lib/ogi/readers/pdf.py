@@ -58,6 +58,12 @@ class _Line:
     # a bare number in the page's top or bottom margin zone: a page number, or a table's cell printed one a
     # line (``_drop_page_numbers`` tells which)
     margin_number: int | None = None
+    # where each of the text's tab-parted fields stands (x0, x1, and x0 of its last word), for a line of a
+    # table drawn without lines
+    spans: tuple[tuple[float, float, float], ...] = ()
+    # blank cells put in by their columns' places, numbers parted from their label (``_place_blanks``)
+    blanks_placed: int = 0
+    parted: int = 0
 
 
 @dataclass
@@ -246,6 +252,178 @@ def _line_text(line: dict) -> str:
     return "".join(out)
 
 
+def _field_spans(text: str, chars: list[dict]) -> tuple[tuple[float, float, float], ...]:
+    """Where each tab-parted field of a line's text (``_line_text``) stands: x0 and x1 of its first and last
+    characters, and x0 of the number it ends with (else of its last word). Empty when the line has no tab, or
+    its fields do not account for its characters one for one."""
+    if "\t" not in text:
+        return ()
+    shown = [c for c in chars if c["text"].strip()]
+    spans, k = [], 0
+    for field in text.split("\t"):
+        words = field.split()
+        n = sum(map(len, words))
+        if n == 0 or k + n > len(shown):
+            return ()
+        number = _TRAILING_NUMBER.search(words[-1])
+        last = len(number.group(0)) if number else len(words[-1])
+        spans.append((shown[k]["x0"], shown[k + n - 1]["x1"], shown[k + n - last]["x0"]))
+        k += n
+    return tuple(spans) if k == len(shown) else ()
+
+
+# A number at the end of a text (a row's first number read into its label: ``…不计其他情形)16``)
+_TRAILING_NUMBER = re.compile(r"[-−+]?\d[\d,]*(?:\.\d+)?%?$")
+# A field that is a table's cell: a number, or a mark printed for a blank one ("-", "—", "/", "无")
+_CELL = re.compile(r"^\s*(?:[-−+]?\d[\d,]*(?:\.\d+)?%?|[-—–－/／]{1,3}|无)\s*$")
+#: A row of a table without lines is given its blank cells by position when it holds at most this many cells
+#: fewer than the rows around it, and those rows hold at least ``PLACED_MIN_CELLS`` (table 3's seven, table 4's
+#: fifteen or five a line; table 2's rows, of one to four cells of different spans, are left as they are).
+PLACED_MAX_BLANKS = 2
+PLACED_MIN_CELLS = 5
+
+
+def _cells_at(line: _Line) -> tuple[list[str], list[str], list[tuple[float, float, float]]] | None:
+    """A line of a table without lines as (label fields, cell fields, the cells' spans); None when its fields
+    are not label fields then cells only."""
+    fields = line.text.split("\t")
+    if len(fields) != len(line.spans):
+        return None
+    first = next((k for k, f in enumerate(fields) if _CELL.match(f)), None)
+    if first is None or not all(_CELL.match(f) for f in fields[first:]):
+        return None
+    return fields[:first], fields[first:], list(line.spans[first:])
+
+
+def _place_blanks(items: list[_Line | _Rows]) -> None:
+    """Put the blank cells of a table drawn without lines back in their places, where the columns show them.
+
+    Printed without lines, a blank cell leaves no trace in the text: ``1.属于国家秘密 0 0 0 0 0 0`` is a row of
+    seven cells with one gone, and which one is not known from the text (the parser leaves the row null).
+    The page still shows where each column stands: the rows around it print all their cells, and each
+    number stands under its column. In a run of consecutive lines with columns' gaps (the pieces of labels
+    wrapped between them aside: short lines, or lines left of every cell), the rows that print the most
+    cells (at least ``PLACED_MIN_CELLS``, on two lines or more) give each column's place (their cells' left
+    edges, centres or right edges, whichever agree best, within 0.6 em) and stretch. A row short of one or
+    two cells (``PLACED_MAX_BLANKS``) whose every cell stands at a column (within 0.3 of the narrowest
+    column spacing, and an em), each at another, in order, and whose line holds nothing in the columns
+    left, gets a blank cell in each of them, the row written as a ruled table's (``render_row``). A row
+    that does not fit so is left as it was (null, as before).
+    """
+    run: list[_Line] = []
+    cells_from = float("inf")  # where the run's leftmost cell starts
+    for item in [*items, None]:
+        if isinstance(item, _Line) and item.spans:
+            run.append(item)
+            got = _cells_at(item)
+            if got is not None:
+                cells_from = min(cells_from, got[2][0][0])
+            continue
+        if isinstance(item, _Line) and (len("".join(item.text.split())) <= _LABEL_PIECE or item.x1 < cells_from):
+            continue  # a piece of a label wrapped in its column, between two rows
+        if len(run) >= 3:
+            _place_blanks_in_run(run)
+        run, cells_from = [], float("inf")
+
+
+#: A line without columns' gaps this short (characters) stands inside a table's run of rows: a label's piece (as
+#: does a longer one that ends left of the run's cells).
+_LABEL_PIECE = 8
+
+
+def _place_blanks_in_run(run: list[_Line]) -> None:
+    parsed = [(line, _cells_at(line)) for line in run]
+    counts: dict[int, int] = {}
+    for _, got in parsed:
+        if got is not None:
+            counts[len(got[1])] = counts.get(len(got[1]), 0) + 1
+    widths = sorted(k for k, n in counts.items() if n >= 2 and k >= PLACED_MIN_CELLS)
+    for line, got in parsed:
+        if got is None:
+            continue
+        labels, cells, spans = got
+        # the widest: short rows that happen to be short alike (two rows of six) are no width of their own
+        width = max((k for k in widths if len(cells) < k <= len(cells) + PLACED_MAX_BLANKS), default=None)
+        if width is None:
+            continue
+        columns = _columns(run, parsed, width)
+        if columns is None:
+            continue
+        mode, places, tolerance, extents = columns
+        at = [_nearest(places, _coordinate(span, mode)) for span in spans]
+        if any(d > tolerance for _, d in at) or any(b[0] <= a[0] for a, b in zip(at, at[1:])):
+            continue
+        placed = dict(zip((j for j, _ in at), cells))
+        taken = [span[:2] for span in line.spans]
+        parted = _parted_number(labels, line.spans[len(labels) - 1] if labels else None, columns, min(placed))
+        if parted is not None:  # a number set close to the end of a long label, no column's gap before it
+            j, number, head_x1 = parted
+            placed[j] = number
+            labels = [*labels[:-1], labels[-1].rstrip()[:-len(number)].rstrip()]
+            taken[len(labels) - 1] = (taken[len(labels) - 1][0], head_x1)
+        # a column left blank must be blank on the page: no text of the line in it
+        if any(x0 < extents[j][1] and extents[j][0] < x1 for j in range(width) if j not in placed
+               for x0, x1 in taken):
+            continue
+        # as a ruled table's row (``render_row``): a blank cell at the row's end would be taken for a line's
+        # padding after a tab (a line is stripped), not between two bars
+        line.text = render_row([clean_text(f) for f in [*labels, *(placed.get(j, "") for j in range(width))]])
+        line.spans = ()  # no longer one span a field
+        line.blanks_placed = width - len(placed)
+        line.parted = int(parted is not None)
+
+
+def _parted_number(labels: list[str], span, columns, first: int) -> tuple[int, str, float] | None:
+    """The number a row's label ends with, when it stands at a column before the row's first cell (``first``):
+    (that column, the number, where the label's text before it ends); else None. A long label ends close to
+    the first column, and its row's first number, less than an em away, was read into it."""
+    if not labels or span is None or first == 0:
+        return None
+    label = labels[-1].rstrip()
+    number = _TRAILING_NUMBER.search(label)
+    if number is None or not label[:number.start()].strip():
+        return None
+    mode, places, tolerance, extents = columns
+    j, d = _nearest(places, _coordinate((span[2], span[1]), mode))
+    if d > tolerance or j >= first or span[2] < extents[j][0] - tolerance:
+        return None
+    return j, number.group(0), span[2] - 0.5  # the label's own text ends before the number
+
+
+def _coordinate(span: tuple[float, ...], mode: int) -> float:
+    """A cell's left edge (mode 0), centre (1) or right edge (2)."""
+    return span[0] if mode == 0 else span[1] if mode == 2 else (span[0] + span[1]) / 2
+
+
+def _nearest(places: list[float], x: float) -> tuple[int, float]:
+    """The column whose place is nearest ``x``, and the distance."""
+    j = min(range(len(places)), key=lambda k: abs(places[k] - x))
+    return j, abs(places[j] - x)
+
+
+def _columns(run: list[_Line], parsed, width: int
+             ) -> tuple[int, list[float], float, list[tuple[float, float]]] | None:
+    """The columns of the run's rows of ``width`` cells: how their cells align (``_coordinate``'s mode), each
+    column's place, the tolerance of a cell's distance to it, and the stretch its cells cover; None when
+    those rows do not agree."""
+    rows = [(line, got[2]) for line, got in parsed if got is not None and len(got[1]) == width]
+    if len(rows) < 2:
+        return None
+    em = max(line.size for line, _ in rows) or 1.0
+    best = None
+    for mode in (0, 1, 2):
+        by_column = [sorted(_coordinate(spans[j], mode) for _, spans in rows) for j in range(width)]
+        spread = max(c[-1] - c[0] for c in by_column)
+        if best is None or spread < best[0]:
+            best = (spread, mode, [c[len(c) // 2] for c in by_column])
+    spread, mode, places = best
+    spacing = min((b - a for a, b in zip(places, places[1:])), default=0.0)
+    if spread > 0.6 * em or spacing <= 0:
+        return None
+    extents = [(min(spans[j][0] for _, spans in rows), max(spans[j][1] for _, spans in rows)) for j in range(width)]
+    return mode, places, min(0.3 * spacing, em), extents
+
+
 def _text_of(chars: list[dict]) -> str:
     """The text of a line's shown characters, in order, parted as ``_gap`` says (pdfplumber's lines hold no
     blank characters: its spaces are its gaps)."""
@@ -310,8 +488,11 @@ def _page_items(page, number: int = 1) -> list[_Line | _Rows]:
                            size=max(c["size"] for c in chars),
                            font_start=cjk_fonts[0] if cjk_fonts else None,
                            font_end=cjk_fonts[-1] if cjk_fonts else None, page=number,
-                           margin_number=_margin_number(text, line["top"], line["bottom"], page.height)))
-    return sorted(items, key=lambda it: it.top)
+                           margin_number=_margin_number(text, line["top"], line["bottom"], page.height),
+                           spans=_field_spans(text, chars)))
+    items.sort(key=lambda it: it.top)
+    _place_blanks(items)
+    return items
 
 
 @dataclass
@@ -335,7 +516,8 @@ def _continues(prev: _Line, line: _Line, margins: _Margins) -> bool:
     margin without the customary two-character indent, the font stays the same
     and the line does not open with a list marker such as ``（二）``.
     """
-    if "\t" in prev.text or "\t" in line.text:
+    if "\t" in prev.text or "\t" in line.text or prev.blanks_placed or prev.parted or line.blanks_placed \
+            or line.parted:
         return False  # a line with a column's gap in it is a table's row, not running text (``_line_text``)
     em = max(prev.size, line.size, 1.0)
     return (prev.x1 >= margins.right - 2 * em
@@ -372,7 +554,8 @@ def _assemble(items: list[_Line | _Rows]) -> list[str]:
             lines[-1] = _join_wrapped(lines[-1], _cleaned(item.text))
             prev = item
         else:
-            lines.append(_cleaned(item.text))
+            # a row given its blank cells is a ruled table's row, its cells cleaned already (``_place_blanks``)
+            lines.append(item.text if item.blanks_placed or item.parted else _cleaned(item.text))
             prev = item
     return [ln for ln in lines if ln]
 
@@ -483,6 +666,12 @@ def read_pdf(source: str, data: bytes) -> Document:
         doc.messages.append(f"page(s) {', '.join(map(str, blank_pages))} have no text layer (scanned image?)")
     if tables:
         doc.messages.append(f"{tables} PDF table(s) found from ruling lines, rendered one row per line")
+    placed = [it for it in items if isinstance(it, _Line) and (it.blanks_placed or it.parted)]
+    if placed:
+        parted = sum(it.parted for it in placed)
+        doc.messages.append(f"tables without lines: {sum(it.blanks_placed for it in placed)} blank cell(s) put in "
+                            f"and {parted} number(s) parted from their row's label, in {len(placed)} row(s), by "
+                            "where their columns stand on the page")
     if cid_chars:
         doc.messages.append(f"{cid_chars} glyphs have no Unicode mapping in the PDF and show as (cid:N)")
         if cid_chars * 2 > chars:
