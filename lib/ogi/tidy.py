@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 from . import regions, schema
 from .model import Report, any_value
@@ -34,13 +34,14 @@ class Category:
     forgets the values first seen in the rows it removes.
     """
 
-    __slots__ = ("codes", "values", "_index", "_memo")
+    __slots__ = ("codes", "values", "_index", "_memo", "_keyed")
 
     def __init__(self) -> None:
         self.codes: list[Optional[int]] = []
         self.values: list[str] = []
         self._index: dict[str, int] = {}
         self._memo: dict[Any, list[Optional[int]]] = {}
+        self._keyed: dict[Any, Optional[int]] = {}
 
     def code(self, value: Optional[str]) -> Optional[int]:
         if value is None:
@@ -72,6 +73,18 @@ class Category:
             codes = self._memo[key] = [self.code(v) for v in values]
         self.codes.extend(codes)
 
+    def extend_keyed(self, keys: Iterable[Any], value_of: Callable[[Any], Optional[str]]) -> None:
+        """``extend(value_of(key) for key in keys)``, each key's code kept: a value made afresh for each row (a
+        check's cells joined into one text) is made, and hashed, once per distinct key."""
+        keyed, codes = self._keyed, self.codes
+        for key in keys:
+            code = keyed.get(key, -1)
+            if code == -1:
+                if len(keyed) >= 4096:
+                    keyed.clear()
+                code = keyed[key] = self.code(value_of(key))
+            codes.append(code)
+
     def __len__(self) -> int:
         return len(self.codes)
 
@@ -96,6 +109,7 @@ class Category:
             del self._index[v]
         del self.values[keep:]
         self._memo.clear()  # its codes may name values just forgotten
+        self._keyed.clear()
 
     def to_arrow(self):
         import pyarrow as pa
@@ -104,8 +118,9 @@ class Category:
 
 
 #: Category columns kept as lists of strings (``dictionary_encode`` at the end): one row a report, or text made
-#: afresh for each row, which Arrow hashes faster than a ``Category`` codes it.
-_CATEGORY_LISTS = {("checks", "cells"), ("checks", "detail")}
+#: afresh for each row, which Arrow hashes faster than a ``Category`` codes it. (A check's cells are text made
+#: afresh too, but of a few recurring lists: ``Category.extend_keyed`` codes them by the list, not the text.)
+_CATEGORY_LISTS = {("checks", "detail")}
 
 
 class Rows:
@@ -375,6 +390,11 @@ def _sections(out: dict[str, Any], rid: str, sections: Mapping[str, Optional[str
     out["text"].extend([text for _, _, text in rows])
 
 
+def _joined_cells(cells: tuple[str, ...]) -> str:
+    """A check's cells as the text of its ``cells`` column."""
+    return ", ".join(cells)
+
+
 def _check_fields(checks: Any) -> tuple[list[Any], ...]:
     """(rule, ok, scope, left, right, cells, detail, candidates) of each check: of ``Check.to_dict()`` dicts
     or of the Check objects themselves (``report_fields``)."""
@@ -400,6 +420,6 @@ def _checks(out: dict[str, Any], rid: str, fields: tuple[list[Any], ...]) -> Non
     out["left"].extend([None if x is None else float(x) for x in left])
     out["right"].extend([None if y is None else float(y) for y in right])
     out["difference"].extend([None if x is None or y is None else float(x - y) for x, y in zip(left, right)])
-    out["cells"].extend([", ".join(c or []) for c in cells])
+    out["cells"].extend_keyed([tuple(c) if c else () for c in cells], _joined_cells)
     out["detail"].extend(detail)
     out["candidates"].extend([None if c is None else json.dumps(c, ensure_ascii=False) for c in candidates])
