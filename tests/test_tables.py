@@ -119,6 +119,12 @@ def test_a_non_integer_count_is_null_and_said():
     tidy.report_rows(rows, d, "c" * 64)
     assert rows.parts["requests"]["value"][:2] == [None, 0]
     assert "non-integer count 1.5" in rows.parts["content"]["messages"][0]
+    assert "requests.new[natural_person]: non-integer count 1.5" in rows.parts["content"]["messages"][0]
+    # a row short of cells is null where none came; one with cells to spare keeps the first seven
+    d = {"requests": {"new": [1, 2.0], "total": [1, 2, 3, 4, 5, 6, 21, 99]}, "checks": [], "sections": {}}
+    rows = tidy.Rows()
+    tidy.report_rows(rows, d, "d" * 64)
+    assert list(rows.parts["requests"]["value"]) == [1, 2, None, None, None, None, None, 1, 2, 3, 4, 5, 6, 21]
 
 
 def test_validate_refuses_wrong_dtype_missing_and_extra_columns(seed_frames):

@@ -316,9 +316,9 @@ def _requests(out: dict[str, Any], rid: str, requests: Mapping[str, list], notes
     values: list[Optional[int]] = []
     for code in present:
         vec = requests[code]
-        vec = list(vec[:n]) + [None] * (n - len(vec))
-        values += [v if v is None or type(v) is int else _count(v, f"requests.{code}[{app}]", notes)
-                   for app, v in zip(applicants, vec)]
+        for k in range(n):  # a loop, not slices and a zip: ~170 values a report
+            v = vec[k] if k < len(vec) else None
+            values.append(v if v is None or type(v) is int else _count(v, f"requests.{code}[{applicants[k]}]", notes))
     out["report_id"].repeat(rid, len(values))
     for name, column in zip(("row", "group", "outcome_group", "applicant"), _request_layout(present)):
         out[name].extend_memo(present, column)
