@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ogi.readers import read_bytes
-from ogi.readers.pdf import (_assemble, _drop_page_numbers, _field_spans, _is_furniture, _join_wrapped, _Line,
-                             _line_text, _margin_number, _place_blanks, _rejoined, read_pdf)
+from ogi.readers.pdf import (_assemble, _drop_page_numbers, _field_spans, _is_furniture, _join_split_rows,
+                             _join_wrapped, _Line, _line_text, _margin_number, _place_blanks, _rejoined, _Rows, read_pdf)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 
@@ -435,6 +435,44 @@ def test_a_borderless_tables_blank_cells_printed_by_a_browser_are_read_in_their_
     assert score["wrong"] == 0 and score["null"] == 0, score  # read before: 18 cells null
 
 
+def _split(last: list[str], first: list[str], pages=(1, 2)) -> tuple[_Rows, _Rows]:
+    from ogi.readers.document import render_row
+
+    a = _Rows(top=500, cells=[["二、上年结转政府信息公开申请数量", *"0000000"], last], page=pages[0])
+    b = _Rows(top=60, cells=[first, ["（五）不予处理", "1.信访举报投诉类申请", *"1000001"]], page=pages[1])
+    for rows in (a, b):
+        rows.lines = [render_row(c) for c in rows.cells]
+    return a, b
+
+
+def test_a_row_a_page_break_split_is_joined():
+    """Word lets a row break across pages: ``3.补`` and the row's numbers at a page's foot, the rest of the label
+    over blank cells at the next page's top; read as two rows, the blanks were taken for the row's."""
+    a, b = _split(["3.补", "3", "0", "0", "0", "0", "0", "3"], ["", "", "正后申请内容仍不明确", *[""] * 7])
+    assert _join_split_rows([a, b]) == 1
+    assert a.lines[-1] == "3.补正后申请内容仍不明确 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |"
+    assert b.lines == ["（五）不予处理 | 1.信访举报投诉类申请 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"] and len(b.cells) == 1
+    # the label's rest in the row's first cell (no group cell before it)
+    a, b = _split(["一、本年新收政府", "40", "7", "0", "2", "5", "8", "62"], ["信息公开申请数量", *[""] * 7])
+    assert _join_split_rows([a, b]) == 1 and a.lines[-1].startswith("一、本年新收政府信息公开申请数量 | 40 |")
+
+
+@pytest.mark.parametrize("why, last, first, pages", [
+    ("a row of its own, printed blank", ["2.没有现成信息", *"1000001"], ["", "", "3.补正后申请内容仍不明确", *[""] * 7], (1, 2)),
+    ("not the next page", ["3.补", *"3000003"], ["", "", "正后申请内容仍不明确", *[""] * 7], (1, 3)),
+    ("a number in it", ["3.补", *"3000003"], ["", "", "正后申请内容仍不明确", *[""] * 6, "1"], (1, 2)),
+    ("a header row repeated", ["3.补", *"3000003"], ["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
+                                                   "其他", "总计"], (1, 2)),
+    ("two texts", ["3.补", *"3000003"], ["", "提供", "正后申请内容仍不明确", *[""] * 7], (1, 2)),
+    ("not in the label's column", ["3.补", *"3000003"], ["", "正后申请内容仍不明确", "", *[""] * 7], (1, 2)),
+    ("table 2's short rows", ["规范性", "3", "1"], ["文件", "", ""], (1, 2)),
+])
+def test_rows_that_are_not_one_row_split_stay_apart(why, last, first, pages):
+    a, b = _split(last, first, pages)
+    lines = a.lines + b.lines
+    assert _join_split_rows([a, b]) == 0 and a.lines + b.lines == lines, why
+
+
 @pytest.mark.slow
 def test_a_title_printed_by_a_browser_keeps_its_year_in_place(tmp_path):
     from ogi.parse import parse_document
@@ -467,15 +505,16 @@ def test_a_borderless_table_printed_by_a_browser_gives_no_number_that_was_not_pr
     assert score["wrong"] == 0 and score["exact"] > 100, score
 
 
-@pytest.mark.parametrize("name, nulls", [("word_report_1.pdf", 7), ("word_report_14.pdf", 0)])
+@pytest.mark.parametrize("name, nulls", [("word_report_1.pdf", 0), ("word_report_14.pdf", 0)])
 def test_word_files_printed_to_pdf_by_libreoffice(name, nulls):
     """Synthetic reports written as Word files, their table 3 in ten columns of one width (its labels wrapped every
     two or three characters), 12- to 16-point text, one with the table grid drawn, one without lines; printed to
     PDF by LibreOffice (make_libreoffice_pdf_fixtures.py). Read before: 179 of 200 cells and 115 of 199 exact, 7
     wrong.
     Report 14's table without lines left a blank cell no trace in its text (the row, 6 cells, null before): it is
-    put back where its column stands on the page (``_place_blanks``). Report 1's 7 nulls are one row of its ruled
-    table (``unavailable.unclear``) read as blank cells, as before."""
+    put back where its column stands on the page (``_place_blanks``). Report 1's ruled table 3 has three rows a page
+    break split (``3.补`` and its numbers on one page, ``正后申请内容仍不明确`` over blank cells on the next): the
+    second part's blanks were taken for the row's (7 null), now the label's rest is put back in its row."""
     import json
     import re
     import unicodedata

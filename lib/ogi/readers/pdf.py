@@ -68,11 +68,12 @@ class _Line:
 
 @dataclass
 class _Rows:
-    """The rendered rows of one PDF table, placed at its top edge."""
+    """The rendered rows of one PDF table, placed at its top edge (and each row's cells, as rendered)."""
 
     top: float
     lines: list[str] = field(default_factory=list)
     page: int = 0
+    cells: list[list[str]] = field(default_factory=list)
 
 
 def _is_furniture(text: str, top: float, bottom: float, height: float) -> bool:
@@ -118,8 +119,14 @@ def _drop_page_numbers(items: list[_Line | _Rows]) -> list[_Line | _Rows]:
     return [it for it in items if id(it) not in dropped]
 
 
-def _table_lines(table) -> list[str]:
-    """A pdfplumber table as ``render_row`` lines.
+def _table_rows(table) -> _Rows:
+    """A pdfplumber table as a ``_Rows``: its rows' cells, and their ``render_row`` lines."""
+    cells = _table_cells(table)
+    return _Rows(top=table.bbox[1], lines=[render_row(row) for row in cells], cells=cells)
+
+
+def _table_cells(table) -> list[list[str]]:
+    """A pdfplumber table's rows as the cells ``render_row`` writes.
 
     pdfplumber gives ``None`` where no cell starts at a grid position, i.e.
     the position is covered by a cell merged from the left or from above: it
@@ -127,7 +134,7 @@ def _table_lines(table) -> list[str]:
     columns stands as that many blank cells.
     """
     columns = sorted({cell[0] for row in table.rows for cell in row.cells if cell is not None})
-    lines = []
+    rows = []
     for row, texts in zip(table.rows, table.extract(y_tolerance=_line_tolerance(table))):
         cells = []
         for box, text in zip(row.cells, texts):
@@ -139,8 +146,8 @@ def _table_lines(table) -> list[str]:
             else:
                 cells.extend([""] * max(1, sum(1 for x in columns if box[0] - 1 <= x < box[2] - 1)))
         if any(cells):
-            lines.append(render_row(cells))
-    return lines
+            rows.append(cells)
+    return rows
 
 
 #: How far apart (in ems of the text's size) the tops of two characters of one line may stand: digits in another
@@ -475,7 +482,9 @@ def _page_items(page, number: int = 1) -> list[_Line | _Rows]:
     page = _deduped(page)
     tables = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) >= 2]
     boxes = [t.bbox for t in tables]
-    items: list[_Line | _Rows] = [_Rows(top=t.bbox[1], lines=_table_lines(t), page=number) for t in tables]
+    items: list[_Line | _Rows] = [_table_rows(t) for t in tables]
+    for it in items:
+        it.page = number
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     for line in _rejoined(outside.extract_text_lines(strip=True, return_chars=True)):
         text, chars = _line_text(line), line["chars"]
@@ -539,6 +548,44 @@ def _cleaned(text: str) -> str:
     if "\t" not in text:
         return clean_text(text)
     return "\t".join(clean_text(field) for field in text.split("\t"))
+
+
+#: A row a page break split leaves its numbers on one page and the rest of its label on the next, when it holds
+#: this many number cells at least (table 3's seven, table 4's; table 2's rows of one to three are left alone).
+SPLIT_ROW_MIN_CELLS = 5
+
+
+def _join_split_rows(items: list[_Line | _Rows]) -> int:
+    """Join the rows a page break split in two: the rest of a label, at the top of the next page, to its row.
+
+    Word lets a table's row break across pages: a long label's first line and the row's numbers stay on the
+    page, the rest of the label goes over, and pdfplumber reads two rows, one per page. The second, read on
+    its own, is a row of blank cells under the label's end (``正后申请内容仍不明确 |  |  | …``), and the parser
+    took its blanks for the row's (LibreOffice's prints of Word files: a row null at most page breaks
+    inside table 3). A table that ends its page and a table that starts the next are one table when the
+    first row of the second holds, in the column before the other's numbers, text that opens with no
+    enumerator (``3.``, ``（四）``, ``一、``: a row of its own), and nothing else: no digit, each number's cell
+    blank. Its text goes to the end of the other's last label. Returns the rows joined.
+    """
+    joined = 0
+    for a, b in zip(items, items[1:]):
+        if not (isinstance(a, _Rows) and isinstance(b, _Rows) and b.page == a.page + 1 and a.cells and b.cells):
+            continue
+        last, first = a.cells[-1], b.cells[0]
+        k = next((i for i, c in enumerate(reversed(last)) if not _CELL.match(c) and c), len(last))
+        numbers = last[len(last) - k:]
+        if k < SPLIT_ROW_MIN_CELLS or k == len(last) or not any(any(ch.isdigit() for ch in c) for c in numbers):
+            continue
+        if len(first) < k + 1 or any(first[-k:]) or any(ch.isdigit() for c in first for ch in c):
+            continue
+        text = [c for c in first[:-k] if c]
+        if len(text) != 1 or first[-k - 1] != text[0] or _NUMBERED.match(text[0]):
+            continue
+        last[len(last) - k - 1] = join_cell_text([last[len(last) - k - 1], text[0]])
+        a.lines[-1] = render_row(last)
+        del b.cells[0], b.lines[0]
+        joined += 1
+    return joined
 
 
 def _assemble(items: list[_Line | _Rows]) -> list[str]:
@@ -676,7 +723,12 @@ def read_pdf(source: str, data: bytes) -> Document:
         doc.messages.append(f"{cid_chars} glyphs have no Unicode mapping in the PDF and show as (cid:N)")
         if cid_chars * 2 > chars:
             doc.error = "PDF text layer has no Unicode mapping for most glyphs (shows (cid:N) codes)"
-    doc.lines = _assemble(_drop_page_numbers(items))
+    items = _drop_page_numbers(items)
+    split = _join_split_rows(items)
+    if split:
+        doc.messages.append(f"{split} table row(s) split by a page break joined: the rest of a label, read "
+                            "at the top of the next page, put back in its row")
+    doc.lines = _assemble(items)
     if not doc.lines and not doc.error:
         doc.error = "PDF holds no text besides page numbers"
     return doc
