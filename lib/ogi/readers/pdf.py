@@ -135,7 +135,7 @@ def _table_cells(table) -> list[list[str]]:
     """
     columns = sorted({cell[0] for row in table.rows for cell in row.cells if cell is not None})
     rows = []
-    for row, texts in zip(table.rows, table.extract(y_tolerance=_line_tolerance(table))):
+    for row, texts in zip(table.rows, _cell_texts(table, _line_tolerance(table))):
         cells = []
         for box, text in zip(row.cells, texts):
             if box is None:
@@ -148,6 +148,49 @@ def _table_cells(table) -> list[list[str]]:
         if any(cells):
             rows.append(cells)
     return rows
+
+
+def _cell_texts(table, y_tolerance: float) -> list[list[str | None]]:
+    """pdfplumber's ``Table.extract``, each character in one cell only: of the cells whose boxes hold it, the
+    one fewest rows tall (then the smallest).
+
+    pdfplumber gives a character to every cell whose box holds it. A merged cell cut by a page break (its
+    lines lost there) can get a box over the rows below it: ``3.其他`` and ``(七)总计``, each in a cell of its
+    own, were also read in it, as ``3.其他 (七)总计``, and the total's label stood on 3.其他's row, its numbers
+    read as the total's.
+    """
+    from pdfplumber import utils
+
+    def holds(box, ch) -> bool:
+        x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        return box[0] <= x < box[2] and box[1] <= y < box[3]
+
+    chars = table.page.chars
+    held: list[list[tuple]] = []  # each row's cells: (box, the characters its box holds)
+    best: dict[int, tuple] = {}  # id of a character -> (its cell's rank, the cell's box)
+    for row in table.rows:
+        row_chars = [ch for ch in chars if holds(row.bbox, ch)]
+        cells = []
+        for box in row.cells:
+            if box is None:
+                cells.append((None, []))
+                continue
+            inside = [ch for ch in row_chars if holds(box, ch)]
+            rank = (box[3] - box[1], (box[2] - box[0]) * (box[3] - box[1]))
+            for ch in inside:
+                mine = best.get(id(ch))
+                if mine is None or rank < mine[0]:
+                    best[id(ch)] = (rank, box)
+            cells.append((box, inside))
+        held.append(cells)
+    out: list[list[str | None]] = []
+    for cells in held:
+        texts: list[str | None] = []
+        for box, inside in cells:
+            own = [ch for ch in inside if best[id(ch)][1] is box]
+            texts.append(None if box is None else utils.extract_text(own, y_tolerance=y_tolerance) if own else "")
+        out.append(texts)
+    return out
 
 
 #: How far apart (in ems of the text's size) the tops of two characters of one line may stand: digits in another
