@@ -9,7 +9,8 @@ import pytest
 
 from ogi.readers import read_bytes
 from ogi.readers.pdf import (_assemble, _drop_page_numbers, _field_spans, _is_furniture, _join_split_rows,
-                             _join_wrapped, _Line, _line_text, _margin_number, _place_blanks, _rejoined, _Rows, read_pdf)
+                             _join_wrapped, _Line, _line_text, _margin_number, _place_blanks, _rejoined, _Rows,
+                             read_pdf)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 

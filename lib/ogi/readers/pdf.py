@@ -310,8 +310,8 @@ def _field_spans(text: str, chars: list[dict]) -> tuple[tuple[float, float, floa
         return ()
     shown = [c for c in chars if c["text"].strip()]
     spans, k = [], 0
-    for field in text.split("\t"):
-        words = field.split()
+    for part in text.split("\t"):
+        words = part.split()
         n = sum(map(len, words))
         if n == 0 or k + n > len(shown):
             return ()
