@@ -759,9 +759,9 @@ def read_pdf(source: str, data: bytes) -> Document:
     placed = [it for it in items if isinstance(it, _Line) and (it.blanks_placed or it.parted)]
     if placed:
         parted = sum(it.parted for it in placed)
-        doc.messages.append(f"tables without lines: {sum(it.blanks_placed for it in placed)} blank cell(s) put in "
-                            f"and {parted} number(s) parted from their row's label, in {len(placed)} row(s), by "
-                            "where their columns stand on the page")
+        also = f" and {parted} number(s) parted from their row's label" if parted else ""
+        doc.messages.append(f"tables without lines: {sum(it.blanks_placed for it in placed)} blank cell(s) put in"
+                            f"{also}, in {len(placed)} row(s), by where their columns stand on the page")
     if cid_chars:
         doc.messages.append(f"{cid_chars} glyphs have no Unicode mapping in the PDF and show as (cid:N)")
         if cid_chars * 2 > chars:
