@@ -16,6 +16,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import pdfium_objects
 from .document import Document, clean_text, is_cjk, join_cell_text, render_row, sha256_bytes
@@ -388,6 +389,7 @@ def _place_blanks_in_run(run: list[_Line]) -> None:
         if got is not None:
             counts[len(got[1])] = counts.get(len(got[1]), 0) + 1
     widths = sorted(k for k, n in counts.items() if n >= 2 and k >= PLACED_MIN_CELLS)
+    columns_of: dict[int, Any] = {}  # width -> ``_columns``
     for line, got in parsed:
         if got is None:
             continue
@@ -396,7 +398,9 @@ def _place_blanks_in_run(run: list[_Line]) -> None:
         width = max((k for k in widths if len(cells) < k <= len(cells) + PLACED_MAX_BLANKS), default=None)
         if width is None:
             continue
-        columns = _columns(run, parsed, width)
+        if width not in columns_of:
+            columns_of[width] = _columns(parsed, width)
+        columns = columns_of[width]
         if columns is None:
             continue
         mode, places, tolerance, extents = columns
@@ -451,8 +455,7 @@ def _nearest(places: list[float], x: float) -> tuple[int, float]:
     return j, abs(places[j] - x)
 
 
-def _columns(run: list[_Line], parsed, width: int
-             ) -> tuple[int, list[float], float, list[tuple[float, float]]] | None:
+def _columns(parsed, width: int) -> tuple[int, list[float], float, list[tuple[float, float]]] | None:
     """The columns of the run's rows of ``width`` cells: how their cells align (``_coordinate``'s mode), each
     column's place, the tolerance of a cell's distance to it, and the stretch its cells cover; None when
     those rows do not agree."""
