@@ -59,12 +59,16 @@ class _Line:
     # a bare number in the page's top or bottom margin zone: a page number, or a table's cell printed one a
     # line (``_drop_page_numbers`` tells which)
     margin_number: int | None = None
-    # where each of the text's tab-parted fields stands (x0, x1, and x0 of its last word), for a line of a
-    # table drawn without lines
+    # where each of the text's tab-parted fields stands (``_field_spans``), for a line of a table drawn without lines
     spans: tuple[tuple[float, float, float], ...] = ()
     # blank cells put in by their columns' places, numbers parted from their label (``_place_blanks``)
     blanks_placed: int = 0
     parted: int = 0
+
+    @property
+    def ruled(self) -> bool:
+        """Whether ``_place_blanks`` wrote the line as a ruled table's row (its cells cleaned already)."""
+        return bool(self.blanks_placed or self.parted)
 
 
 @dataclass
@@ -120,10 +124,10 @@ def _drop_page_numbers(items: list[_Line | _Rows]) -> list[_Line | _Rows]:
     return [it for it in items if id(it) not in dropped]
 
 
-def _table_rows(table) -> _Rows:
+def _table_rows(table, page: int) -> _Rows:
     """A pdfplumber table as a ``_Rows``: its rows' cells, and their ``render_row`` lines."""
     cells = _table_cells(table)
-    return _Rows(top=table.bbox[1], lines=[render_row(row) for row in cells], cells=cells)
+    return _Rows(top=table.bbox[1], lines=[render_row(row) for row in cells], page=page, cells=cells)
 
 
 def _table_cells(table) -> list[list[str]]:
@@ -528,9 +532,7 @@ def _page_items(page, number: int = 1) -> list[_Line | _Rows]:
     page = _deduped(page)
     tables = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) >= 2]
     boxes = [t.bbox for t in tables]
-    items: list[_Line | _Rows] = [_table_rows(t) for t in tables]
-    for it in items:
-        it.page = number
+    items: list[_Line | _Rows] = [_table_rows(t, number) for t in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     for line in _rejoined(outside.extract_text_lines(strip=True, return_chars=True)):
         text, chars = _line_text(line), line["chars"]
@@ -571,8 +573,7 @@ def _continues(prev: _Line, line: _Line, margins: _Margins) -> bool:
     margin without the customary two-character indent, the font stays the same
     and the line does not open with a list marker such as ``（二）``.
     """
-    if "\t" in prev.text or "\t" in line.text or prev.blanks_placed or prev.parted or line.blanks_placed \
-            or line.parted:
+    if "\t" in prev.text or "\t" in line.text or prev.ruled or line.ruled:
         return False  # a line with a column's gap in it is a table's row, not running text (``_line_text``)
     em = max(prev.size, line.size, 1.0)
     return (prev.x1 >= margins.right - 2 * em
@@ -647,8 +648,7 @@ def _assemble(items: list[_Line | _Rows]) -> list[str]:
             lines[-1] = _join_wrapped(lines[-1], _cleaned(item.text))
             prev = item
         else:
-            # a row given its blank cells is a ruled table's row, its cells cleaned already (``_place_blanks``)
-            lines.append(item.text if item.blanks_placed or item.parted else _cleaned(item.text))
+            lines.append(item.text if item.ruled else _cleaned(item.text))
             prev = item
     return [ln for ln in lines if ln]
 
@@ -759,7 +759,7 @@ def read_pdf(source: str, data: bytes) -> Document:
         doc.messages.append(f"page(s) {', '.join(map(str, blank_pages))} have no text layer (scanned image?)")
     if tables:
         doc.messages.append(f"{tables} PDF table(s) found from ruling lines, rendered one row per line")
-    placed = [it for it in items if isinstance(it, _Line) and (it.blanks_placed or it.parted)]
+    placed = [it for it in items if isinstance(it, _Line) and it.ruled]
     if placed:
         parted = sum(it.parted for it in placed)
         also = f" and {parted} number(s) parted from their row's label" if parted else ""
