@@ -1065,13 +1065,14 @@ def profile(n: int, args) -> int:
     stats = pstats.Stats(pr)
     parts = {
         "scan and hash (file index)": [("ogi/corpus.py", "scan"), ("ogi/corpus.py", "_hash_files")],
-        "read the cache (segments, content)": [("ogi/corpus.py", "stream"), ("ogi/corpus.py", "read")],
+        "read the cache (segments, content)": [("ogi/cache.py", "stream"), ("ogi/cache.py", "read"),
+                                               ("ogi/cache.py", "part_tables")],
         "type, sort, validate batches": [("ogi/tables.py", "arrow_batch")],
-        "cross-year checks": [("ogi/tables.py", "cross_year_rows"), ("ogi/tables.py", "cross_year_inputs")],
+        "cross-year checks": [("ogi/tables.py", "cross_year_arrow"), ("ogi/tables.py", "cross_year_inputs")],
         "reports table (pandas)": [("ogi/tables.py", "reports_frame")],
         "Parquet encode + compress": [("pyarrow/parquet/core.py", "write_table", "own")],
         "sha256 of the tables": [("ogi/corpus.py", "_sha256_file")],
-        "compact the cache": [("ogi/corpus.py", "compact")],
+        "compact the cache": [("ogi/cache.py", "compact")],
         "file index save": [("ogi/corpus.py", "save")],
     }
     got = {label: sum(_cum(stats, *spec) for spec in fns) for label, fns in parts.items()}

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import ogi
-from ogi import corpus, schema, tables, tidy
+from ogi import cache, corpus, schema, tables, tidy
 from conftest import RAW, TRUTH, seed_names
 
 
@@ -563,7 +563,7 @@ def test_an_exception_on_one_file_fails_that_file_only(tmp_path, monkeypatch):
 
 def test_cache_segments_are_merged_and_keep_serving(tmp_path, monkeypatch):
     raw, out = _copy_seeds(tmp_path / "raw"), tmp_path / "out"
-    monkeypatch.setattr(corpus, "MAX_SEGMENTS", 1)
+    monkeypatch.setattr(cache, "MAX_SEGMENTS", 1)
     corpus.build(raw, out, jobs=1, progress=False)
     (raw / "extra.txt").write_bytes((raw / "002_e7e13b9f651bd8a5.txt").read_bytes() + b"\n")
     corpus.build(raw, out, jobs=1, progress=False)  # a second segment, then merged into one

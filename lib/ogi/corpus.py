@@ -16,10 +16,10 @@ Why it is built this way:
   content hash under the parser's version (``cache/segments/<PARSER_VERSION>``).
   The set of (path, sha256) with the parser and table versions gives the build
   fingerprint (``BUILD.json``): when it has not changed, nothing is written.
-- **Fast at 100,000 reports.** The cache is a few columnar segments (Parquet,
-  one per build that parsed something, merged when they pile up), each holding
-  the reports' tidy rows. Rebuilding the tables reads columns, never 100,000
-  small files. A change in how rows are made (``tidy.py``, ``regions.py``, the
+- **Fast at 100,000 reports.** The cache (``ogi.cache``) is a few columnar
+  segments (Arrow IPC, one every few thousand reports parsed, merged when
+  they pile up), each holding the reports' tidy rows. Rebuilding the tables
+  reads them in batches, never 100,000 small files. A change in how rows are made (``tidy.py``, ``regions.py``, the
   table versions: ``rows_key``) parses the reports again: a copy of each parsed
   report kept to derive rows from cost ~10 % of every parse for that rare case.
 - **Atomic and deterministic.** All tables are written to temporary files
@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from . import editions, paths, tables, tidy
+from .cache import SegmentStore, id_bounds
 from .parse import PARSER_VERSION
 
 __all__ = ["BuildResult", "Corpus", "build", "export", "load", "parse_partition", "scan"]
@@ -54,8 +55,6 @@ BUILD_FILE = "BUILD.json"
 CACHE_DIR = "cache"
 #: Below this many reports to parse, parse in this process: a pool costs more than it saves.
 SERIAL_BELOW = 64
-#: Merge the cache segments when there are more than this many.
-MAX_SEGMENTS = 32
 #: Write a cache segment every this many reports parsed (what the build holds in memory meanwhile).
 FLUSH_EVERY = 5_000
 #: Reports per batch when the tables are assembled and written (one Parquet row group each): the
@@ -67,16 +66,11 @@ BATCH_REPORTS = 1024
 PARALLEL_TABLES_FROM = 10_000
 #: Reports whose cross-year checks are made at once (pairs multiply where an agency has many reports a year).
 CROSS_REPORTS = 1024
-#: Row groups of a cache segment's files (read back a batch at a time): at most this many rows ...
-SEGMENT_ROW_GROUP = 131_072
-#: ... and about this many bytes in memory.
-SEGMENT_GROUP_BYTES = 32 << 20
 #: Show a progress bar (on a terminal) from this many reports to parse.
 PROGRESS_FROM = 200
 #: Lines of a report's head given to ``regions.derive_region`` (the parser uses the same).
 HEAD_LINES = 20
 IGNORED_NAMES = frozenset({"MANIFEST.tsv"})
-_PARTS = ("content", *tables.DATA_PARTS)
 _EXPORT_FORMATS = ("csv", "stata", "parquet")
 #: Longer string columns go to Stata as strL (stored once per distinct value) rather than padded str#.
 STATA_STR_MAX = 244
@@ -579,380 +573,6 @@ def _pool_pass(mode: str, todo: _Pushback, jobs: int, take, lost: list, bar, one
             lose(chunk, BrokenProcessPool("a child process terminated abruptly"))
 
 
-# --------------------------------------------------------------------------- the cache
-
-
-class SegmentStore:
-    """Parsed reports cached by content hash, as columnar segments under one parser version.
-
-    A segment is a folder of Parquet files, one per part: the content rows
-    and the data rows (sorted by report id, so a single segment needs no
-    sort). Its ``meta.json`` lists the report ids and the rows key they were
-    derived with: only segments of the current key are read, the others go
-    at the next ``compact``. A segment is written in a hidden folder and
-    renamed into place, so a half-written one is never read; leftovers are removed.
-    """
-
-    def __init__(self, root: Path, key: str) -> None:
-        self.root = root / PARSER_VERSION
-        self.key = key
-        self.segments: list[tuple[Path, dict]] = []
-        if root.is_dir():
-            for other in root.iterdir():  # caches of other parser versions can never be used again
-                if other.name != PARSER_VERSION and other.is_dir():
-                    shutil.rmtree(other, ignore_errors=True)
-        if self.root.is_dir():
-            for seg in sorted(self.root.iterdir()):
-                if seg.name.startswith("."):  # an interrupted write
-                    shutil.rmtree(seg, ignore_errors=True)
-                    continue
-                try:
-                    meta = json.loads((seg / "meta.json").read_text(encoding="utf-8"))
-                    self.segments.append((seg, meta))
-                except (OSError, ValueError):
-                    shutil.rmtree(seg, ignore_errors=True)
-
-    def clear(self) -> None:
-        """Forget every cached report (``ogi build --reparse``)."""
-        for seg, _ in self.segments:
-            shutil.rmtree(seg, ignore_errors=True)
-        self.segments = []
-
-    def ids(self) -> set[str]:
-        """Report ids cached with the current rows key."""
-        out: set[str] = set()
-        for _, meta in self.segments:
-            if meta.get("rows_key") == self.key:
-                out.update(meta["ids"])
-        return out
-
-    def add(self, results: list[dict]) -> Optional[Path]:
-        """Write the workers' parts as one new segment; returns its folder (None when nothing to add).
-
-        Each result covers a run of report ids in order (``_run`` sorts its
-        items), so the results in order of their first id are the segment's
-        rows in order: written group by group, without one concatenated copy.
-        """
-        import pyarrow as pa
-
-        if not results:
-            return None
-        firsts = []
-        for r in results:
-            ids_r = _column_values(r["content"]["report_id"])
-            firsts.append((ids_r[0] if ids_r else None, ids_r))
-        ordered = [r for (_, ids_r), r in sorted(zip(firsts, results), key=lambda x: (x[0][0] is None, x[0][0] or ""))
-                   if ids_r]
-        runs = [ids_r for _, ids_r in sorted(firsts, key=lambda x: (x[0] is None, x[0] or "")) if ids_r]
-        flat = [i for run in runs for i in run]
-        if not flat:
-            return None
-        if all(a < b for a, b in zip(flat, flat[1:])):
-            pieces = {p: [r[p] for r in ordered] for p in _PARTS}
-        else:  # not in id order (a caller other than ``_run``): sort the rows
-            parts = {p: pa.concat_tables([r[p] for r in results], promote_options="permissive") for p in _PARTS}
-            flat = sorted(set(_column_values(parts["content"]["report_id"])))
-            rank = {rid: k for k, rid in enumerate(flat)}
-            pieces = {p: [_sorted_by_report(t, rank)] for p, t in parts.items()}
-        return self._write_segment(flat, {p: iter(v) for p, v in pieces.items()})
-
-    def _write_segment(self, ids: list[str], parts: Mapping[str, Iterable], schemas=None) -> Path:
-        """A segment from each part's tables (in report-id order), in row groups of ``SEGMENT_ROW_GROUP``."""
-        name = hashlib.sha256(("\n".join(ids) + self.key).encode()).hexdigest()[:16]
-        seg = self.root / name
-        tmp = self.root / f".{name}.tmp{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        for p in _PARTS:
-            _write_in_groups(parts[p], tmp / f"{p}.parquet", (schemas or {}).get(p))
-        meta = {"parser_version": PARSER_VERSION, "rows_key": self.key, "ids": ids}
-        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        shutil.rmtree(seg, ignore_errors=True)
-        os.replace(tmp, seg)
-        self.segments = [(s_, m) for s_, m in self.segments if s_ != seg]
-        self.segments.append((seg, meta))
-        return seg
-
-    def _tables(self, part: str, ids: set[str], columns: Optional[list[str]] = None,
-                where: Optional[tuple[str, Iterable[str]]] = None) -> list:
-        """One part's Arrow tables for ``ids``, each id from the first segment that holds it;
-        only ``columns`` if given, and only the rows whose ``where[0]`` is one of ``where[1]``."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        cat_cols = self._cat_cols(part)
-        chunks = []
-        for seg, meta, mine in self._assigned(ids):
-            t = pq.read_table(str(seg / f"{part}.parquet"), columns=columns, read_dictionary=cat_cols)
-            if where is not None:
-                t = t.filter(_id_mask(t[where[0]], pa.array(sorted(where[1]), pa.string())))
-            if len(mine) < len(meta["ids"]):
-                t = t.filter(_id_mask(t["report_id"], pa.array(sorted(mine), pa.string())))
-            chunks.append(t)
-        return chunks
-
-    def _assigned(self, ids: set[str]) -> list[tuple[Path, dict, set[str]]]:
-        """The segments of the current rows key that hold ``ids``, each with the ids read from it:
-        every id from the first segment that holds it, in the segments' order."""
-        out, taken = [], set()
-        for seg, meta in self.segments:
-            if meta.get("rows_key") != self.key:
-                continue
-            mine = (set(meta["ids"]) & ids) - taken
-            if mine:
-                taken |= mine
-                out.append((seg, meta, mine))
-        return out
-
-    def read(self, part: str, ids: set[str]):
-        """One part's rows for ``ids`` as a DataFrame in the declared dtypes (None if no segment has them)."""
-        import pyarrow as pa
-
-        chunks = self._tables(part, ids)
-        if not chunks:
-            return None
-        t = pa.concat_tables(chunks) if len(chunks) > 1 else chunks[0]
-        # dictionaries differ between segments; to_pandas unifies them into one categorical
-        return tables.from_arrow(t, "reports" if part == "content" else part)
-
-    def compact(self, live: set[str]) -> None:
-        """Drop segments of older rows keys, and merge the current ones when there are many or mostly dead rows.
-
-        The merge streams each part batch by batch (``stream``), so it holds
-        one batch in memory, not the cache.
-        """
-        current = [(s, m) for s, m in self.segments if m.get("rows_key") == self.key]
-        for seg, meta in self.segments:
-            if meta.get("rows_key") != self.key:
-                shutil.rmtree(seg, ignore_errors=True)
-        self.segments = current
-        n_rows = sum(len(m["ids"]) for _, m in current)
-        kept = self.ids() & live
-        if len(current) <= MAX_SEGMENTS and n_rows <= 2 * max(len(kept), 1):
-            return
-        ids = sorted(kept)
-        if not ids:
-            return
-        import pyarrow.parquet as pq
-
-        bounds = _bounds(ids)
-        parts = {p: (_sort_by_report_id(t) for t in self.stream(p, kept, bounds) if t is not None) for p in _PARTS}
-        schemas = {p: pq.read_schema(str(current[0][0] / f"{p}.parquet")) for p in _PARTS}
-        new = self._write_segment(ids, parts, schemas)
-        for seg, _ in current:
-            if seg != new:
-                shutil.rmtree(seg, ignore_errors=True)
-        self.segments = [(s, m) for s, m in self.segments if s.exists()]
-
-    def stream(self, part: str, ids: set[str], bounds: list[str]) -> Iterator:
-        """One part's rows for ``ids``, in batches: for each range of report ids ``[bounds[k], bounds[k+1])``
-        one Arrow table (or None when no row falls in it), each id from the first segment holding it.
-
-        Segments are sorted by report id, so a range is a run of rows in each;
-        each segment file is read once, front to back, a row group at a time.
-        Rows of different segments are not interleaved: sort by report id
-        (``tables.arrow_batch`` does).
-        """
-        import bisect
-
-        import pyarrow as pa
-
-        sources = []
-        for seg, meta, mine in self._assigned(ids):
-            sources.append(_SegmentCursor(seg / f"{part}.parquet", meta["ids"], mine, self._cat_cols(part)))
-        try:
-            for k, lo in enumerate(bounds):
-                hi = bounds[k + 1] if k + 1 < len(bounds) else None
-                got = []
-                for src in sources:
-                    a = bisect.bisect_left(src.ids, lo)
-                    b = bisect.bisect_left(src.ids, hi) if hi is not None else len(src.ids)
-                    t = src.take(a, b)
-                    if t is not None and t.num_rows:
-                        got.append(t)
-                if not got:
-                    yield None
-                else:
-                    yield got[0] if len(got) == 1 else pa.concat_tables(got, promote_options="permissive")
-        finally:
-            for src in sources:
-                src.close()
-
-    @staticmethod
-    def _cat_cols(part: str) -> list[str]:
-        table = "reports" if part == "content" else part
-        return [c.name for c in tables.SCHEMAS[table].columns if c.dtype == "category"]
-
-
-class _SegmentCursor:
-    """Reads one segment file front to back: ``take(a, b)`` gives the rows of its ids ``a..b-1`` (taken ones)."""
-
-    def __init__(self, path: Path, ids: list[str], mine: set[str], cat_cols: list[str], batch_rows: int = 8192
-                 ) -> None:
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
-        self.ids = ids
-        self.taken = np.fromiter((i in mine for i in ids), dtype=bool, count=len(ids))
-        self.all_taken = bool(self.taken.all())
-        col = pq.read_table(str(path), columns=["report_id"])["report_id"]
-        id_array = pa.array(ids, pa.string())
-        pos = []
-        for ch in col.chunks:
-            if pa.types.is_dictionary(ch.type):
-                where = np.asarray(pc.index_in(ch.dictionary.cast(pa.string()), value_set=id_array).fill_null(-1))
-                pos.append(where[np.asarray(ch.indices)])
-            else:
-                pos.append(np.asarray(pc.index_in(ch.cast(pa.string()), value_set=id_array).fill_null(-1)))
-        pos = np.concatenate(pos) if pos else np.zeros(0, np.int64)
-        if len(pos) and ((pos < 0).any() or (np.diff(pos) < 0).any()):
-            raise RuntimeError(f"cache segment {path.parent.name}: {path.name} is not in report-id order")
-        self.counts = np.bincount(pos, minlength=len(ids)) if len(ids) else np.zeros(0, np.int64)
-        self.offsets = np.concatenate([[0], np.cumsum(self.counts)])
-        file = pq.ParquetFile(str(path), read_dictionary=cat_cols or None)
-        self._file = file
-        self._batches = file.iter_batches(batch_size=batch_rows, use_threads=False)
-        self._buffer: list = []  # record batches not yet consumed
-        self._buffered = 0
-        self.position = 0  # rows consumed
-
-    def take(self, a: int, b: int):
-        import numpy as np
-        import pyarrow as pa
-
-        r0, r1 = int(self.offsets[a]), int(self.offsets[b])
-        if r0 != self.position:
-            raise RuntimeError("segment cursor read out of order")
-        if r1 == r0:
-            return None
-        while self._buffered < r1 - r0:
-            batch = next(self._batches)
-            self._buffer.append(batch)
-            self._buffered += batch.num_rows
-        t = pa.Table.from_batches(self._buffer)
-        out, rest = t.slice(0, r1 - r0), t.slice(r1 - r0)
-        self._buffer = rest.to_batches()
-        self._buffered = rest.num_rows
-        self.position = r1
-        if not self.all_taken and not self.taken[a:b].all():
-            out = out.filter(pa.array(np.repeat(self.taken[a:b], self.counts[a:b])))
-        return out
-
-    def close(self) -> None:
-        self._buffer = []
-        self._file = None
-
-
-def _column_values(col) -> list:
-    """A (chunked, maybe dictionary-encoded) column as a Python list."""
-    import pyarrow as pa
-
-    if isinstance(col, pa.ChunkedArray):
-        return [v for ch in col.chunks for v in _column_values(ch)]
-    if pa.types.is_dictionary(col.type):
-        return col.dictionary.take(col.indices).to_pylist()
-    return col.to_pylist()
-
-
-def _bounds(ids: list[str]) -> list[str]:
-    """Batch boundaries over sorted ids: batch k holds ids from bounds[k] (the first, "") to bounds[k+1]."""
-    return [""] + ids[BATCH_REPORTS::BATCH_REPORTS]
-
-
-def _sort_by_report_id(t):
-    """Rows in report-id order, each report's rows kept in their order (a stable sort)."""
-    import numpy as np
-    import pyarrow as pa
-
-    ids = np.asarray(_column_values(t["report_id"]), dtype=object)
-    if len(ids) < 2 or (ids[1:] >= ids[:-1]).all():
-        return t
-    return t.take(pa.array(np.argsort(ids, kind="stable")))
-
-
-def _write_in_groups(tables_: Iterable, path: Path, schema_=None) -> None:
-    """Arrow tables (one schema, in order) to one Parquet file, in row groups of about ``SEGMENT_ROW_GROUP``.
-
-    ``schema_`` is the schema to give an empty file when no table comes (default: the first table's).
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    writer, group, n, size = None, [], 0, 0
-
-    def flush():
-        nonlocal writer, schema_, group, n, size
-        if not group:
-            return
-        t = pa.concat_tables(group, promote_options="permissive").combine_chunks()
-        if writer is None:
-            schema_ = t.schema
-            # no column statistics: segments are read by the ids in meta.json, and they cost ~15 % of a write
-            writer = pq.ParquetWriter(str(path), schema_, compression="zstd", write_statistics=False)
-        elif t.schema != schema_:
-            t = t.cast(schema_)
-        writer.write_table(t, row_group_size=max(t.num_rows, 1))
-        group, n, size = [], 0, 0
-
-    try:
-        for t in tables_:
-            if t is None or t.num_rows == 0:
-                if writer is None and schema_ is None and t is not None:
-                    schema_ = t.schema
-                continue
-            group.append(t)
-            n += t.num_rows
-            size += t.nbytes
-            if n >= SEGMENT_ROW_GROUP or size >= SEGMENT_GROUP_BYTES:
-                flush()
-        flush()
-        if writer is None:
-            empty = schema_.empty_table() if schema_ is not None else pa.table({"report_id": pa.array([], pa.string())})
-            pq.write_table(empty, str(path), compression="zstd")
-    finally:
-        if writer is not None:
-            writer.close()
-
-
-def _sorted_by_report(t, rank: Mapping[str, int]):
-    """Rows in report-id order, keeping each report's rows in their order (a stable sort on the id's rank).
-
-    The rows of one report are emitted in key order, so a segment sorted this
-    way is in primary-key order and the tables need no sort when it is the only one.
-    """
-    import numpy as np
-    import pyarrow as pa
-
-    ranks = []
-    for chunk in t["report_id"].chunks:
-        if pa.types.is_dictionary(chunk.type):
-            by_entry = np.array([rank[v] for v in chunk.dictionary.to_pylist()], dtype=np.int64)
-            ranks.append(by_entry[np.asarray(chunk.indices.fill_null(0))] if len(by_entry) else
-                         np.zeros(len(chunk), dtype=np.int64))
-        else:
-            ranks.append(np.array([rank[v] for v in chunk.to_pylist()], dtype=np.int64))
-    order = np.argsort(np.concatenate(ranks) if ranks else np.zeros(0, np.int64), kind="stable")
-    if len(order) and (order[1:] > order[:-1]).all():
-        return t
-    return t.take(pa.array(order))
-
-
-def _id_mask(col, ids):
-    """Rows of ``col`` (string or dictionary-encoded) whose value is in ``ids``, without decoding a dictionary."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    masks = []
-    for chunk in (col.chunks if isinstance(col, pa.ChunkedArray) else [col]):
-        if pa.types.is_dictionary(chunk.type):
-            masks.append(pc.take(pc.is_in(chunk.dictionary, value_set=ids), chunk.indices))
-        else:
-            masks.append(pc.is_in(chunk, value_set=ids))
-    return pa.chunked_array(masks, type=pa.bool_())
-
-
 # --------------------------------------------------------------------------- build
 
 
@@ -1261,7 +881,7 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
         content = tables.coerce({c: [] for c in tables.CONTENT_COLUMNS + ("path", "duplicate_of", "bytes")},
                                 "reports")[list(tables.CONTENT_COLUMNS)]
     ids = sorted(set(content["report_id"].astype("string")))
-    idset, bounds = set(ids), _bounds(ids)
+    idset, bounds = set(ids), id_bounds(ids, BATCH_REPORTS)
     tmp = {name: out / f".{name}.parquet.tmp{os.getpid()}" for name in tables.TABLE_NAMES}
     n_rows: dict[str, int] = {}
     meta = content[["report_id", "agency_key", "year"]]
@@ -1367,7 +987,7 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
     import pyarrow as pa
 
     cols = ("report_id", "row", "applicant", "value")
-    req = _to_frame(store._tables("requests", idset, columns=list(cols), where=("row", _CARRIED)), cols)
+    req = _to_frame(store.part_tables("requests", idset, columns=list(cols), where=("row", _CARRIED)), cols)
     this, last = tables.cross_year_inputs(meta, req)
     del req
     # this year's side, in report-id order, cut by batch (row ranges, no copies kept); the ids are
