@@ -333,6 +333,40 @@ def test_cross_year_inputs_are_compact_categoricals_and_give_the_rows_strings_gi
     assert tables.cross_year_arrow(this.iloc[:0], last) is None
 
 
+def test_the_cross_year_join_taken_a_range_of_reports_at_a_time_gives_the_whole_joins_rows():
+    """The build takes each batch's cross-year rows from one join (``CrossYearJoin.rows``/``arrow``): the
+    ranges together are the rows of the whole, numbered the same, where an agency has several reports a year."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    rng = np.random.default_rng(7)
+    ids = sorted({"".join(rng.choice(list("0123456789abcdef"), 64)) for _ in range(60)})
+    content = pd.DataFrame({"report_id": ids, "agency_key": [f"局{k % 4}" for k in range(len(ids))],
+                            "year": pd.array([2020 + k % 3 for k in range(len(ids))], dtype="Int64")})
+    rows = [(rid, row, app, None if rng.random() < 0.1 else int(rng.integers(0, 3)))
+            for rid in ids for row in ("carried_over", "carry_forward") for app in schema.APPLICANT_CODES]
+    requests = pd.DataFrame(rows, columns=["report_id", "row", "applicant", "value"]).astype(
+        {"report_id": "category", "row": "category", "applicant": "category", "value": "Int64"})
+    this, last = tables.cross_year_inputs(content, requests)
+    start = pd.Series(rng.integers(0, 40, len(ids)), index=ids)
+    whole = tables.cross_year_arrow(this, last, start)
+    assert whole.num_rows > 200  # five reports of an agency a year: each pairs with last year's five
+    join = tables.CrossYearJoin(this, last)
+    bounds = [""] + ids[7::7]
+    pieces = []
+    for k, lo in enumerate(bounds):
+        a, b = join.rows(lo, bounds[k + 1] if k + 1 < len(bounds) else None)
+        assert set(join.ids[a:b]) <= {i for i in ids if i >= lo and (k + 1 == len(bounds) or i < bounds[k + 1])}
+        if (t := join.arrow(a, b, start)) is not None:
+            pieces.append(t)
+    assert pa.concat_tables(pieces).to_pylist() == whole.to_pylist()
+    numbers = whole.select(["report_id", "check_no"]).to_pylist()
+    assert len({(r["report_id"], r["check_no"]) for r in numbers}) == len(numbers)
+    assert min(r["check_no"] for r in numbers if r["report_id"] == numbers[0]["report_id"]) == \
+        start[numbers[0]["report_id"]] + 1
+
+
 def test_a_reports_fields_give_the_rows_its_to_dict_gives(tmp_path):
     """The build's worker hands ``report_rows`` the Report's own values (``report_fields``, no copies, the
     checks as objects); the rows are those of ``to_dict()``, byte for byte, for every seed and synthetic

@@ -990,20 +990,15 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
     req = _to_frame(store.part_tables("requests", idset, columns=list(cols), where=("row", _CARRIED)), cols)
     this, last = tables.cross_year_inputs(meta, req)
     del req
-    # this year's side, in report-id order, cut by batch (row ranges, no copies kept); the ids are
-    # categoricals over sorted values, so their codes are in that order too
-    this = this.sort_values("report_id", kind="stable", ignore_index=True)
-    rid = this["report_id"]
-    ids = rid.cat.categories.astype(str).to_numpy(dtype=object) if len(this) else np.zeros(0, dtype=object)
-    cuts = np.searchsorted(rid.cat.codes.to_numpy() if len(this) else np.zeros(0, np.int64),
-                           np.searchsorted(ids, np.asarray(bounds + ["\U0010ffff"], dtype=object)), side="left")
+    join = tables.CrossYearJoin(this, last)
+    del this, last
 
     def typed(t):
         return tables.arrow_batch(t, "checks") if t is not None else None
 
     def with_cross(k: int, own):
-        mine = this.iloc[cuts[k]:cuts[k + 1]]
-        if not len(mine):
+        a, b = join.rows(bounds[k], bounds[k + 1] if k + 1 < len(bounds) else None)
+        if a == b:
             return typed(own)
         start = None
         if own is not None:  # each report's largest own check number
@@ -1013,12 +1008,10 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
             top = np.full(len(rid.dictionary), -1, dtype=np.int64)
             np.maximum.at(top, np.asarray(rid.indices), own.column("check_no").to_numpy())
             start = pd.Series(top, index=rid.dictionary.to_pylist())
-        other = last[last["agency_key"].isin(mine["agency_key"].unique())]
         # a few hundred reports at a time: an agency with many reports a year makes many pairs
-        ids_m = mine["report_id"].astype(str).to_numpy(dtype=object)
-        edges = np.flatnonzero(np.r_[True, ids_m[1:] != ids_m[:-1]])[::CROSS_REPORTS].tolist() + [len(mine)]
-        pieces = [t for a, b in zip(edges, edges[1:])
-                  if (t := tables.cross_year_arrow(mine.iloc[a:b], other, start)) is not None]
+        ids = join.ids[a:b]
+        edges = (a + np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]))[::CROSS_REPORTS].tolist() + [b]
+        pieces = [t for lo, hi in zip(edges, edges[1:]) if (t := join.arrow(lo, hi, start)) is not None]
         if not pieces:
             return typed(own)
         # typed and sorted once, with the batch's own checks (the pieces are in the declared schema)

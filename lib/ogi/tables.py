@@ -658,7 +658,6 @@ def arrow_batch(t: Any, table: str) -> Any:
     """
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     ts = SCHEMAS[table]
     schema_ = _arrow_schema(table)
@@ -1076,14 +1075,13 @@ def cross_year_rows(this: Any, last: Any, start: Any = None) -> Any:
 
     ``start``: a Series report_id -> the report's largest own ``check_no``
     (the cross-year checks are numbered after it); missing means none.
-    Vectorised: a corpus where an agency has many reports a year makes
-    millions of pairs; called a batch of reports at a time by the build, it
-    joins on integer codes and takes strings only for the rows it returns.
+    Vectorised (``CrossYearJoin``): it joins on integer codes and makes
+    strings only for the rows it returns.
     """
     import pandas as pd
 
     cols = SCHEMAS["checks"].names
-    c = _cross_year_columns(this, last, start)
+    c = CrossYearJoin(this, last).columns(0, len(this), start)
     if c is None:
         return pd.DataFrame({name: pd.Series([], dtype="object") for name in cols})
     ok = pd.array(c["same"], dtype="boolean")
@@ -1092,102 +1090,138 @@ def cross_year_rows(this: Any, last: Any, start: Any = None) -> Any:
     difference[~c["decidable"]] = pd.NA
     return pd.DataFrame({
         "report_id": c["report_id"], "check_no": c["check_no"], "rule": "requests.cross_year",
-        "scope": c["scope"], "ok": ok, "left": c["left"], "right": c["right"], "difference": difference,
-        "cells": c["cells"], "detail": c["detail"], "candidates": pd.array([None] * len(c["check_no"]), dtype="string"),
+        "scope": c["scope"], "ok": ok, "left": pd.array(c["left"], dtype="Float64"),
+        "right": pd.array(c["right"], dtype="Float64"), "difference": difference,
+        "cells": c["cells"].to_numpy(zero_copy_only=False), "detail": c["detail"].to_numpy(zero_copy_only=False),
+        "candidates": pd.array([None] * len(c["check_no"]), dtype="string"),
     })[cols]
 
 
 def cross_year_arrow(this: Any, last: Any, start: Any = None) -> Any:
-    """``cross_year_rows`` as an Arrow table in the checks' declared types (None when there is no row):
-    what the build appends to a batch of checks, without a pandas frame between."""
-    import numpy as np
-    import pyarrow as pa
-
-    c = _cross_year_columns(this, last, start)
-    if c is None:
-        return None
-    n = len(c["check_no"])
-    undecidable = ~c["decidable"]
-    left, right = (c[k].to_numpy(dtype="float64", na_value=np.nan) for k in ("left", "right"))
-    columns = {
-        "report_id": pa.array(c["report_id"], pa.string()), "check_no": pa.array(c["check_no"], pa.int64()),
-        "rule": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array(["requests.cross_year"])),
-        "scope": pa.array(c["scope"], pa.string()),
-        "ok": pa.array(c["same"], mask=undecidable, type=pa.bool_()),
-        "left": pa.array(left, mask=np.isnan(left), type=pa.float64()),
-        "right": pa.array(right, mask=np.isnan(right), type=pa.float64()),
-        "difference": pa.array(c["difference"], mask=undecidable, type=pa.float64()),
-        "cells": pa.array(c["cells"], pa.string()), "detail": pa.array(c["detail"], pa.string()),
-        "candidates": pa.nulls(n, pa.string()),
-    }
-    schema_ = _arrow_schema("checks")
-    return pa.Table.from_arrays([columns[f.name] if columns[f.name].type == f.type else columns[f.name].cast(f.type)
-                                 for f in schema_], schema=schema_)
+    """``cross_year_rows`` as an Arrow table in the checks' declared types (None when there is no row)."""
+    return CrossYearJoin(this, last).arrow(0, len(this) if this is not None else 0, start)
 
 
-def _cross_year_columns(this: Any, last: Any, start: Any = None) -> Optional[dict[str, Any]]:
-    """The columns of ``cross_year_rows`` (None when there is no row): ``report_id``, ``check_no``,
-    ``scope``, ``cells``, ``detail`` as numpy arrays, ``left`` and ``right`` as Float64 arrays,
-    ``difference`` (0 where not decidable), ``same`` and ``decidable`` as booleans."""
-    import numpy as np
-    import pandas as pd
+class CrossYearJoin:
+    """The cross-year join of ``cross_year_inputs``'s two sides, made a range of this year's reports at a time.
 
-    if this is None or not len(this) or last is None or not len(last):
-        return None
-    # the join on (agency_key, year, applicant), as one integer key per row
-    key_this, key_last = np.zeros(len(this), np.int64), np.zeros(len(last), np.int64)
-    for name in ("agency_key", "year", "applicant"):
-        a, b = _codes(this, last, name)
-        lo = min(a.min(), b.min())
-        span = int(max(a.max(), b.max()) - lo + 1)
-        key_this, key_last = key_this * span + (a - lo), key_last * span + (b - lo)
-    by_key = np.argsort(key_last, kind="stable")
-    sorted_last = key_last[by_key]
-    first_at = np.searchsorted(sorted_last, key_this, side="left")
-    n = np.searchsorted(sorted_last, key_this, side="right") - first_at
-    i = np.repeat(np.arange(len(this)), n)  # rows of this
-    j = by_key[np.repeat(first_at - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]  # their rows of last
-    this_id, last_id = _codes(this, last, "report_id")
-    keep = this_id[i] != last_id[j]
-    i, j = i[keep], j[keep]
-    if not len(i):
-        return None
-    order = {a: k for k, a in enumerate(schema.APPLICANT_CODES)}
-    app = _strings(this["applicant"].iloc[i])
-    sort = np.lexsort((np.array([order[a] for a in app], dtype=np.int64),
-                       _rank(last["report_id"])[j], _rank(this["report_id"])[i]))
-    i, j, app = i[sort], j[sort], app[sort]
-    rid = _strings(this["report_id"].iloc[i])
-    other = _strings(last["report_id"].iloc[j])
-    first = (start.reindex(rid).to_numpy(dtype="float64", na_value=np.nan)
-             if start is not None and len(start) else np.full(len(i), np.nan))
-    first = np.where(np.isnan(first), -1, first).astype(np.int64) + 1
-    # numbered within each report: the rows are sorted by report, so a report's rows are one run
-    at = np.arange(len(rid))
-    check_no = first + at - np.maximum.accumulate(np.where(np.r_[True, rid[1:] != rid[:-1]], at, 0))
-    left = pd.array(last["value"].iloc[j], dtype="Float64")
-    right = pd.array(this["value"].iloc[i], dtype="Float64")
-    lf = left.to_numpy(dtype="float64", na_value=np.nan)
-    rf = right.to_numpy(dtype="float64", na_value=np.nan)
-    decidable = ~(np.isnan(lf) | np.isnan(rf))
-    diff = lf - rf
-    same = decidable & (np.abs(np.where(decidable, diff, 0.0)) < 1e-9)
-    year = this["year"].iloc[i].astype("int64").to_numpy()
-    ys = {y: str(y) for y in np.unique(np.concatenate([year, year - 1])).tolist()}
-    lg = _g(np.where(decidable, lf, 0.0))
-    rg = _g(np.where(decidable, rf, 0.0))
-    dg = _g(np.where(decidable, diff, 0.0))
-    detail = np.array([
-        f"carried forward in {ys[y - 1]} vs carried over in {ys[y]} ({a})"
-        + ((f": {l} = {r}" if s else f": {l} ≠ {r} (difference {d})") if dec
-           else ": not decidable, a cell involved is blank")
-        + f"; last year's report {o}"
-        for y, a, o, dec, s, l, r, d in zip(year.tolist(), app, other, decidable.tolist(), same.tolist(), lg, rg, dg)
-    ], dtype=object)
-    cells = np.array([f"{o}:requests.carry_forward[{a}], requests.carried_over[{a}]" for o, a in zip(other, app)],
-                     dtype=object)
-    return {"report_id": rid, "check_no": check_no, "scope": app, "cells": cells, "detail": detail, "left": left,
-            "right": right, "difference": np.where(decidable, diff, 0.0), "same": same, "decidable": decidable}
+    Each pair (a report, last year's report of its agency, an applicant column) gives a check row; rows are
+    sorted by report, last year's report and column. What every range needs is made once (integer keys, the
+    other side sorted by key): the build takes the rows of each batch of reports as it writes the checks
+    (``rows``, ``arrow``), where a join a batch, in pandas, cost its critical path ~2 s at 100,000 reports; and
+    pairs are made a range at a time, so an agency with many reports a year cannot make millions at once.
+    """
+
+    def __init__(self, this: Any, last: Any) -> None:
+        import numpy as np
+
+        self.empty = this is None or not len(this) or last is None or not len(last)
+        if self.empty:
+            self.ids = np.zeros(0, dtype=object)
+            return
+        # the join on (agency_key, year, applicant), as one integer key per row
+        key_this, key_last = np.zeros(len(this), np.int64), np.zeros(len(last), np.int64)
+        for name in ("agency_key", "year", "applicant"):
+            a, b = _codes(this, last, name)
+            lo = min(a.min(), b.min())
+            span = int(max(a.max(), b.max()) - lo + 1)
+            key_this, key_last = key_this * span + (a - lo), key_last * span + (b - lo)
+        this_code, last_code = _codes(this, last, "report_id")
+        this_rank = _rank(this["report_id"])
+        by_report = np.argsort(this_rank, kind="stable")  # this year's rows in report order: a range is a run
+        order = {a: k for k, a in enumerate(schema.APPLICANT_CODES)}
+        app = _strings(this["applicant"])[by_report]
+        self.key, self.code, self.rank = key_this[by_report], this_code[by_report], this_rank[by_report]
+        self.ids = _strings(this["report_id"])[by_report]
+        self.app, self.app_order = app, np.array([order[a] for a in app], dtype=np.int64)
+        self.year = this["year"].astype("int64").to_numpy()[by_report]
+        self.value = this["value"].to_numpy(dtype="float64", na_value=np.nan)[by_report]
+        self.by_key = np.argsort(key_last, kind="stable")
+        self.last_key = key_last[self.by_key]
+        self.last_code, self.last_rank = last_code, _rank(last["report_id"])
+        self.last_ids = _strings(last["report_id"])
+        self.last_value = last["value"].to_numpy(dtype="float64", na_value=np.nan)
+
+    def rows(self, lo: str, hi: Optional[str]) -> tuple[int, int]:
+        """This year's rows of the reports whose ids are in [lo, hi) (hi None: to the end)."""
+        import numpy as np
+
+        a = int(np.searchsorted(self.ids, lo, side="left"))
+        b = len(self.ids) if hi is None else int(np.searchsorted(self.ids, hi, side="left"))
+        return a, b
+
+    def columns(self, a: int, b: int, start: Any = None) -> Optional[dict[str, Any]]:
+        """The check columns of this year's rows ``a..b-1`` (None when no pair): ``report_id``, ``scope``
+        (numpy), ``check_no`` (numbered after each report's ``start``), ``left`` and ``right`` (float64, NaN
+        blank), ``difference`` (0 where not decidable), ``same`` and ``decidable``, ``cells`` and ``detail``
+        (Arrow strings, made by Arrow's kernels: a Python f-string a row cost most of a join)."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self.empty or b <= a:
+            return None
+        first_at = np.searchsorted(self.last_key, self.key[a:b], side="left")
+        n = np.searchsorted(self.last_key, self.key[a:b], side="right") - first_at
+        i = a + np.repeat(np.arange(b - a), n)  # rows of this
+        j = self.by_key[np.repeat(first_at - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]  # their rows of last
+        keep = self.code[i] != self.last_code[j]
+        i, j = i[keep], j[keep]
+        if not len(i):
+            return None
+        sort = np.lexsort((self.app_order[i], self.last_rank[j], self.rank[i]))
+        i, j = i[sort], j[sort]
+        rid, other, app, year = self.ids[i], self.last_ids[j], self.app[i], self.year[i]
+        lf, rf = self.last_value[j], self.value[i]
+        first = (start.reindex(rid).to_numpy(dtype="float64", na_value=np.nan)
+                 if start is not None and len(start) else np.full(len(rid), np.nan))
+        first = np.where(np.isnan(first), -1, first).astype(np.int64) + 1
+        # numbered within each report: the rows are sorted by report, so a report's rows are one run
+        at = np.arange(len(rid))
+        check_no = first + at - np.maximum.accumulate(np.where(np.r_[True, rid[1:] != rid[:-1]], at, 0))
+        decidable = ~(np.isnan(lf) | np.isnan(rf))
+        diff = lf - rf
+        same = decidable & (np.abs(np.where(decidable, diff, 0.0)) < 1e-9)
+        years = np.unique(np.concatenate([year, year - 1]))
+        names = pa.array([str(y) for y in years.tolist()], pa.string())
+        this_year, last_year = (names.take(pa.array(np.searchsorted(years, y))) for y in (year, year - 1))
+        o, s = pa.array(other, pa.string()), pa.array(app, pa.string())
+        lg, rg, dg = (pa.array(_g(np.where(decidable, v, 0.0)), pa.string()) for v in (lf, rf, diff))
+        join = pc.binary_join_element_wise
+        verdict = pc.if_else(pa.array(decidable), pc.if_else(pa.array(same), join(": ", lg, " = ", rg, ""),
+                                                             join(": ", lg, " ≠ ", rg, " (difference ", dg, ")", "")),
+                             ": not decidable, a cell involved is blank")
+        detail = join("carried forward in ", last_year, " vs carried over in ", this_year, " (", s, ")", verdict,
+                      "; last year's report ", o, "")
+        cells = join(o, ":requests.carry_forward[", s, "], requests.carried_over[", s, "]", "")
+        return {"report_id": rid, "check_no": check_no, "scope": app, "cells": cells, "detail": detail, "left": lf,
+                "right": rf, "difference": np.where(decidable, diff, 0.0), "same": same, "decidable": decidable}
+
+    def arrow(self, a: int, b: int, start: Any = None) -> Any:
+        """This year's rows ``a..b-1``'s check rows as an Arrow table in the checks' declared types (None when
+        there is none)."""
+        import numpy as np
+        import pyarrow as pa
+
+        c = self.columns(a, b, start)
+        if c is None:
+            return None
+        n = len(c["check_no"])
+        undecidable = ~c["decidable"]
+        left, right = c["left"], c["right"]
+        columns = {
+            "report_id": pa.array(c["report_id"], pa.string()), "check_no": pa.array(c["check_no"], pa.int64()),
+            "rule": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array(["requests.cross_year"])),
+            "scope": pa.array(c["scope"], pa.string()),
+            "ok": pa.array(c["same"], mask=undecidable, type=pa.bool_()),
+            "left": pa.array(left, mask=np.isnan(left), type=pa.float64()),
+            "right": pa.array(right, mask=np.isnan(right), type=pa.float64()),
+            "difference": pa.array(c["difference"], mask=undecidable, type=pa.float64()),
+            "cells": c["cells"], "detail": c["detail"], "candidates": pa.nulls(n, pa.string()),
+        }
+        schema_ = _arrow_schema("checks")
+        return pa.Table.from_arrays([columns[f.name] if columns[f.name].type == f.type
+                                     else columns[f.name].cast(f.type) for f in schema_], schema=schema_)
 
 
 # --------------------------------------------------------------------------- docs/DATA.md
