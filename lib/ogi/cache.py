@@ -24,12 +24,13 @@ from typing import Iterable, Iterator, Mapping, Optional
 from . import tables
 from .parse import PARSER_VERSION
 
-__all__ = ["CACHE_FORMAT", "SegmentStore", "id_bounds"]
+__all__ = ["CACHE_FORMAT", "SegmentStore", "id_bounds", "write_results", "write_segment"]
 
 #: Written in each segment's ``meta.json``: a segment of another format is dropped (its reports parsed again).
 CACHE_FORMAT = "arrow-ipc-zstd/1"
-#: Merge the cache segments when there are more than this many.
-MAX_SEGMENTS = 32
+#: Merge the cache segments when there are more than this many (a first build of 100,000 reports makes ~60: one
+#: a parse worker's chunk; reading a segment that holds nothing of a batch costs a search of its ids).
+MAX_SEGMENTS = 256
 #: Rows of a part written at once (one record batch, its dictionaries unified): what reading holds of a segment.
 GROUP_ROWS = 65_536
 #: Reports per batch of a merge (``SegmentStore.compact``).
@@ -82,48 +83,22 @@ class SegmentStore:
         return out
 
     def add(self, results: list[dict]) -> Optional[Path]:
-        """Write the workers' parts as one new segment; returns its folder (None when nothing to add).
-
-        Each result covers a run of report ids in order (the build sorts what
-        it parses), so the results in order of their first id are the
-        segment's rows in order: written table by table, never concatenated.
-        """
-        import pyarrow as pa
-
-        runs = []
-        for r in results:
-            ids_r = column_values(r["content"]["report_id"])
-            if ids_r:
-                runs.append((ids_r, r))
-        runs.sort(key=lambda run: run[0][0])
-        flat = [i for ids_r, _ in runs for i in ids_r]
-        if not flat:
+        """Write the workers' parts as one new segment (``write_results``); returns its folder (None when
+        nothing to add)."""
+        written = write_results(self.root, self.key, results)
+        if written is None:
             return None
-        if all(a < b for a, b in zip(flat, flat[1:])):
-            pieces = {p: [r[p] for _, r in runs] for p in PARTS}
-        else:  # not in id order (a caller other than the build): sort the rows
-            parts = {p: pa.concat_tables([r[p] for r in results], promote_options="permissive") for p in PARTS}
-            flat = sorted(set(flat))
-            rank = {rid: k for k, rid in enumerate(flat)}
-            pieces = {p: [_sorted_by_report(t, rank)] for p, t in parts.items()}
-        return self._write_segment(flat, pieces)
+        self.adopt(*written)
+        return written[0]
 
-    def _write_segment(self, ids: list[str], parts: Mapping[str, Iterable], schemas=None) -> Path:
-        """A segment of each part's tables (in report-id order) and its ``meta.json`` (ids, rows per id)."""
-        name = hashlib.sha256(("\n".join(ids) + self.key).encode()).hexdigest()[:16]
-        seg = self.root / name
-        tmp = self.root / f".{name}.tmp{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        position = {rid: k for k, rid in enumerate(ids)}
-        rows = {p: _write_stream(parts[p], tmp / f"{p}.arrows", (schemas or {}).get(p), position) for p in PARTS}
-        meta = {"format": CACHE_FORMAT, "parser_version": PARSER_VERSION, "rows_key": self.key, "ids": ids,
-                "rows": {p: counts.tolist() for p, counts in rows.items()}}
-        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        shutil.rmtree(seg, ignore_errors=True)
-        os.replace(tmp, seg)
+    def adopt(self, seg: Path, meta: dict) -> None:
+        """Count a segment written meanwhile (by a parse worker: ``write_results``) as one of this store's."""
         self.segments = [(s_, m) for s_, m in self.segments if s_ != seg]
         self.segments.append((seg, meta))
+
+    def _write_segment(self, ids: list[str], parts: Mapping[str, Iterable], schemas=None) -> Path:
+        seg, meta = write_segment(self.root, self.key, ids, parts, schemas)
+        self.adopt(seg, meta)
         return seg
 
     def _assigned(self, ids: set[str]) -> list[tuple[Path, dict, set[str]]]:
@@ -211,6 +186,8 @@ class SegmentStore:
 
         sources = [_SegmentCursor(seg / f"{part}.arrows", meta["ids"], meta["rows"][part], mine)
                    for seg, meta, mine in self._assigned(ids)]
+        # in the order of their ids: a batch's pieces are then in order (the segments of one build hold ranges)
+        sources.sort(key=lambda src: src.ids[0] if src.ids else "")
         for k, lo in enumerate(bounds):
             hi = bounds[k + 1] if k + 1 < len(bounds) else None
             got = []
@@ -224,6 +201,55 @@ class SegmentStore:
                 yield None
             else:
                 yield got[0] if len(got) == 1 else pa.concat_tables(got, promote_options="permissive")
+
+
+def write_results(root: Path, key: str, results: list[dict]) -> Optional[tuple[Path, dict]]:
+    """The parts of ``tidy.Rows.to_arrow`` (one or more results) as one new segment under ``root`` (a store's
+    ``root``, of the parser version): (its folder, its meta), or None when they hold no report.
+
+    Run by the parse workers themselves (``corpus._work_cached``), so that the rows never go through the
+    build's main process. Each result covers a run of report ids in order (the build sorts what it parses),
+    so the results in order of their first id are the segment's rows in order: written table by table,
+    never concatenated; otherwise the rows are sorted first.
+    """
+    import pyarrow as pa
+
+    runs = []
+    for r in results:
+        ids_r = column_values(r["content"]["report_id"])
+        if ids_r:
+            runs.append((ids_r, r))
+    runs.sort(key=lambda run: run[0][0])
+    flat = [i for ids_r, _ in runs for i in ids_r]
+    if not flat:
+        return None
+    if all(a < b for a, b in zip(flat, flat[1:])):
+        pieces = {p: [r[p] for _, r in runs] for p in PARTS}
+    else:  # not in id order (a caller other than the build): sort the rows
+        parts = {p: pa.concat_tables([r[p] for _, r in runs], promote_options="permissive") for p in PARTS}
+        flat = sorted(set(flat))
+        rank = {rid: k for k, rid in enumerate(flat)}
+        pieces = {p: [_sorted_by_report(t, rank)] for p, t in parts.items()}
+    return write_segment(root, key, flat, pieces)
+
+
+def write_segment(root: Path, key: str, ids: list[str], parts: Mapping[str, Iterable], schemas=None
+                  ) -> tuple[Path, dict]:
+    """A segment of each part's tables (in report-id order) and its ``meta.json`` (ids, rows per id), written
+    in a hidden folder and renamed into place. Returns (its folder, its meta)."""
+    name = hashlib.sha256(("\n".join(ids) + key).encode()).hexdigest()[:16]
+    seg = root / name
+    tmp = root / f".{name}.tmp{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    position = {rid: k for k, rid in enumerate(ids)}
+    rows = {p: _write_stream(parts[p], tmp / f"{p}.arrows", (schemas or {}).get(p), position) for p in PARTS}
+    meta = {"format": CACHE_FORMAT, "parser_version": PARSER_VERSION, "rows_key": key, "ids": ids,
+            "rows": {p: counts.tolist() for p, counts in rows.items()}}
+    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    shutil.rmtree(seg, ignore_errors=True)
+    os.replace(tmp, seg)
+    return seg, meta
 
 
 class _SegmentCursor:

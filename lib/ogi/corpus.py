@@ -31,6 +31,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -46,7 +47,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from . import editions, paths, tables, tidy
-from .cache import SegmentStore, id_bounds
+from .cache import SegmentStore, id_bounds, write_results
 from .parse import PARSER_VERSION
 
 __all__ = ["BuildResult", "Corpus", "build", "export", "load", "parse_partition", "scan"]
@@ -55,8 +56,9 @@ BUILD_FILE = "BUILD.json"
 CACHE_DIR = "cache"
 #: Below this many reports to parse, parse in this process: a pool costs more than it saves.
 SERIAL_BELOW = 64
-#: Write a cache segment every this many reports parsed (what the build holds in memory meanwhile).
-FLUSH_EVERY = 5_000
+#: A parse worker writes the rows of at most this many reports as one cache segment (``_work_cached``); the
+#: last chunks are smaller, so that the workers finish together.
+SEGMENT_REPORTS = 2_500
 #: Reports per batch when the tables are assembled and written (one Parquet row group each): the
 #: tables are streamed batch by batch, never whole in memory.
 BATCH_REPORTS = 1024
@@ -406,6 +408,18 @@ def _work(mode: str, items: list[tuple]) -> dict[str, Any]:
     return parts
 
 
+def _work_cached(root: str, key: str, mode: str, items: list[tuple]) -> dict[str, Any]:
+    """``_work``, its rows written as a cache segment where it runs (``cache.write_results``).
+
+    What comes back is the segment (folder and meta) and the ids whose file
+    changed, not the rows: the build's main process no longer unpickles and
+    writes them on the workers' cores (~7 CPU-s at 100,000 reports).
+    """
+    parts = _work(mode, items)
+    changed = parts.pop("changed")
+    return {"segment": write_results(Path(root), key, [parts]), "changed": changed}
+
+
 #: A parse worker's garbage-collector thresholds (Python's default: 700, 10, 10); see ``_worker_start``.
 WORKER_GC_THRESHOLD = (50_000, 20, 10)
 
@@ -436,13 +450,16 @@ def _pool_context():
     return mp.get_context("spawn")
 
 
-def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sink) -> tuple[list[str], list]:
+def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sink,
+         store: Optional[SegmentStore] = None) -> tuple[list[str], list]:
     """Run ``_work`` over ``items`` in chunks, in a process pool when worth it; each chunk's parts go to ``sink``.
 
-    The items are taken in report-id order: each chunk is then a run of ids,
-    and a cache segment is written chunk after chunk without sorting its rows
-    (``SegmentStore.add``). At most a few chunks per worker are in flight, so
-    the build holds a bounded number of results, whatever the corpus size.
+    With a ``store``, each chunk's rows are written as a cache segment where
+    they are parsed (``_work_cached``), and ``sink`` gets the segment. The
+    items are taken in report-id order: each chunk is then a run of ids, so
+    a segment needs no sort and the assembly reads few segments a batch.
+    At most a few chunks per worker are in flight, so the build holds a
+    bounded number of results, whatever the corpus size.
 
     Returns (ids whose file changed while read, failures as (items, message)).
     A worker that dies (a C library's crash on a hostile file) breaks the pool:
@@ -455,6 +472,7 @@ def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sin
         return [], []
     ordered = sorted(items, key=lambda item: item[0])
     total = len(ordered)
+    work = _work if store is None else functools.partial(_work_cached, str(store.root), store.key)
     show = progress if progress is not None else (sys.stderr.isatty() and total >= PROGRESS_FROM)
     bar = None
     if show:
@@ -469,29 +487,45 @@ def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sin
         if bar is not None:
             bar.update(n)
 
-    def chunks(size: int) -> Iterator[list]:
-        for k in range(0, total, size):
+    def chunks(sizes: Iterable[int]) -> Iterator[list]:
+        k = 0
+        for size in sizes:
             yield ordered[k:k + size]
+            k += size
 
     try:
         if jobs <= 1 or total < SERIAL_BELOW:
-            for chunk in chunks(256):
-                take(_work(mode, chunk), len(chunk))
+            for chunk in chunks(_chunk_sizes(total, 1, SEGMENT_REPORTS if store is not None else 256)):
+                take(work(mode, chunk), len(chunk))
             return changed, lost
-        size = max(8, min(128, total // (jobs * 8) or 1))
-        todo = _Pushback(chunks(size))
+        if store is not None:
+            sizes = _chunk_sizes(total, jobs, SEGMENT_REPORTS)
+        else:
+            size = max(8, min(128, total // (jobs * 8) or 1))
+            sizes = iter([size] * (total // size) + ([total % size] if total % size else []))
+        todo = _Pushback(chunks(sizes))
         while True:
-            suspects = _pool_pass(mode, todo, jobs, take, lost, bar)
+            suspects = _pool_pass(work, mode, todo, jobs, take, lost, bar)
             if suspects is None:
                 break
             # a worker died (a C library's crash on a file): the files in flight when the pool broke are read
             # again one at a time, each in a worker of its own, so that only the file that kills it is lost
-            _pool_pass(mode, _Pushback(iter([[item] for chunk in suspects for item in chunk])), 1, take, lost, bar,
-                       one_by_one=True)
+            _pool_pass(work, mode, _Pushback(iter([[item] for chunk in suspects for item in chunk])), 1, take, lost,
+                       bar, one_by_one=True)
     finally:
         if bar is not None:
             bar.close()
     return changed, lost
+
+
+def _chunk_sizes(total: int, jobs: int, largest: int) -> Iterator[int]:
+    """Sizes of the chunks of ``total`` items: at most ``largest``, and a quarter of what is left a worker
+    (at least 32), so that the last chunks are small and the workers finish together."""
+    left = total
+    while left > 0:
+        size = min(left, max(32, min(largest, left // (4 * jobs))))
+        yield size
+        left -= size
 
 
 class _Pushback:
@@ -510,9 +544,9 @@ class _Pushback:
         self._back.append(item)
 
 
-def _pool_pass(mode: str, todo: _Pushback, jobs: int, take, lost: list, bar, one_by_one: bool = False
+def _pool_pass(work, mode: str, todo: _Pushback, jobs: int, take, lost: list, bar, one_by_one: bool = False
                ) -> Optional[list[list]]:
-    """Run ``todo``'s chunks in a pool of ``jobs`` workers, a few chunks per worker in flight, each chunk's parts
+    """Run ``work`` on ``todo``'s chunks in a pool of ``jobs`` workers, a few chunks per worker in flight, each chunk's parts
     to ``take``. Returns None once ``todo`` is done, or, when a worker died and broke the pool, the chunks then
     in flight (``todo`` keeps the rest). ``one_by_one``: chunks of one file, one in flight, and a new pool
     after a death: the chunk that broke the pool is that file, and it goes to ``lost``."""
@@ -536,7 +570,7 @@ def _pool_pass(mode: str, todo: _Pushback, jobs: int, take, lost: list, bar, one
                 chunk = next(todo, None)
                 if chunk:
                     try:
-                        futures[pool.submit(_work, mode, chunk)] = chunk
+                        futures[pool.submit(work, mode, chunk)] = chunk
                     except BrokenProcessPool:  # never started: the next pool takes it
                         todo.push(chunk)
                         refused = True
@@ -769,18 +803,13 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
         to_parse = [(s, f.rel, f.path) for s, f in live.items() if s not in have]
         result.reused = len(live) - len(to_parse)
 
-        pending: list[dict] = []
+        def sink(done: dict) -> None:
+            # each chunk a segment, written by its worker: an interrupted build keeps its work
+            if done["segment"] is not None:
+                store.adopt(*done["segment"])
 
-        def sink(parts: dict) -> None:
-            # a segment every FLUSH_EVERY reports: bounded memory, and an interrupted build keeps its work
-            pending.append(parts)
-            if sum(p["content"].num_rows for p in pending) >= FLUSH_EVERY:
-                store.add(pending)
-                pending.clear()
-
-        changed, lost = _run("parse", to_parse, jobs, progress, sink)
+        changed, lost = _run("parse", to_parse, jobs, progress, sink, store)
         result.parsed = len(to_parse)
-        store.add(pending)
         t2 = time.perf_counter()
         timings["parse"] = t2 - t0 - timings["scan and hash"]
 
