@@ -103,3 +103,35 @@ def test_a_pool_that_breaks_between_a_result_and_the_next_chunk_loses_no_chunk(m
     assert calls["n"] > 12  # the refused chunk was submitted again, to a new pool
     assert (changed, lost) == ([], [])
     assert sorted(parsed) == sorted(item[0] for item in items)
+
+
+def test_a_worker_that_dies_writing_its_own_cache_segments_loses_only_its_file(tmp_path):
+    """In a build the workers write their chunks' rows as cache segments themselves (``store``): when one dies
+    on a file, every other file's rows are still in the cache, each once, and only that file is reported."""
+    import hashlib
+
+    from ogi import cache
+
+    text = (RAW / "000_a24b6662cf75509f.txt").read_text(encoding="utf-8")
+    items = []
+    for k in range(300):
+        p = tmp_path / "raw" / f"r{k:03d}.txt"
+        p.parent.mkdir(exist_ok=True)
+        p.write_text(text + f"\n附：第{k}份。\n", encoding="utf-8")
+        items.append((hashlib.sha256(p.read_bytes()).hexdigest(), p.name, str(p)))
+    items[150] = (items[150][0], items[150][1], _KillsTheWorker())
+    store = cache.SegmentStore(tmp_path / "segments", "key")
+    segments = []
+    changed, lost = corpus._run("parse", items, jobs=2, progress=False, sink=segments.append, store=store)
+    assert changed == [] and [[i[0] for i in chunk] for chunk, _ in lost] == [[items[150][0]]]
+    assert all(done["segment"] is not None for done in segments) and len(segments) > 2
+    for done in segments:
+        store.adopt(*done["segment"])
+    want = {item[0] for k, item in enumerate(items) if k != 150}
+    assert store.ids() == want
+    content = store.read("content", want)
+    assert sorted(content["report_id"].astype(str)) == sorted(want)  # each report once
+    ids = sorted(want)
+    rows = sum(t.num_rows for t in store.stream("requests", want, cache.id_bounds(ids, 64)) if t is not None)
+    one = len(store.read("requests", {ids[0]}))  # every file is the same report but for a line of text
+    assert one > 0 and rows == len(want) * one == len(store.read("requests", want))
