@@ -48,6 +48,10 @@ def test_a_segment_gives_back_the_rows_in_id_order_whatever_the_order_they_came_
         assert sum(meta["rows"][part]) == whole[part].num_rows
         got = [t for t in store.stream(part, set(ids), cache.id_bounds(ids, 2)) if t is not None]
         assert _rows(pa.concat_tables(got)) == _rows(whole[part])
+    # the requests rows the cross-year join reads, in a file of their own
+    carried = pa.concat_tables(store.part_tables(cache.CARRIED, set(ids)))
+    want = [r for r in whole["requests"].select(cache.CARRIED_COLUMNS).to_pylist() if r["row"] in cache.CARRIED_ROWS]
+    assert carried.to_pylist() == want and len(want) == 2 * 7 * len(ids)
     # a subset of the ids, read whole and in batches
     some = set(ids[1::2])
     req = store.read("requests", some)
@@ -85,6 +89,8 @@ def test_a_merge_keeps_every_live_row_and_drops_the_rest(tmp_path, items, monkey
     for part in cache.PARTS:
         got = [t for t in store.stream(part, set(ids[1:]), [""]) if t is not None]
         assert _rows(pa.concat_tables(got)) == _rows(whole[part])
+    carried = pa.concat_tables(store.part_tables(cache.CARRIED, set(ids[1:])))
+    assert sorted(set(carried.column("report_id").to_pylist())) == ids[1:] and carried.num_rows == 14 * len(ids[1:])
     again = cache.SegmentStore(tmp_path, "key")  # as the next build opens it
     assert again.ids() == set(ids[1:])
 

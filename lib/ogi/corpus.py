@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from . import editions, paths, tables, tidy
-from .cache import SegmentStore, id_bounds, write_results
+from .cache import CARRIED, SegmentStore, id_bounds, write_results
 from .parse import PARSER_VERSION
 
 __all__ = ["BuildResult", "Corpus", "build", "export", "load", "parse_partition", "scan"]
@@ -997,9 +997,6 @@ def _batches(store: SegmentStore, part: str, idset: set[str], bounds: list[str],
     n_rows[part] = n
 
 
-_CARRIED = ("carried_over", "carry_forward")
-
-
 def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta: Any, path: Path
                   ) -> tuple[Any, Counter, int]:
     """Write the checks table: each batch's own checks, then its reports' cross-year checks.
@@ -1016,7 +1013,7 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
     import pyarrow as pa
 
     cols = ("report_id", "row", "applicant", "value")
-    req = _to_frame(store.part_tables("requests", idset, columns=list(cols), where=("row", _CARRIED)), cols)
+    req = _to_frame(store.part_tables(CARRIED, idset), cols)
     this, last = tables.cross_year_inputs(meta, req)
     del req
     join = tables.CrossYearJoin(this, last)
