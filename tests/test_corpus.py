@@ -445,7 +445,7 @@ def test_tables_written_on_a_thread_beside_the_checks_are_the_same_bytes(tmp_pat
     monkeypatch.setattr(corpus, "ThreadPoolExecutor", Pool)
     monkeypatch.setattr(corpus, "PARALLEL_TABLES_FROM", 0)
     beside = corpus.build(raw, tmp_path / "beside", jobs=2, progress=False, text=False)
-    assert submitted == ["_write_tables"]  # four tables written on a thread beside the checks
+    assert submitted == ["others_and_files"]  # four tables (and the files' frame) written on a thread beside the checks
     assert serial.rows == beside.rows and serial.rows["checks"] > 0
     assert _table_bytes(tmp_path / "serial") == _table_bytes(tmp_path / "beside")
     c = ogi.load(raw, tmp_path / "beside", rebuild="never")

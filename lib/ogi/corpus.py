@@ -546,10 +546,10 @@ class _Pushback:
 
 def _pool_pass(work, mode: str, todo: _Pushback, jobs: int, take, lost: list, bar, one_by_one: bool = False
                ) -> Optional[list[list]]:
-    """Run ``work`` on ``todo``'s chunks in a pool of ``jobs`` workers, a few chunks per worker in flight, each chunk's parts
-    to ``take``. Returns None once ``todo`` is done, or, when a worker died and broke the pool, the chunks then
-    in flight (``todo`` keeps the rest). ``one_by_one``: chunks of one file, one in flight, and a new pool
-    after a death: the chunk that broke the pool is that file, and it goes to ``lost``."""
+    """Run ``work`` on ``todo``'s chunks in a pool of ``jobs`` workers, a few chunks per worker in flight, each
+    chunk's parts to ``take``. Returns None once ``todo`` is done, or, when a worker died and broke the pool, the
+    chunks then in flight (``todo`` keeps the rest). ``one_by_one``: chunks of one file, one in flight, and a new
+    pool after a death: the chunk that broke the pool is that file, and it goes to ``lost``."""
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
@@ -903,29 +903,37 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
     from . import regions
 
     changed_set = set(changed)
-    fdf = _files_frame(files, transient, changed_set)
     ok_ids = live - set(transient) - changed_set
-    content = store.read("content", ok_ids)
-    if content is None:
-        content = tables.coerce({c: [] for c in tables.CONTENT_COLUMNS + ("path", "duplicate_of", "bytes")},
-                                "reports")[list(tables.CONTENT_COLUMNS)]
-    ids = sorted(set(content["report_id"].astype("string")))
+    # the reports the cache holds rows of (a segment's ids are its content rows'): known before reading any row
+    ids = sorted(ok_ids & store.ids())
     idset, bounds = set(ids), id_bounds(ids, BATCH_REPORTS)
     tmp = {name: out / f".{name}.parquet.tmp{os.getpid()}" for name in tables.TABLE_NAMES}
     n_rows: dict[str, int] = {}
-    meta = content[["report_id", "agency_key", "year"]]
     others = ("requests", "proactive", "review_litigation", "sections")
+
+    def others_and_files() -> tuple[dict[str, int], Any]:
+        # the checks' thread is the longer: the files' frame, needed only at the end, is made on this one
+        return (_write_tables(store, idset, bounds, {part: tmp[part] for part in others}),
+                _files_frame(files, transient, changed_set))
+
     pool = None
     try:
         if jobs > 1 and len(ids) >= PARALLEL_TABLES_FROM:
             pool = ThreadPoolExecutor(max_workers=1)
-            job = pool.submit(_write_tables, store, idset, bounds, {part: tmp[part] for part in others})
+            job = pool.submit(others_and_files)
         else:
             job = None
-            n_rows.update(_write_tables(store, idset, bounds, {part: tmp[part] for part in others}))
+            written, fdf = others_and_files()
+            n_rows.update(written)
+        content = store.read("content", idset)
+        if content is None:
+            content = tables.coerce({c: [] for c in tables.CONTENT_COLUMNS + ("path", "duplicate_of", "bytes")},
+                                    "reports")[list(tables.CONTENT_COLUMNS)]
+        meta = content[["report_id", "agency_key", "year"]]
         counts_df, failed_rules, n_rows["checks"] = _write_checks(store, idset, bounds, meta, tmp["checks"])
         if job is not None:
-            n_rows.update(job.result())
+            written, fdf = job.result()
+            n_rows.update(written)
             pool.shutdown(wait=True)
             pool = None
         reports = tables.reports_frame(fdf, content, counts_df, lambda few: editions.values_from_frames(
