@@ -1020,12 +1020,7 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
     import pandas as pd
     import pyarrow as pa
 
-    cols = ("report_id", "row", "applicant", "value")
-    req = _to_frame(store.part_tables(CARRIED, idset), cols)
-    this, last = tables.cross_year_inputs(meta, req)
-    del req
-    join = tables.CrossYearJoin(this, last)
-    del this, last
+    join = tables.CrossYearJoin.from_arrow(meta, store.part_tables(CARRIED, idset))
 
     def typed(t):
         return tables.arrow_batch(t, "checks") if t is not None else None
@@ -1094,17 +1089,6 @@ def _np_unique(a):
     import numpy as np
 
     return np.unique(a, return_counts=True)
-
-
-def _to_frame(chunks: list, columns: tuple[str, ...]):
-    """Arrow tables (dictionary columns unified) as one pandas frame, integers nullable."""
-    import pandas as pd
-    import pyarrow as pa
-
-    if not chunks:
-        return pd.DataFrame({c: [] for c in columns})
-    t = pa.concat_tables(chunks).unify_dictionaries()
-    return t.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
 
 
 # --------------------------------------------------------------------------- load
