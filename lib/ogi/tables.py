@@ -1017,10 +1017,10 @@ def cross_year_inputs(content: Any, requests: Any) -> tuple[Any, Any]:
 
 def _g(values: Any) -> Any:
     """``f"{x:g}"`` of each float, formatted once per distinct value (Python's own formatting, exactly)."""
-    import pandas as pd
+    import numpy as np
 
-    uniq = pd.unique(values)
-    return pd.Series(values).map({v: format(v, "g") for v in uniq}).to_numpy(dtype=object)
+    uniq, inverse = np.unique(np.asarray(values, dtype="float64"), return_inverse=True)
+    return np.array([format(v, "g") for v in uniq.tolist()], dtype=object)[inverse.reshape(-1)]
 
 
 def _strings(values: Any) -> Any:
@@ -1244,12 +1244,14 @@ class CrossYearJoin:
         i, j = i[sort], j[sort]
         rid, other, app, year = self.ids[i], self.last_ids[j], self.app[i], self.year[i]
         lf, rf = self.last_value[j], self.value[i]
-        first = (start.reindex(rid).to_numpy(dtype="float64", na_value=np.nan)
-                 if start is not None and len(start) else np.full(len(rid), np.nan))
-        first = np.where(np.isnan(first), -1, first).astype(np.int64) + 1
-        # numbered within each report: the rows are sorted by report, so a report's rows are one run
+        # numbered within each report, after its own checks: the rows are sorted by report, a report's rows a run
+        runs = np.flatnonzero(np.r_[True, self.code[i[1:]] != self.code[i[:-1]]])
+        lengths = np.diff(np.r_[runs, len(i)])
+        first = (start.reindex(rid[runs]).to_numpy(dtype="float64", na_value=np.nan)
+                 if start is not None and len(start) else np.full(len(runs), np.nan))
+        first = np.repeat(np.where(np.isnan(first), -1, first).astype(np.int64) + 1, lengths)
         at = np.arange(len(rid))
-        check_no = first + at - np.maximum.accumulate(np.where(np.r_[True, rid[1:] != rid[:-1]], at, 0))
+        check_no = first + at - np.repeat(runs, lengths)
         decidable = ~(np.isnan(lf) | np.isnan(rf))
         diff = lf - rf
         same = decidable & (np.abs(np.where(decidable, diff, 0.0)) < 1e-9)
