@@ -1,14 +1,15 @@
 """The build's cache: parsed reports' tidy rows, kept by content hash in columnar segments.
 
-A segment is a folder holding one file per part (the reports' content rows
-and the five data tables' rows), each in report-id order, and ``meta.json``:
-the report ids, how many rows each has in each part, and the rows key they
-were derived with. The files are Arrow IPC streams (zstd): the build writes
-one every few thousand reports while the workers parse, and the assembly
-reads them all back, so a format that is a copy of the rows in memory, not
-an encoding of them, costs the least at both ends (Parquet cost ~3× to
-write and ~5× to read the same rows, at about the same size). Nothing else
-reads the cache: the tables researchers read are Parquet.
+A segment is a folder holding one file per part (the reports' content rows,
+the five data tables' rows, and apart the requests rows the cross-year join
+reads), each in report-id order, and ``meta.json``: the report ids, how many
+rows each has in each part, and the rows key they were derived with. Each
+parse worker writes its chunk's segment itself (``write_results``), and the
+assembly reads them all back; the files are Arrow IPC streams (zstd), a
+copy of the rows in memory rather than an encoding of them, which costs the
+least at both ends (Parquet cost ~3× to write and ~5× to read the same rows,
+at about the same size). Nothing else reads the cache: the tables
+researchers read are Parquet.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ class SegmentStore:
         return out
 
     def part_tables(self, part: str, ids: set[str], columns: Optional[list[str]] = None,
-               where: Optional[tuple[str, Iterable[str]]] = None) -> list:
+                    where: Optional[tuple[str, Iterable[str]]] = None) -> list:
         """One part's Arrow tables for ``ids``, one a segment, each id from the first segment that holds it;
         only ``columns`` if given, and only the rows whose ``where[0]`` is one of ``where[1]``."""
         import pyarrow as pa
@@ -308,9 +309,9 @@ class _SegmentCursor:
         self._buffered = rest.num_rows
         self.position = r1
         # the rows are the ids' that meta.json says: the first and the last (a cheap guard against a wrong count)
-        first, last = int(np.flatnonzero(self.counts[a:b])[0]) + a, int(np.flatnonzero(self.counts[a:b])[-1]) + a
+        having = np.flatnonzero(self.counts[a:b]) + a
         rid = out.column("report_id")
-        if rid[0].as_py() != self.ids[first] or rid[-1].as_py() != self.ids[last]:
+        if rid[0].as_py() != self.ids[having[0]] or rid[-1].as_py() != self.ids[having[-1]]:
             raise RuntimeError(f"cache segment {self.path.parent.name}: {self.path.name}'s rows are not those "
                                "its meta.json says")
         if not self.all_taken and not self.taken[a:b].all():

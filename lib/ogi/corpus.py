@@ -16,12 +16,14 @@ Why it is built this way:
   content hash under the parser's version (``cache/segments/<PARSER_VERSION>``).
   The set of (path, sha256) with the parser and table versions gives the build
   fingerprint (``BUILD.json``): when it has not changed, nothing is written.
-- **Fast at 100,000 reports.** The cache (``ogi.cache``) is a few columnar
-  segments (Arrow IPC, one every few thousand reports parsed, merged when
-  they pile up), each holding the reports' tidy rows. Rebuilding the tables
-  reads them in batches, never 100,000 small files. A change in how rows are made (``tidy.py``, ``regions.py``, the
-  table versions: ``rows_key``) parses the reports again: a copy of each parsed
-  report kept to derive rows from cost ~10 % of every parse for that rare case.
+- **Fast at 100,000 reports.** The cache (``ogi.cache``) is columnar
+  segments (Arrow IPC, one a chunk of up to a few thousand reports, written
+  by the worker that parsed it, merged when they pile up), each holding the
+  reports' tidy rows. Rebuilding the tables reads them in batches, never
+  100,000 small files. A change in how rows are made (``tidy.py``,
+  ``regions.py``, the table versions: ``rows_key``) parses the reports again:
+  a copy of each parsed report kept to derive rows from cost ~10 % of every
+  parse for that rare case.
 - **Atomic and deterministic.** All tables are written to temporary files
   first, then renamed over the old ones, then ``BUILD.json`` last; an
   interrupted build leaves the previous complete set. Rows are sorted by

@@ -1007,7 +1007,7 @@ def cross_year_inputs(content: Any, requests: Any) -> tuple[Any, Any]:
     ids = sorted_categories(meta["report_id"])
     meta = meta.astype({"report_id": ids, "agency_key": sorted_categories(meta["agency_key"])})
     req = requests[requests["row"].isin(["carried_over", "carry_forward"])]
-    req = req[req["report_id"].astype("string").isin(ids.categories)]  # not those of a report without agency or year
+    req = req[req["report_id"].isin(ids.categories)]  # not the rows of a report without agency or year
     req = req.assign(report_id=req["report_id"].astype(ids),
                      applicant=req["applicant"].astype(sorted_categories(req["applicant"])))
     this = meta.merge(req[req["row"] == "carried_over"], on="report_id")[cols]
