@@ -1148,13 +1148,14 @@ class CrossYearJoin:
         agency[at], year[at] = agency_of, m["year"].astype("int64").to_numpy()
         apps = np.array(schema.APPLICANT_CODES, dtype=object)
 
-        def codes(col, of) -> Any:  # a dictionary column's rows as of(dictionary values), through its indices
+        def codes(col, of) -> Any:  # a dictionary column's rows as of(dictionary values), -1 for a null
             out = []
             for ch in col.chunks:
                 ch = ch if pa.types.is_dictionary(ch.type) else ch.dictionary_encode()
                 by_entry = of(np.asarray(ch.dictionary.to_pylist(), dtype=object))
-                out.append(by_entry[np.asarray(ch.indices.fill_null(0))] if len(by_entry) else
-                           np.zeros(len(ch), by_entry.dtype))
+                got = (by_entry[np.asarray(ch.indices.fill_null(0))] if len(by_entry) else
+                       np.full(len(ch), -1, np.int64))
+                out.append(np.where(np.asarray(ch.is_null()), -1, got) if ch.null_count else got)
             return np.concatenate(out) if out else np.zeros(0, np.int64)
 
         def place(values: Any) -> Any:  # a report's place in ids; -1 for one without agency or year
