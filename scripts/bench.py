@@ -1068,12 +1068,13 @@ def profile(n: int, args) -> int:
         "read the cache (segments, content)": [("ogi/cache.py", "stream"), ("ogi/cache.py", "read"),
                                                ("ogi/cache.py", "part_tables")],
         "type, sort, validate batches": [("ogi/tables.py", "arrow_batch")],
-        "cross-year checks": [("ogi/tables.py", "cross_year_arrow"), ("ogi/tables.py", "cross_year_inputs")],
+        "cross-year checks": [("ogi/tables.py", "from_carried"), ("ogi/tables.py", "arrow")],
         "reports table (pandas)": [("ogi/tables.py", "reports_frame")],
         "Parquet encode + compress": [("pyarrow/parquet/core.py", "write_table", "own")],
         "sha256 of the tables": [("ogi/corpus.py", "_sha256_file")],
         "compact the cache": [("ogi/cache.py", "compact")],
         "file index save": [("ogi/corpus.py", "save")],
+        "text tables (ogi.text)": [("ogi/corpus.py", "_update_text")],
     }
     got = {label: sum(_cum(stats, *spec) for spec in fns) for label, fns in parts.items()}
     prof_total = _cum(stats, "ogi/corpus.py", "build")

@@ -363,12 +363,12 @@ def test_the_cross_year_join_taken_a_range_of_reports_at_a_time_gives_the_whole_
     assert pa.concat_tables(pieces).to_pylist() == whole.to_pylist()
     # what the build makes it of: the reports' frame and the cache's carried rows, as Arrow tables
     carried = pa.Table.from_pandas(requests, preserve_index=False)
-    got = tables.CrossYearJoin.from_arrow(content, [carried.slice(0, 500), carried.slice(500)])
+    got = tables.CrossYearJoin.from_carried(content, [carried.slice(0, 500), carried.slice(500)])
     assert got.arrow(0, len(got.ids), start).to_pylist() == whole.to_pylist()
-    assert tables.CrossYearJoin.from_arrow(content.iloc[:0], [carried]).arrow(0, 0) is None
+    assert tables.CrossYearJoin.from_carried(content.iloc[:0], [carried]).arrow(0, 0) is None
     unknown = content.assign(year=content["year"].mask(content.index % 5 == 0))  # reports without a year: no pair
     want = tables.cross_year_arrow(*tables.cross_year_inputs(unknown, requests), start)
-    got = tables.CrossYearJoin.from_arrow(unknown, [carried])
+    got = tables.CrossYearJoin.from_carried(unknown, [carried])
     assert 0 < want.num_rows < whole.num_rows and got.arrow(0, len(got.ids), start).to_pylist() == want.to_pylist()
     numbers = whole.select(["report_id", "check_no"]).to_pylist()
     assert len({(r["report_id"], r["check_no"]) for r in numbers}) == len(numbers)

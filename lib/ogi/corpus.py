@@ -1022,7 +1022,7 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
     import pandas as pd
     import pyarrow as pa
 
-    join = tables.CrossYearJoin.from_arrow(meta, store.part_tables(CARRIED, idset))
+    join = tables.CrossYearJoin.from_carried(meta, store.part_tables(CARRIED, idset))
 
     def typed(t):
         return tables.arrow_batch(t, "checks") if t is not None else None

@@ -1131,7 +1131,7 @@ class CrossYearJoin:
         self._setup(*sides)
 
     @classmethod
-    def from_arrow(cls, meta: Any, carried: list) -> "CrossYearJoin":
+    def from_carried(cls, meta: Any, carried: list) -> "CrossYearJoin":
         """The join of ``cross_year_inputs(meta, requests)`` from the reports' ``report_id``, ``agency_key`` and
         ``year`` (a frame) and the requests' carried-over and carried-forward rows (Arrow tables: ``report_id``,
         ``row``, ``applicant``, ``value``), in numpy: pandas' merges and categoricals for it cost the build's
