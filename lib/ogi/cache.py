@@ -29,7 +29,7 @@ __all__ = ["CACHE_FORMAT", "SegmentStore", "id_bounds", "write_results", "write_
 
 #: Written in each segment's ``meta.json``: a segment of another format is dropped (its reports parsed again).
 CACHE_FORMAT = "arrow-ipc-zstd/2"
-#: Merge the cache segments when there are more than this many (a first build of 100,000 reports makes ~60: one
+#: Merge the cache segments when there are more than this many (a first build of 100,000 reports makes ~75: one
 #: a parse worker's chunk; reading a segment that holds nothing of a batch costs a search of its ids).
 MAX_SEGMENTS = 256
 #: Rows of a part written at once (one record batch, its dictionaries unified): what reading holds of a segment.
@@ -38,7 +38,7 @@ GROUP_ROWS = 65_536
 MERGE_REPORTS = 1024
 PARTS = ("content", *tables.DATA_PARTS)
 #: The requests rows the cross-year join reads (``tables.cross_year_inputs``), kept in a file of their own
-#: besides the requests part: reading the whole part for them cost the assembly's critical path ~0.7 s at
+#: besides the requests part: reading the whole part for them cost the assembly's critical path ~0.3 CPU-s at
 #: 100,000 reports (17 million rows read for 1.4 million).
 CARRIED = "carried"
 CARRIED_ROWS = ("carried_over", "carry_forward")
