@@ -52,7 +52,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ogi import paths
+from ogi import allocator, paths
 
 SEED = 20240601
 HERE = Path(__file__).resolve()
@@ -683,7 +683,9 @@ def bench_size(n: int, args, table: Table, log) -> dict:
     res["after_restore"] = restore
 
     log(f"[{label}] parse throughput on one core (sample of {min(n, args.sample):,}) ...")
-    one = run_child(["_parse_sample", str(raw), str(min(n, args.sample))], timeout=args.timeout)
+    # as a build's worker runs it: with the allocator the forkserver gives the workers (ogi.allocator)
+    one = run_child(["_parse_sample", str(raw), str(min(n, args.sample))], env=allocator.worker_env(),
+                    timeout=args.timeout)
     res["parse_one_core"] = one
     if "error" not in one:
         r1 = one["n"] / one["seconds"]
@@ -818,6 +820,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
         meta["parser_version"] = ogi.PARSER_VERSION
         meta["parser_build"] = ogi.accel.status()
+        meta["allocator"] = allocator.describe()
         meta["git"] = subprocess.run(["git", "-C", str(paths.ROOT), "rev-parse", "--short", "HEAD"],
                                      capture_output=True, text=True).stdout.strip()
     except Exception:  # noqa: BLE001
@@ -836,6 +839,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     print(f"ogi bench: synthetic corpora {', '.join(f'{n:,}' for n in sizes)} (seed {args.seed}); "
           f"{args.jobs} of {os.cpu_count()} cores; parser {meta.get('parser_version', '?')}, "
           f"{meta.get('parser_build', '?')}; git {meta.get('git', '?')}; {meta['started']}")
+    print(f"the parse workers allocate with {meta.get('allocator', '?')}")
     print(f"load average {meta['load_start']} at start, {meta['load_end']} at end (a shared machine: compare "
           "ratios within a run; CPU time beside wall time)")
     print()

@@ -13,6 +13,8 @@ from ogi import manifest, paths
 ROOT = Path(__file__).resolve().parents[1]
 # conda-forge names that differ from PyPI names
 CONDA_TO_PYPI = {"python-kaleido": "kaleido"}
+# conda-forge packages with no PyPI counterpart: the parse workers' allocator (pip users get it from the system)
+CONDA_ONLY = {"mimalloc"}
 
 
 def _name(req: str) -> str:
@@ -27,7 +29,7 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     conda_side = {}
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     for dep in env["dependencies"] + [p for p in pip_section if not p.startswith("-")]:
-        if not isinstance(dep, str) or _name(dep) in ("python", "pip"):
+        if not isinstance(dep, str) or _name(dep) in ("python", "pip", *CONDA_ONLY):
             continue
         conda_name = _name(dep)
         conda_side[CONDA_TO_PYPI.get(conda_name, conda_name)] = dep.replace(" ", "")[len(conda_name):]

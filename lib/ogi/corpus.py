@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
-from . import editions, paths, tables, tidy
+from . import allocator, editions, paths, tables, tidy
 from .cache import CARRIED, SegmentStore, id_bounds, write_results
 from .parse import PARSER_VERSION
 
@@ -448,6 +448,7 @@ def _pool_context():
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["ogi.corpus", "pyarrow"])
+        allocator.start_forkserver()  # its workers with mimalloc, where the system has it (ogi.allocator)
         return ctx
     return mp.get_context("spawn")
 

@@ -1,0 +1,123 @@
+"""The parse workers' memory allocator: mimalloc (or jemalloc) preloaded where the system has it.
+
+A parse worker makes and frees tens of thousands of objects a report; the larger ones (a report's
+text, its lines' lists, libxml2's tree) come from the C library's ``malloc``, whose bins and
+consolidation took ~7 % of a worker's time in a profile (``perf``: ``_int_malloc``, ``unlink_chunk``,
+``malloc_consolidate``). With mimalloc or jemalloc preloaded the worker's job cost 6–8 % less a
+report (1.25 → 1.16 ms on one core, the same peak memory; docs/PERFORMANCE.md, thirteenth session).
+The results are the same bytes: an allocator changes where objects live, not what they hold.
+
+Only the workers get it, and only on Linux: the library is named in ``LD_PRELOAD`` while the
+forkserver that forks every worker starts (``start_forkserver``), and the parent's environment is
+restored at once, so nothing else the parent runs later (a browser, a kernel) inherits it. The
+library is found in the environment's own ``lib`` (conda-forge's ``mimalloc``) or the system's
+(Debian's ``libmimalloc2.0``, installed by ``make system``), and tried once in a child before use.
+``OGI_ALLOCATOR=system`` keeps the C library's ``malloc``; ``OGI_ALLOCATOR=/path/to/lib.so`` names one.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import sysconfig
+import threading
+from pathlib import Path
+from typing import Mapping, Optional
+
+#: Libraries tried in this order (file names as installed by conda-forge and Debian).
+NAMES = ("libmimalloc.so.2", "libmimalloc.so", "libjemalloc.so.2", "libjemalloc.so")
+_LOCK = threading.Lock()
+
+
+def _directories() -> list[Path]:
+    multiarch = sysconfig.get_config_var("MULTIARCH") or ""
+    dirs = [Path(sys.prefix) / "lib", Path(sysconfig.get_config_var("LIBDIR") or "/usr/lib")]
+    for base in ("/usr/lib", "/usr/local/lib", "/usr/lib64", "/lib"):
+        dirs += [Path(base) / multiarch] if multiarch else []
+        dirs.append(Path(base))
+    return list(dict.fromkeys(dirs))
+
+
+def _works(path: str) -> bool:
+    """Whether a Python child starts with ``path`` preloaded (ld.so warns and ignores a library it cannot load)."""
+    env = {**os.environ, "LD_PRELOAD": path, "OGI_ALLOCATOR": "system"}
+    try:
+        done = subprocess.run([sys.executable, "-c", "pass"], env=env, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and b"preloaded" not in done.stderr
+
+
+@functools.lru_cache(maxsize=None)
+def _library(choice: str) -> tuple[Optional[str], str]:
+    if not sys.platform.startswith("linux"):
+        return None, "the C library's malloc (preloading an allocator is done on Linux only)"
+    if choice == "system":
+        return None, "the C library's malloc (OGI_ALLOCATOR=system)"
+    candidates = [Path(choice)] if choice else [d / name for name in NAMES for d in _directories()]
+    for path in candidates:
+        if path.is_file() and _works(str(path)):
+            return str(path), f"{path.name} ({path})"
+    if choice:
+        return None, f"the C library's malloc (OGI_ALLOCATOR={choice} cannot be preloaded)"
+    return None, "the C library's malloc (no mimalloc or jemalloc found: make system installs mimalloc)"
+
+
+def library() -> Optional[str]:
+    """The allocator the workers preload, or None for the C library's ``malloc``."""
+    return _library(os.environ.get("OGI_ALLOCATOR", "").strip())[0]
+
+
+def describe() -> str:
+    """What the workers allocate with, for the build's log and the benchmark's notes."""
+    return _library(os.environ.get("OGI_ALLOCATOR", "").strip())[1]
+
+
+def worker_env(base: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    """``base`` (default: this process's environment) with the allocator preloaded: for a child that runs a
+    worker's job on its own (the benchmark's one-core figure), as the build's workers run it."""
+    env = dict(os.environ if base is None else base)
+    lib = library()
+    if lib is not None:
+        env["LD_PRELOAD"] = _preload(lib, env.get("LD_PRELOAD"))
+    return env
+
+
+def _preload(lib: str, before: Optional[str]) -> str:
+    return f"{lib}:{before}" if before else lib
+
+
+def start_forkserver() -> None:
+    """Start multiprocessing's forkserver (if it is not running) with the allocator preloaded.
+
+    Every worker of a forkserver pool is forked from that one process, so they all inherit the
+    allocator; a forkserver already running (started by an earlier build in this process) is left
+    as it is. Call after ``set_forkserver_preload``.
+    """
+    from multiprocessing import forkserver
+
+    lib = library()
+    with _LOCK:
+        if lib is None:
+            forkserver.ensure_running()
+            return
+        before = os.environ.get("LD_PRELOAD")
+        os.environ["LD_PRELOAD"] = _preload(lib, before)
+        try:
+            forkserver.ensure_running()
+        finally:
+            if before is None:
+                del os.environ["LD_PRELOAD"]
+            else:
+                os.environ["LD_PRELOAD"] = before
+
+
+def in_use() -> Optional[str]:
+    """The allocator preloaded into this process ("mimalloc", "jemalloc"), or None (read from ``/proc/self/maps``)."""
+    try:
+        maps = Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return next((name for name in ("mimalloc", "jemalloc") if f"/lib{name}" in maps), None)
