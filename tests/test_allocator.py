@@ -24,14 +24,16 @@ if __name__ == "__main__":
     with ProcessPoolExecutor(2, mp_context=corpus._pool_context()) as pool:
         workers = sorted({pool.submit(allocator.in_use).result() or "" for _ in range(4)})
     print(json.dumps({"library": allocator.library(), "describe": allocator.describe(), "workers": workers,
-                      "parent": allocator.in_use(), "ld_preload": os.environ.get("LD_PRELOAD")}))
+                      "parent": allocator.in_use(), "ld_preload": os.environ.get("LD_PRELOAD"),
+                      "pages": os.environ.get("MIMALLOC_LARGE_OS_PAGES")}))
 """
 
 
 def _probe(tmp_path, **env):
     script = tmp_path / "probe.py"
     script.write_text(_PROBE, encoding="utf-8")
-    child_env = {k: v for k, v in os.environ.items() if k not in ("OGI_ALLOCATOR", "LD_PRELOAD")}
+    child_env = {k: v for k, v in os.environ.items()
+                 if k not in ("OGI_ALLOCATOR", "LD_PRELOAD", "MIMALLOC_LARGE_OS_PAGES")}
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True,
                          env={**child_env, **env}).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -40,7 +42,7 @@ def _probe(tmp_path, **env):
 @LINUX
 def test_the_workers_allocate_with_the_library_found_and_the_parent_is_left_alone(tmp_path):
     seen = _probe(tmp_path)
-    assert seen["parent"] is None and seen["ld_preload"] is None  # the parent's environment is restored
+    assert seen["parent"] is None and seen["ld_preload"] is None and seen["pages"] is None  # restored
     if seen["library"] is None:  # a machine without mimalloc or jemalloc: the C library's malloc, said so
         assert seen["workers"] == [""] and "malloc" in seen["describe"]
         pytest.skip("no mimalloc or jemalloc on this machine (make system installs libmimalloc2.0)")
@@ -64,8 +66,11 @@ def test_a_library_that_cannot_be_preloaded_is_said_and_not_used(tmp_path):
 
 def test_worker_env_adds_the_library_before_what_was_preloaded(monkeypatch):
     monkeypatch.setattr(allocator, "library", lambda: "/lib/libmimalloc.so.2")
-    assert allocator.worker_env({"LD_PRELOAD": "/x.so", "A": "1"}) == {"LD_PRELOAD": "/lib/libmimalloc.so.2:/x.so",
-                                                                         "A": "1"}
+    assert allocator.worker_env({"LD_PRELOAD": "/x.so", "A": "1"}) == {
+        "LD_PRELOAD": "/lib/libmimalloc.so.2:/x.so", "A": "1", "MIMALLOC_LARGE_OS_PAGES": "1"}
+    assert allocator.worker_env({"MIMALLOC_LARGE_OS_PAGES": "0"})["MIMALLOC_LARGE_OS_PAGES"] == "0"  # the user's
+    monkeypatch.setattr(allocator, "library", lambda: "/lib/libjemalloc.so.2")
+    assert allocator.worker_env({}) == {"LD_PRELOAD": "/lib/libjemalloc.so.2"}
     monkeypatch.setattr(allocator, "library", lambda: None)
     assert allocator.worker_env({"A": "1"}) == {"A": "1"}
 

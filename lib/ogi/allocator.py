@@ -4,10 +4,12 @@ A parse worker makes and frees tens of thousands of objects a report; the larger
 text, its lines' lists, libxml2's tree) come from the C library's ``malloc``, whose bins and
 consolidation took ~7 % of a worker's time in a profile (``perf``: ``_int_malloc``, ``unlink_chunk``,
 ``malloc_consolidate``). With mimalloc or jemalloc preloaded the worker's job cost 6–8 % less a
-report (1.25 → 1.16 ms on one core, the same peak memory; docs/PERFORMANCE.md, thirteenth session).
-The results are the same bytes: an allocator changes where objects live, not what they hold.
+report (1.25 → 1.16 ms on one core, the same peak memory), and mimalloc's memory in 2 MB pages another
+~3 % of the 100k build's parse (docs/PERFORMANCE.md, thirteenth session). The results are the same
+bytes: an allocator changes where objects live, not what they hold.
 
-Only the workers get it, and only on Linux: the library is named in ``LD_PRELOAD`` while the
+Only the workers get it, and only on Linux: the library is named in ``LD_PRELOAD`` (with
+``MIMALLOC_LARGE_OS_PAGES=1`` for mimalloc, unless set already) while the
 forkserver that forks every worker starts (``start_forkserver``), and the parent's environment is
 restored at once, so nothing else the parent runs later (a browser, a kernel) inherits it. The
 library is found in the environment's own ``lib`` (conda-forge's ``mimalloc``) or the system's
@@ -79,14 +81,22 @@ def worker_env(base: Optional[Mapping[str, str]] = None) -> dict[str, str]:
     """``base`` (default: this process's environment) with the allocator preloaded: for a child that runs a
     worker's job on its own (the benchmark's one-core figure), as the build's workers run it."""
     env = dict(os.environ if base is None else base)
-    lib = library()
-    if lib is not None:
-        env["LD_PRELOAD"] = _preload(lib, env.get("LD_PRELOAD"))
+    env.update(_worker_vars(env))
     return env
 
 
-def _preload(lib: str, before: Optional[str]) -> str:
-    return f"{lib}:{before}" if before else lib
+def _worker_vars(env: Mapping[str, str]) -> dict[str, str]:
+    """What a worker's environment adds to ``env``: the library first in ``LD_PRELOAD``; for mimalloc, its
+    memory in 2 MB pages where the kernel gives them (``MIMALLOC_LARGE_OS_PAGES``: the 100k parse 63.8 → 62.0 s,
+    the build's peak 1.06 → 1.14 GB), unless ``env`` says otherwise."""
+    lib = library()
+    if lib is None:
+        return {}
+    before = env.get("LD_PRELOAD")
+    out = {"LD_PRELOAD": f"{lib}:{before}" if before else lib}
+    if "mimalloc" in os.path.basename(lib) and "MIMALLOC_LARGE_OS_PAGES" not in env:
+        out["MIMALLOC_LARGE_OS_PAGES"] = "1"
+    return out
 
 
 def start_forkserver() -> None:
@@ -98,20 +108,18 @@ def start_forkserver() -> None:
     """
     from multiprocessing import forkserver
 
-    lib = library()
     with _LOCK:
-        if lib is None:
-            forkserver.ensure_running()
-            return
-        before = os.environ.get("LD_PRELOAD")
-        os.environ["LD_PRELOAD"] = _preload(lib, before)
+        added = _worker_vars(os.environ)
+        before = {name: os.environ.get(name) for name in added}
+        os.environ.update(added)
         try:
             forkserver.ensure_running()
         finally:
-            if before is None:
-                del os.environ["LD_PRELOAD"]
-            else:
-                os.environ["LD_PRELOAD"] = before
+            for name, value in before.items():
+                if value is None:
+                    del os.environ[name]
+                else:
+                    os.environ[name] = value
 
 
 def in_use() -> Optional[str]:
