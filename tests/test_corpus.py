@@ -6,11 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import ogi
+import ogi.readers
 from ogi import cache, corpus, schema, tables, tidy
 from conftest import RAW, TRUTH, seed_names
 
@@ -268,6 +270,55 @@ def test_parse_workers_collect_garbage_rarely_and_give_the_same_tables(tmp_path,
     b = corpus.build(raw, tmp_path / "b", jobs=2, progress=False, text=False)
     assert [kw.get("initializer") for kw in started] == [corpus._worker_start]  # the parse pool's workers (the seeds are too few to hash in a pool)
     assert a.parsed == b.parsed == 5 and _table_bytes(tmp_path / "a") == _table_bytes(tmp_path / "b")
+
+
+def _cyclic_garbage(files):
+    """The objects in reference cycles that parsing ``(name, bytes)`` pairs into rows leaves (the collector off)."""
+    import gc
+
+    rows = tidy.Rows()
+    for name, data in files[:2]:  # imports on first use make cycles of their own (modules, functions)
+        corpus._parse_data(rows, "0" * 64, name, data)
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for k, (name, data) in enumerate(files):
+            corpus._parse_data(rows, f"{k:064d}", name, data)
+        gc.collect()
+        return [type(o).__qualname__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+
+
+def test_text_and_html_reports_leave_no_reference_cycles(tmp_path):
+    """What lets the workers collect so seldom (``WORKER_GC_THRESHOLD``): the formats ``_ACYCLIC_FORMATS`` names
+    leave no garbage only the collector frees (run-together digits searched by a closure that called itself did)."""
+    from ogi import synth
+
+    raw = tmp_path / "raw"
+    synth.write_corpus(raw, 60, 3).unlink()  # every layout family, HTML among them; the truth is no report
+    files = [(p.name, p.read_bytes()) for p in sorted(RAW.iterdir()) if p.suffix in (".txt", ".html")]
+    files += [(p.name, p.read_bytes()) for p in sorted(raw.iterdir())]
+    assert {ogi.readers.read_bytes(n, d).format for n, d in files} == {"text", "html"}
+    assert _cyclic_garbage(files) == []
+
+
+def test_a_worker_collects_after_files_of_formats_that_leave_cycles(monkeypatch):
+    import gc
+
+    calls = []
+    monkeypatch.setattr(corpus, "COLLECT_EVERY", 2)
+    monkeypatch.setattr(corpus, "_uncollected", [0])
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append(a) or 0)
+    pdf = (Path(__file__).parent / "fixtures" / "readers" / "report.pdf").read_bytes()
+    text = next(p for p in sorted(RAW.iterdir()) if p.suffix == ".txt").read_bytes()
+    rows = tidy.Rows()
+    for k, (name, data) in enumerate([("a.txt", text)] * 3 + [("b.pdf", pdf)] * 5):
+        corpus._parse_data(rows, f"{k:064d}", name, data)
+    assert len(calls) == 2  # after the 2nd and 4th PDF, never after text
 
 
 # --------------------------------------------------------------------------- bad files

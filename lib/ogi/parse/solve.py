@@ -40,10 +40,24 @@ def _num(s: str):
 
 def compositions(digits: str, k: int, limit: int = MAX_CANDIDATES * 4):
     """All ways to cut ``digits`` into ``k`` well-formed numbers (bounded)."""
-    out: list[tuple[int, ...]] = []
+    search = _Compositions(digits, limit)
+    if k <= 0 or len(digits) < k:
+        return search.out
+    search.rec(0, k, [])
+    return search.out
 
-    def rec(start: int, left: int, acc: list[int]):
-        if len(out) >= limit:
+
+class _Compositions:
+    """The search of ``compositions``. A class, not a recursive closure: compiled, a closure that calls itself is
+    a reference cycle, garbage that only the collector frees, and the parse workers collect seldom."""
+
+    def __init__(self, digits: str, limit: int) -> None:
+        self.digits, self.limit = digits, limit
+        self.out: list[tuple[int, ...]] = []
+
+    def rec(self, start: int, left: int, acc: list[int]) -> None:
+        digits, out = self.digits, self.out
+        if len(out) >= self.limit:
             return
         if left == 1:
             rest = digits[start:]
@@ -57,12 +71,7 @@ def compositions(digits: str, k: int, limit: int = MAX_CANDIDATES * 4):
                 if part[0] == "0" and part != "0." and not part.startswith("0."):
                     break  # "0x…" is never a number; longer parts neither
                 continue
-            rec(end, left - 1, acc + [_num(part)])
-
-    if k <= 0 or len(digits) < k:
-        return out
-    rec(0, k, [])
-    return out
+            self.rec(end, left - 1, acc + [_num(part)])
 
 
 def sum_blocks(digits: str, blocks: Sequence[int], limit: int = MAX_CANDIDATES) -> list[tuple[int, ...]]:
@@ -78,53 +87,71 @@ def sum_blocks(digits: str, blocks: Sequence[int], limit: int = MAX_CANDIDATES) 
 
 @lru_cache(maxsize=8192)
 def _sum_blocks(digits: str, blocks: tuple[int, ...], limit: int) -> tuple[tuple[int, ...], ...]:
-    out: list[tuple[int, ...]] = []
     if not digits.isdigit():
         return ()  # counts are whole numbers
+    search = _BlockSums(digits, blocks, limit)
+    search.rec(0, 0, [])
+    return tuple(search.out)
 
-    def rec(start: int, bi: int, acc: list[int]):
-        if len(out) >= limit:
+
+class _Block:
+    """What the addends of one block of ``_BlockSums`` need of the search before them."""
+
+    __slots__ = ("bi", "acc", "min_after", "last", "total_digits")
+
+    def __init__(self, bi: int, acc: list[int], min_after: int, last: bool, total_digits: int) -> None:
+        self.bi, self.acc, self.min_after, self.last, self.total_digits = bi, acc, min_after, last, total_digits
+
+
+class _BlockSums:
+    """The search of ``_sum_blocks`` (a class for the reason ``_Compositions`` is one)."""
+
+    def __init__(self, digits: str, blocks: tuple[int, ...], limit: int) -> None:
+        self.digits, self.blocks, self.limit = digits, blocks, limit
+        self.out: list[tuple[int, ...]] = []
+
+    def rec(self, start: int, bi: int, acc: list[int]) -> None:
+        blocks = self.blocks
+        if len(self.out) >= self.limit:
             return
         if bi == len(blocks):
-            if start == len(digits):
-                out.append(tuple(acc))
+            if start == len(self.digits):
+                self.out.append(tuple(acc))
             return
         m = blocks[bi]
         min_after = sum(blocks[bi + 1:])  # at least one digit per later cell
         last = bi == len(blocks) - 1  # its total is the digits left after its addends
         total_digits = len(str((m - 1) * (10 ** MAX_PART_DIGITS - 1)))  # the most a total can have
+        self.addends(start, m - 1, [], 0, _Block(bi, acc, min_after, last, total_digits))
 
-        def addends(pos: int, left: int, parts: list[int], partial: int):
-            if len(out) >= limit:
-                return
-            if left == 0:
-                total = str(sum(parts))
-                end = pos + len(total)
-                if digits.startswith(total, pos) and len(digits) - end >= min_after:
-                    rec(end, bi + 1, acc + parts + [int(total)])
-                return
-            # leave room for the remaining addends and the total
-            max_end = min(len(digits) - left - min_after, pos + MAX_PART_DIGITS)
-            min_end = pos + 1
-            if last:  # the digits after this part must fit in the other addends and the total
-                min_end = max(min_end, len(digits) - (left - 1) * MAX_PART_DIGITS - total_digits)
-            for end in range(min_end, max_end + 1):
-                part = digits[pos:end]
-                if not _ok_part(part):
-                    if part[0] == "0":
-                        break
-                    continue
-                value = int(part)
-                # Pruned: in the last block the addends' sum cannot exceed the digits after the
-                # other addends (the largest total left); a longer part exceeds it further.
-                if last and partial + value > int(digits[end + left - 1:]):
+    def addends(self, pos: int, left: int, parts: list[int], partial: int, block: _Block) -> None:
+        """The addends of ``block`` from ``pos`` (``left`` of them still to cut), then its total."""
+        digits, min_after, last = self.digits, block.min_after, block.last
+        if len(self.out) >= self.limit:
+            return
+        if left == 0:
+            total = str(sum(parts))
+            end = pos + len(total)
+            if digits.startswith(total, pos) and len(digits) - end >= min_after:
+                self.rec(end, block.bi + 1, block.acc + parts + [int(total)])
+            return
+        # leave room for the remaining addends and the total
+        max_end = min(len(digits) - left - min_after, pos + MAX_PART_DIGITS)
+        min_end = pos + 1
+        if last:  # the digits after this part must fit in the other addends and the total
+            min_end = max(min_end, len(digits) - (left - 1) * MAX_PART_DIGITS - block.total_digits)
+        for end in range(min_end, max_end + 1):
+            part = digits[pos:end]
+            if not _ok_part(part):
+                if part[0] == "0":
                     break
-                addends(end, left - 1, parts + [value], partial + value)
-
-        addends(start, m - 1, [], 0)
-
-    rec(0, 0, [])
-    return tuple(out)
+                continue
+            value = int(part)
+            # Pruned: in the last block the addends' sum cannot exceed the digits after the
+            # other addends (the largest total left); a longer part exceeds it further.
+            if last and partial + value > int(digits[end + left - 1:]):
+                break
+            self.addends(end, left - 1, parts + [value], partial + value, block)
 
 
 def row_sum_ok(blocks: Sequence[int]) -> Constraint:
