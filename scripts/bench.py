@@ -319,6 +319,7 @@ def child_parse_sample(raw: str, n: int) -> dict:
     step = max(1, len(files) // n)
     sample = files[::step][:n]
     items = [(hl.sha256(p.read_bytes()).hexdigest(), p.name, str(p)) for p in sample]
+    corpus._worker_start()  # as a build's worker: its collector settings (and, from run_child, its allocator)
     corpus._work("parse", items[:20])  # imports and first-use caches, not timed
     t0, c0 = time.perf_counter(), time.process_time()
     corpus._work("parse", items)
