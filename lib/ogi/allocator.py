@@ -44,7 +44,7 @@ def _directories() -> list[Path]:
 
 def _works(path: str) -> bool:
     """Whether a Python child starts with ``path`` preloaded (ld.so warns and ignores a library it cannot load)."""
-    env = {**os.environ, "LD_PRELOAD": path, "OGI_ALLOCATOR": "system"}
+    env = {**os.environ, "LD_PRELOAD": path}
     try:
         done = subprocess.run([sys.executable, "-c", "pass"], env=env, capture_output=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
@@ -73,7 +73,7 @@ def library() -> Optional[str]:
 
 
 def describe() -> str:
-    """What the workers allocate with, for the build's log and the benchmark's notes."""
+    """What the workers allocate with, in words (the benchmark prints it in its header)."""
     return _library(os.environ.get("OGI_ALLOCATOR", "").strip())[1]
 
 
