@@ -19,7 +19,7 @@ from . import metadata, script
 from .reflow import unflatten
 from .sections import find_headings, split_sections, without_site_text
 from .tables import parse_proactive, parse_requests, parse_review
-from .tokens import BLANK, LABEL, UNREAD, is_caption, normalize, normalize_lines, tokenize
+from .tokens import BLANK, LABEL, UNREAD, Token, is_caption, normalize, normalize_lines, tokenize
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -127,6 +127,21 @@ def _first(tokens, pred, start=0, stop=None) -> Optional[int]:
     return None
 
 
+def _first_label(tokens: list[Token], keys: tuple[str, ...], start: int = 0, stop: Optional[int] = None
+                 ) -> Optional[int]:
+    """The first label token from ``start`` holding one of ``keys``: a loop over the tokens before a table's
+    anchor, with no call or regular expression a token (that search cost 1.3 % of a parse so)."""
+    stop = len(tokens) if stop is None else stop
+    for i in range(start, stop):
+        t = tokens[i]
+        if t.kind == LABEL:
+            text = t.text
+            for key in keys:
+                if key in text:
+                    return i
+    return None
+
+
 def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int, set[str], list[int]]:
     """Find each table's stretch of tokens by its anchors and read it.
 
@@ -135,14 +150,10 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
     table found.
     """
     t4_last_line = -1
-    def lab(*keys: str):
-        """A label token holding one of ``keys``."""
-        pattern = re.compile("|".join(keys))
-        return lambda t: t.kind == LABEL and pattern.search(t.text) is not None
     heading_line = {h.code: h.line for h in headings}
 
-    t3_start = _first(tokens, lab("申请人情况", "本年新收", "勾稽关系"))
-    t2_start = _first(tokens, lab("第二十条", "信息内容", "本年制发件数", "本年新制作数量"), 0, t3_start)
+    t3_start = _first_label(tokens, ("申请人情况", "本年新收", "勾稽关系"))
+    t2_start = _first_label(tokens, ("第二十条", "信息内容", "本年制发件数", "本年新制作数量"), 0, t3_start)
     if t2_start is None and "proactive" in heading_line:
         t2_start = _first(tokens, lambda t: t.line >= heading_line["proactive"], 0, t3_start)
     t2_stop = t3_start if t3_start is not None else len(tokens)
@@ -189,7 +200,7 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
             _second_copy(report, tokens, t3_end, t3.values)
     # Table 4 comes after table 2 too: an opening sentence that counts appeals ("引起行政复议0件") is no table.
     t4_from = max(t3_end, t2_start or 0)
-    t4_start = _first(tokens, lab("行政复议", "行政法复议", "复议"), t4_from)
+    t4_start = _first_label(tokens, ("行政复议", "行政法复议", "复议"), t4_from)
     if t4_start is not None:
         stop_line = heading_line.get("problems", heading_line.get("other"))
         if stop_line is not None and stop_line <= tokens[t4_start].line:
@@ -252,7 +263,7 @@ def _problems_without_heading(report: Report, norm: list[str], headings, t4_last
 
 def _second_copy(report: Report, tokens, after: int, first: dict) -> None:
     """A report pasted twice into one file: the first copy is read; say whether the second agrees."""
-    again = _first(tokens, lambda t: t.kind == LABEL and "本年新收" in t.text, after)
+    again = _first_label(tokens, ("本年新收",), after)
     if again is None:
         return
     second = parse_requests(tokens, again)
