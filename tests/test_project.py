@@ -110,3 +110,36 @@ def test_cite_names_the_versions_and_the_corpus_fingerprint(tmp_path):
                                                      "status": {"ok": 1}}), encoding="utf-8")
     said = ogi.cite(tmp_path)
     assert "fingerprint 0123456789abcdef" in said and "the build was incomplete" in said
+
+
+def _pick_python():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pick_python", ROOT / "scripts" / "pick_python.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_set_up_prefers_a_faster_interpreter_only_by_a_margin():
+    pick = _pick_python()
+    assert pick.choose("python3", {"python3": 100.0, "/usr/bin/python3.11": 80.0}) == "/usr/bin/python3.11"
+    assert pick.choose("python3", {"python3": 100.0, "/usr/bin/python3.11": 97.0}) == "python3"  # the noise
+    assert pick.choose("python3", {"python3": 100.0, "/usr/bin/python3.11": float("inf")}) == "python3"  # failed
+    assert pick.choose("python3", {"python3": 100.0}) == "python3"
+
+
+def test_set_up_interpreter_is_python3_s_version_and_can_make_the_venv():
+    """What ``make setup`` builds .venv from, when not told (scripts/pick_python.py): runs, the same X.Y."""
+    pick = _pick_python()
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "pick_python.py")], capture_output=True,
+                          text=True, timeout=300, check=True)
+    chosen = done.stdout.strip()
+    reference = pick.probe(subprocess.run(["bash", "-c", "command -v python3"], capture_output=True,
+                                          text=True).stdout.strip() or sys.executable)
+    got = pick.probe(chosen)
+    assert got is not None and reference is not None, done.stderr
+    assert got[0] == reference[0]
+    assert got[2] or not reference[2]  # never one that cannot make the venv or compile when python3 can
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "scripts/pick_python.py" in makefile and "PYTHON ?=\n" in makefile
