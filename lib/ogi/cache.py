@@ -5,10 +5,10 @@ the five data tables' rows, and apart the requests rows the cross-year join
 reads), each in report-id order, and ``meta.json``: the report ids, how many
 rows each has in each part, and the rows key they were derived with. Each
 parse worker writes its chunk's segment itself (``write_results``), and the
-assembly reads them all back; the files are Arrow IPC streams (zstd), a
+assembly reads them all back; the files are Arrow IPC streams (LZ4), a
 copy of the rows in memory rather than an encoding of them, which costs the
 least at both ends (Parquet cost ~3× to write and ~5× to read the same rows,
-at about the same size). Nothing else reads the cache: the tables
+at about the same size; zstd ~1.5× to write and ~2× to read, at half the size). Nothing else reads the cache: the tables
 researchers read are Parquet.
 """
 
@@ -28,7 +28,7 @@ from .parse import PARSER_VERSION
 __all__ = ["CACHE_FORMAT", "SegmentStore", "id_bounds", "write_results", "write_segment"]
 
 #: Written in each segment's ``meta.json``: a segment of another format is dropped (its reports parsed again).
-CACHE_FORMAT = "arrow-ipc-zstd/2"
+CACHE_FORMAT = "arrow-ipc-lz4/3"
 #: Merge the cache segments when there are more than this many (a first build of 100,000 reports makes ~75: one
 #: a parse worker's chunk; reading a segment that holds nothing of a batch costs a search of its ids).
 MAX_SEGMENTS = 256
@@ -342,7 +342,7 @@ def _write_stream(tables_: Iterable, path: Path, schema_, position: Mapping[str,
     ``position`` gives each id's place in the segment's ids; ``schema_`` is the schema to give an empty
     file when no table comes (default: the first table's). Tables are written in groups of about
     ``GROUP_ROWS`` rows, each group's dictionaries unified (the stream format lets a group's dictionary
-    replace the one before): zstd on the few tables of a worker's chunk, one call per small buffer, cost
+    replace the one before): compressing the few tables of a worker's chunk, one call per small buffer, cost
     three times as much as on the group.
     """
     import numpy as np
@@ -358,7 +358,7 @@ def _write_stream(tables_: Iterable, path: Path, schema_, position: Mapping[str,
             return
         t = pa.concat_tables(group).unify_dictionaries().combine_chunks()
         if writer is None:
-            writer = ipc.new_stream(str(path), t.schema, options=ipc.IpcWriteOptions(compression="zstd"))
+            writer = ipc.new_stream(str(path), t.schema, options=ipc.IpcWriteOptions(compression="lz4"))
         writer.write_table(t, max_chunksize=GROUP_ROWS)
         group, n = [], 0
 
