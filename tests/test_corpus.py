@@ -475,7 +475,7 @@ def test_a_report_with_no_values_is_never_taken_for_a_copy():
     assert tidy.values_digest({**row, "review_litigation": [0] * 15}) is not None
 
 
-def test_tables_written_on_a_thread_beside_the_checks_are_the_same_bytes(tmp_path, monkeypatch):
+def test_tables_written_in_a_process_beside_the_checks_are_the_same_bytes(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     raw.mkdir()
     seed = (RAW / "004_b06d21084f014798.txt").read_text(encoding="utf-8")
@@ -488,15 +488,15 @@ def test_tables_written_on_a_thread_beside_the_checks_are_the_same_bytes(tmp_pat
 
     submitted = []
 
-    class Pool(corpus.ThreadPoolExecutor):
+    class Pool(corpus.ProcessPoolExecutor):
         def submit(self, fn, *args, **kwargs):
             submitted.append(fn.__name__)
             return super().submit(fn, *args, **kwargs)
 
-    monkeypatch.setattr(corpus, "ThreadPoolExecutor", Pool)
+    monkeypatch.setattr(corpus, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(corpus, "PARALLEL_TABLES_FROM", 0)
     beside = corpus.build(raw, tmp_path / "beside", jobs=2, progress=False, text=False)
-    assert submitted == ["others_and_files"]  # four tables (and the files' frame) written on a thread beside the checks
+    assert submitted == ["_write_tables"]  # four tables written in a process beside the checks (the only pool here)
     assert serial.rows == beside.rows and serial.rows["checks"] > 0
     assert _table_bytes(tmp_path / "serial") == _table_bytes(tmp_path / "beside")
     c = ogi.load(raw, tmp_path / "beside", rebuild="never")

@@ -42,7 +42,7 @@ import stat
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,9 +64,11 @@ SEGMENT_REPORTS = 2_500
 #: Reports per batch when the tables are assembled and written (one Parquet row group each): the
 #: tables are streamed batch by batch, never whole in memory.
 BATCH_REPORTS = 1024
-#: From this many reports (and with more than one job), the data tables but checks are written on a thread
-#: while the checks table (half of the assembly's work, with the cross-year join) is written: Arrow and
-#: Parquet release the GIL for most of it (-22 % of the assembly at 100k; a process instead held ~0.5 GB more).
+#: From this many reports (and with more than one job), the data tables but checks are written in a process of
+#: their own while the checks table (half of the assembly's work, with the cross-year join) is written: at 100k
+#: -22 % of the assembly on a thread (Arrow and Parquet release the GIL for most of it), and ~0.6 s less again in
+#: a process (5.9 against 6.5 s; the build's largest sum of memory 0.93 -> 1.21 GB in the assembly, about its
+#: peak during the parse).
 PARALLEL_TABLES_FROM = 10_000
 #: Reports whose cross-year checks are made at once (pairs multiply where an agency has many reports a year).
 CROSS_REPORTS = 1024
@@ -915,8 +917,8 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
     at a time (``SegmentStore.stream``), sorted, typed and validated
     (``tables.arrow_batch``) and written as one Parquet row group. The checks
     table, the largest (with the cross-year checks), is written here by
-    ``_write_checks``; the four other data tables by ``_write_tables``, on a
-    thread meanwhile when ``jobs`` allows and the corpus is large
+    ``_write_checks``; the four other data tables by ``_write_tables``, in a
+    process of its own meanwhile when ``jobs`` allows and the corpus is large
     (``PARALLEL_TABLES_FROM``; it streams, so it adds little memory). The
     checks' per-report counts go into ``reports``, which comes last.
 
@@ -934,29 +936,26 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
     n_rows: dict[str, int] = {}
     others = ("requests", "proactive", "review_litigation", "sections")
 
-    def others_and_files() -> tuple[dict[str, int], Any]:
-        # the checks' thread is the longer: the files' frame, needed only at the end, is made on this one
-        return (_write_tables(store, idset, bounds, {part: tmp[part] for part in others}),
-                _files_frame(files, transient, changed_set))
-
     pool = None
     try:
+        other_paths = {part: tmp[part] for part in others}
         if jobs > 1 and len(ids) >= PARALLEL_TABLES_FROM:
-            pool = ThreadPoolExecutor(max_workers=1)
-            job = pool.submit(others_and_files)
+            # in a process of its own, not a thread: two threads wrote the tables ~0.35 s slower at 100,000
+            # reports, one waiting on the other for the interpreter (the GIL)
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=_pool_context())
+            job = pool.submit(_write_tables, store, idset, bounds, other_paths)
         else:
             job = None
-            written, fdf = others_and_files()
-            n_rows.update(written)
+            n_rows.update(_write_tables(store, idset, bounds, other_paths))
         content = store.read("content", idset)
         if content is None:
             content = tables.coerce({c: [] for c in tables.CONTENT_COLUMNS + ("path", "duplicate_of", "bytes")},
                                     "reports")[list(tables.CONTENT_COLUMNS)]
         meta = content[["report_id", "agency_key", "year"]]
         counts_df, failed_rules, n_rows["checks"] = _write_checks(store, idset, bounds, meta, tmp["checks"])
+        fdf = _files_frame(files, transient, changed_set)
         if job is not None:
-            written, fdf = job.result()
-            n_rows.update(written)
+            n_rows.update(job.result())
             pool.shutdown(wait=True)
             pool = None
         reports = tables.reports_frame(fdf, content, counts_df, lambda few: editions.values_from_frames(
@@ -998,7 +997,7 @@ def _write_tables(store: SegmentStore, idset: set[str], bounds: list[str], paths
                   ) -> dict[str, int]:
     """Write the data tables other than checks (each to its path); returns their rows.
 
-    Streamed, so it holds a batch at a time: run on a thread beside ``_write_checks`` on large
+    Streamed, so it holds a batch at a time: run in a process beside ``_write_checks`` on large
     corpora, it adds little to the build's memory.
     """
     n_rows: dict[str, int] = {}
@@ -1034,7 +1033,7 @@ def _write_checks(store: SegmentStore, idset: set[str], bounds: list[str], meta:
 
     Reads what it needs from the cache itself (the requests' carried-over and
     carried-forward rows, for the cross-year join), so that the requests table
-    can be written meanwhile on another thread. ``meta`` holds
+    can be written meanwhile in another process. ``meta`` holds
     ``report_id``, ``agency_key`` and ``year`` of the reports. Returns the
     per-report counts for ``reports`` (``n_checks``, ``n_checks_failed``,
     ``n_checks_undecidable``), the failed checks by rule and the rows written.
