@@ -8,8 +8,8 @@ parse worker writes its chunk's segment itself (``write_results``), and the
 assembly reads them all back; the files are Arrow IPC streams (LZ4), a
 copy of the rows in memory rather than an encoding of them, which costs the
 least at both ends (Parquet cost ~3× to write and ~5× to read the same rows,
-at about the same size; zstd ~1.5× to write and ~2× to read, at half the size). Nothing else reads the cache: the tables
-researchers read are Parquet.
+at about the same size; zstd ~1.5× to write and ~2× to read, at half the
+size). Nothing else reads the cache: the tables researchers read are Parquet.
 """
 
 from __future__ import annotations

@@ -940,8 +940,8 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
     try:
         other_paths = {part: tmp[part] for part in others}
         if jobs > 1 and len(ids) >= PARALLEL_TABLES_FROM:
-            # in a process of its own, not a thread: two threads wrote the tables ~0.35 s slower at 100,000
-            # reports, one waiting on the other for the interpreter (the GIL)
+            # in a process of its own, not a thread: with two threads the assembly took ~0.6 s longer at
+            # 100,000 reports, one thread waiting on the other for the interpreter (the GIL)
             pool = ProcessPoolExecutor(max_workers=1, mp_context=_pool_context())
             job = pool.submit(_write_tables, store, idset, bounds, other_paths)
         else:
