@@ -397,3 +397,29 @@ def test_a_reports_fields_give_the_rows_its_to_dict_gives(tmp_path):
         tidy.report_rows(by_fields, tidy.report_fields(report), f"{k:064x}", "head")
     assert by_dict.parts["content"]["values_digest"][-1] is not None
     _assert_same_tables(by_fields.to_arrow(), by_dict.to_arrow())
+
+
+def test_runs_are_the_column_a_category_makes_of_the_same_values():
+    """``tidy.Runs`` (a report's request rows by its layout) against ``Category``: extended by recurring runs,
+    then written out by another use, cut inside a run (a rollback), and extended again by a run whose codes
+    named values the cut forgot."""
+    runs, plain = tidy.Runs(), tidy.Category()
+
+    def both(method, *args):
+        getattr(runs, method)(*args)
+        getattr(plain, method)(*args)
+
+    both("extend_memo", ("a",), ["x", None, "y"])
+    both("extend_memo", ("b",), ["z", "x"])
+    both("extend_memo", ("a",), ["x", None, "y"])
+    assert len(runs) == len(plain) == 8
+    assert runs.to_arrow().equals(plain.to_arrow()) and runs.to_arrow().indices.equals(plain.to_arrow().indices)
+    del runs[3:], plain[3:]  # at the second run: "z" is forgotten, and "w" takes its code
+    both("extend_memo", ("c",), ["w"])
+    both("extend_memo", ("b",), ["z", "x"])
+    both("append", "v")
+    both("extend_memo", ("b",), ["z", "x"])
+    assert list(runs) == list(plain) == ["x", None, "y", "w", "z", "x", "v", "z", "x"]
+    for got, want in ((runs.to_arrow(), plain.to_arrow()),
+                      (runs.to_arrow(), pa.array(list(plain), pa.string()).dictionary_encode())):
+        assert got.dictionary.equals(want.dictionary) and got.indices.equals(want.indices)

@@ -20,7 +20,7 @@ from .model import Report, any_value
 from .parse.sections import split_problems
 from .tables import _COLUMN_ORDER, _ITEM_ORDER, CONTENT_COLUMNS, DATA_PARTS, SCHEMAS
 
-__all__ = ["Category", "Rows", "failed_rows", "report_fields", "report_rows", "values_digest"]
+__all__ = ["Category", "Rows", "Runs", "failed_rows", "report_fields", "report_rows", "values_digest"]
 
 
 class Category:
@@ -117,6 +117,93 @@ class Category:
         return pa.DictionaryArray.from_arrays(pa.array(self.codes, pa.int32()), pa.array(self.values, pa.string()))
 
 
+class Runs(Category):
+    """A ``Category`` column made by ``extend_memo`` of runs that recur: a report's request rows, whose row,
+    group and applicant columns depend only on which rows it has (a few layouts in a corpus).
+
+    Each run's codes are kept once; a report adds its run's number, not ~170 codes, and ``to_arrow`` joins the
+    runs in numpy rather than converting a list of a code a row (4 columns × 425,000 codes a worker's chunk).
+    Any other use makes the column a plain ``Category`` first (``_spell``): the same rows, dictionary and codes.
+    """
+
+    __slots__ = ("_runs", "_run_of", "_keys", "_run_rows")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._runs: list[list[Optional[int]]] = []
+        self._run_of: dict[Any, int] = {}
+        self._keys: list[int] = []  # the runs after ``codes``, in order
+        self._run_rows = 0  # their rows
+
+    def extend_memo(self, key: Any, values: Iterable[Optional[str]]) -> None:
+        run = self._run_of.get(key, -1)
+        if run == -1:
+            if len(self._run_of) >= 1024:
+                self._run_of.clear()
+            run = self._run_of[key] = len(self._runs)
+            self._runs.append([self.code(v) for v in values])
+        self._keys.append(run)
+        self._run_rows += len(self._runs[run])
+
+    def _spell(self) -> None:
+        """The runs written out as codes: the column a plain ``Category``."""
+        if self._keys:
+            runs, codes = self._runs, self.codes
+            for run in self._keys:
+                codes.extend(runs[run])
+            self._keys.clear()
+            self._run_rows = 0
+
+    def append(self, value: Optional[str]) -> None:
+        self._spell()
+        super().append(value)
+
+    def extend(self, values: Iterable[Optional[str]]) -> None:
+        self._spell()
+        super().extend(values)
+
+    def repeat(self, value: Optional[str], n: int) -> None:
+        self._spell()
+        super().repeat(value, n)
+
+    def extend_keyed(self, keys: Iterable[Any], value_of: Callable[[Any], Optional[str]]) -> None:
+        self._spell()
+        super().extend_keyed(keys, value_of)
+
+    def __len__(self) -> int:
+        return len(self.codes) + self._run_rows
+
+    def __iter__(self):
+        self._spell()
+        return super().__iter__()
+
+    def __getitem__(self, k):
+        self._spell()
+        return super().__getitem__(k)
+
+    def __delitem__(self, k: slice) -> None:
+        self._spell()
+        super().__delitem__(k)
+        self._runs.clear()  # their codes may name values just forgotten
+        self._run_of.clear()
+
+    def to_arrow(self):
+        import numpy as np
+        import pyarrow as pa
+
+        if not self._keys:
+            return super().to_arrow()
+        runs = [np.array([-1 if c is None else c for c in run], dtype=np.int32) for run in self._runs]
+        head = np.array([-1 if c is None else c for c in self.codes], dtype=np.int32)
+        idx = np.concatenate([head] + [runs[run] for run in self._keys])
+        nulls = idx < 0
+        indices = pa.array(np.where(nulls, 0, idx), pa.int32(), mask=nulls) if nulls.any() else pa.array(idx)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string()))
+
+
+#: The request rows' columns that ``Runs`` holds (``_requests`` fills them by ``extend_memo`` alone).
+_RUN_COLUMNS = {("requests", c) for c in ("row", "group", "outcome_group", "applicant")}
+
 #: Category columns kept as lists of strings (``dictionary_encode`` at the end): one row a report, or text made
 #: afresh for each row, which Arrow hashes faster than a ``Category`` codes it. (A check's cells are text made
 #: afresh too, but of a few recurring lists: ``Category.extend_keyed`` codes them by the list, not the text.)
@@ -132,8 +219,8 @@ class Rows:
     def __init__(self) -> None:
         def columns(part: str) -> dict[str, Any]:
             ts = SCHEMAS[part]
-            return {c: Category() if ts.column(c).dtype == "category" and (part, c) not in _CATEGORY_LISTS else []
-                    for c in ts.names}
+            return {c: Runs() if (part, c) in _RUN_COLUMNS else Category()
+                    if ts.column(c).dtype == "category" and (part, c) not in _CATEGORY_LISTS else [] for c in ts.names}
 
         self.parts: dict[str, dict[str, Any]] = {"content": {c: [] for c in CONTENT_COLUMNS},
                                                  **{p: columns(p) for p in DATA_PARTS}}
