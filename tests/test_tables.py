@@ -423,3 +423,28 @@ def test_runs_are_the_column_a_category_makes_of_the_same_values():
     for got, want in ((runs.to_arrow(), plain.to_arrow()),
                       (runs.to_arrow(), pa.array(list(plain), pa.string()).dictionary_encode())):
         assert got.dictionary.equals(want.dictionary) and got.indices.equals(want.indices)
+
+
+def test_repeats_are_the_column_a_category_makes_of_the_same_values():
+    """``tidy.Repeats`` (a report's id on each of its rows) against ``Category``: repeats, a cut inside one (a
+    rollback) that forgets a value, more repeats, a null, and another use that writes them out."""
+    reps, plain = tidy.Repeats(), tidy.Category()
+
+    def both(method, *args):
+        getattr(reps, method)(*args)
+        getattr(plain, method)(*args)
+
+    both("repeat", "a", 3)
+    both("repeat", "b", 2)
+    assert len(reps) == len(plain) == 5
+    got, want = reps.to_arrow(), plain.to_arrow()
+    assert got.dictionary.equals(want.dictionary) and got.indices.equals(want.indices)
+    del reps[3:], plain[3:]  # "b" forgotten: "c" takes its code
+    both("repeat", "c", 2)
+    both("repeat", None, 1)
+    both("repeat", "a", 1)
+    for got, want in ((reps.to_arrow(), plain.to_arrow()),
+                      (reps.to_arrow(), pa.array(list(plain), pa.string()).dictionary_encode())):
+        assert got.dictionary.equals(want.dictionary) and got.indices.equals(want.indices)
+    both("append", "d")
+    assert list(reps) == list(plain) == ["a", "a", "a", "c", "c", None, "a", "d"]

@@ -20,7 +20,7 @@ from .model import Report, any_value
 from .parse.sections import split_problems
 from .tables import _COLUMN_ORDER, _ITEM_ORDER, CONTENT_COLUMNS, DATA_PARTS, SCHEMAS
 
-__all__ = ["Category", "Rows", "Runs", "failed_rows", "report_fields", "report_rows", "values_digest"]
+__all__ = ["Category", "Repeats", "Rows", "Runs", "failed_rows", "report_fields", "report_rows", "values_digest"]
 
 
 class Category:
@@ -201,6 +201,82 @@ class Runs(Category):
         return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string()))
 
 
+class Repeats(Category):
+    """A ``Category`` column made by ``repeat``: a report's id on each of its rows (~250 rows a report in the five
+    data tables). Each repeat is kept as its code and count, and ``to_arrow`` expands them in numpy; any other use
+    makes the column a plain ``Category`` first (``_spell``), as ``Runs`` does."""
+
+    __slots__ = ("_codes", "_counts", "_repeated")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._codes: list[Optional[int]] = []
+        self._counts: list[int] = []
+        self._repeated = 0  # their rows
+
+    def repeat(self, value: Optional[str], n: int) -> None:
+        self._codes.append(self.code(value))
+        self._counts.append(n)
+        self._repeated += n
+
+    def _spell(self) -> None:
+        """The repeats written out as codes: the column a plain ``Category``."""
+        if self._codes:
+            codes = self.codes
+            for code, n in zip(self._codes, self._counts):
+                codes.extend([code] * n)
+            self._codes.clear()
+            self._counts.clear()
+            self._repeated = 0
+
+    def append(self, value: Optional[str]) -> None:
+        self._spell()
+        super().append(value)
+
+    def extend(self, values: Iterable[Optional[str]]) -> None:
+        self._spell()
+        super().extend(values)
+
+    def extend_memo(self, key: Any, values: Iterable[Optional[str]]) -> None:
+        self._spell()
+        super().extend_memo(key, values)
+
+    def extend_keyed(self, keys: Iterable[Any], value_of: Callable[[Any], Optional[str]]) -> None:
+        self._spell()
+        super().extend_keyed(keys, value_of)
+
+    def __len__(self) -> int:
+        return len(self.codes) + self._repeated
+
+    def __iter__(self):
+        self._spell()
+        return super().__iter__()
+
+    def __getitem__(self, k):
+        self._spell()
+        return super().__getitem__(k)
+
+    def __delitem__(self, k: slice) -> None:
+        self._spell()
+        super().__delitem__(k)
+
+    def to_arrow(self):
+        import numpy as np
+        import pyarrow as pa
+
+        if not self._codes:
+            return super().to_arrow()
+        head = np.array([-1 if c is None else c for c in self.codes], dtype=np.int32)
+        repeated = np.repeat(np.array([-1 if c is None else c for c in self._codes], dtype=np.int32),
+                             np.array(self._counts, dtype=np.int64))
+        idx = np.concatenate([head, repeated])
+        nulls = idx < 0
+        indices = pa.array(np.where(nulls, 0, idx), pa.int32(), mask=nulls) if nulls.any() else pa.array(idx)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string()))
+
+
+#: The data tables' columns that ``Repeats`` holds (filled by ``repeat`` alone): the report id, a template.
+_REPEAT_COLUMNS = {*((p, "report_id") for p in DATA_PARTS), ("proactive", "template")}
 #: The request rows' columns that ``Runs`` holds (``_requests`` fills them by ``extend_memo`` alone).
 _RUN_COLUMNS = {("requests", c) for c in ("row", "group", "outcome_group", "applicant")}
 
@@ -219,8 +295,9 @@ class Rows:
     def __init__(self) -> None:
         def columns(part: str) -> dict[str, Any]:
             ts = SCHEMAS[part]
-            return {c: Runs() if (part, c) in _RUN_COLUMNS else Category()
-                    if ts.column(c).dtype == "category" and (part, c) not in _CATEGORY_LISTS else [] for c in ts.names}
+            return {c: Runs() if (part, c) in _RUN_COLUMNS else Repeats() if (part, c) in _REPEAT_COLUMNS
+                    else Category() if ts.column(c).dtype == "category" and (part, c) not in _CATEGORY_LISTS else []
+                    for c in ts.names}
 
         self.parts: dict[str, dict[str, Any]] = {"content": {c: [] for c in CONTENT_COLUMNS},
                                                  **{p: columns(p) for p in DATA_PARTS}}
