@@ -117,13 +117,70 @@ class Category:
         return pa.DictionaryArray.from_arrays(pa.array(self.codes, pa.int32()), pa.array(self.values, pa.string()))
 
 
-class Runs(Category):
+class _Compact(Category):
+    """A ``Category`` column that keeps the rows of one way of filling it compactly until they are read
+    (``Runs``, ``Repeats``). Any other use writes them out as codes first (``_spell``), so the column is then the
+    plain ``Category`` it stands for: the same rows, dictionary and codes."""
+
+    __slots__ = ()
+
+    def _spell(self) -> None:
+        raise NotImplementedError
+
+    def append(self, value: Optional[str]) -> None:
+        self._spell()
+        super().append(value)
+
+    def extend(self, values: Iterable[Optional[str]]) -> None:
+        self._spell()
+        super().extend(values)
+
+    def repeat(self, value: Optional[str], n: int) -> None:
+        self._spell()
+        super().repeat(value, n)
+
+    def extend_memo(self, key: Any, values: Iterable[Optional[str]]) -> None:
+        self._spell()
+        super().extend_memo(key, values)
+
+    def extend_keyed(self, keys: Iterable[Any], value_of: Callable[[Any], Optional[str]]) -> None:
+        self._spell()
+        super().extend_keyed(keys, value_of)
+
+    def __iter__(self):
+        self._spell()
+        return super().__iter__()
+
+    def __getitem__(self, k):
+        self._spell()
+        return super().__getitem__(k)
+
+    def __delitem__(self, k: slice) -> None:
+        self._spell()
+        super().__delitem__(k)
+
+    def _head(self):
+        """``codes`` (the rows written out) as numpy int32, -1 for a null."""
+        import numpy as np
+
+        return np.array([-1 if c is None else c for c in self.codes], dtype=np.int32)
+
+    def _dictionary_array(self, idx):
+        """The column's DictionaryArray from its codes as numpy (-1 for a null)."""
+        import numpy as np
+        import pyarrow as pa
+
+        nulls = idx < 0
+        indices = pa.array(np.where(nulls, 0, idx), pa.int32(), mask=nulls) if nulls.any() else pa.array(idx)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string()))
+
+
+class Runs(_Compact):
     """A ``Category`` column made by ``extend_memo`` of runs that recur: a report's request rows, whose row,
     group and applicant columns depend only on which rows it has (a few layouts in a corpus).
 
     Each run's codes are kept once; a report adds its run's number, not ~170 codes, and ``to_arrow`` joins the
     runs in numpy rather than converting a list of a code a row (4 columns × 425,000 codes a worker's chunk).
-    Any other use makes the column a plain ``Category`` first (``_spell``): the same rows, dictionary and codes.
     """
 
     __slots__ = ("_runs", "_run_of", "_keys", "_run_rows")
@@ -146,7 +203,6 @@ class Runs(Category):
         self._run_rows += len(self._runs[run])
 
     def _spell(self) -> None:
-        """The runs written out as codes: the column a plain ``Category``."""
         if self._keys:
             runs, codes = self._runs, self.codes
             for run in self._keys:
@@ -154,57 +210,26 @@ class Runs(Category):
             self._keys.clear()
             self._run_rows = 0
 
-    def append(self, value: Optional[str]) -> None:
-        self._spell()
-        super().append(value)
-
-    def extend(self, values: Iterable[Optional[str]]) -> None:
-        self._spell()
-        super().extend(values)
-
-    def repeat(self, value: Optional[str], n: int) -> None:
-        self._spell()
-        super().repeat(value, n)
-
-    def extend_keyed(self, keys: Iterable[Any], value_of: Callable[[Any], Optional[str]]) -> None:
-        self._spell()
-        super().extend_keyed(keys, value_of)
-
     def __len__(self) -> int:
         return len(self.codes) + self._run_rows
 
-    def __iter__(self):
-        self._spell()
-        return super().__iter__()
-
-    def __getitem__(self, k):
-        self._spell()
-        return super().__getitem__(k)
-
     def __delitem__(self, k: slice) -> None:
-        self._spell()
         super().__delitem__(k)
         self._runs.clear()  # their codes may name values just forgotten
         self._run_of.clear()
 
     def to_arrow(self):
         import numpy as np
-        import pyarrow as pa
 
         if not self._keys:
             return super().to_arrow()
         runs = [np.array([-1 if c is None else c for c in run], dtype=np.int32) for run in self._runs]
-        head = np.array([-1 if c is None else c for c in self.codes], dtype=np.int32)
-        idx = np.concatenate([head] + [runs[run] for run in self._keys])
-        nulls = idx < 0
-        indices = pa.array(np.where(nulls, 0, idx), pa.int32(), mask=nulls) if nulls.any() else pa.array(idx)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string()))
+        return self._dictionary_array(np.concatenate([self._head()] + [runs[run] for run in self._keys]))
 
 
-class Repeats(Category):
+class Repeats(_Compact):
     """A ``Category`` column made by ``repeat``: a report's id on each of its rows (~250 rows a report in the five
-    data tables). Each repeat is kept as its code and count, and ``to_arrow`` expands them in numpy; any other use
-    makes the column a plain ``Category`` first (``_spell``), as ``Runs`` does."""
+    data tables). Each repeat is kept as its code and count, and ``to_arrow`` expands them in numpy."""
 
     __slots__ = ("_codes", "_counts", "_repeated")
 
@@ -220,7 +245,6 @@ class Repeats(Category):
         self._repeated += n
 
     def _spell(self) -> None:
-        """The repeats written out as codes: the column a plain ``Category``."""
         if self._codes:
             codes = self.codes
             for code, n in zip(self._codes, self._counts):
@@ -229,50 +253,17 @@ class Repeats(Category):
             self._counts.clear()
             self._repeated = 0
 
-    def append(self, value: Optional[str]) -> None:
-        self._spell()
-        super().append(value)
-
-    def extend(self, values: Iterable[Optional[str]]) -> None:
-        self._spell()
-        super().extend(values)
-
-    def extend_memo(self, key: Any, values: Iterable[Optional[str]]) -> None:
-        self._spell()
-        super().extend_memo(key, values)
-
-    def extend_keyed(self, keys: Iterable[Any], value_of: Callable[[Any], Optional[str]]) -> None:
-        self._spell()
-        super().extend_keyed(keys, value_of)
-
     def __len__(self) -> int:
         return len(self.codes) + self._repeated
 
-    def __iter__(self):
-        self._spell()
-        return super().__iter__()
-
-    def __getitem__(self, k):
-        self._spell()
-        return super().__getitem__(k)
-
-    def __delitem__(self, k: slice) -> None:
-        self._spell()
-        super().__delitem__(k)
-
     def to_arrow(self):
         import numpy as np
-        import pyarrow as pa
 
         if not self._codes:
             return super().to_arrow()
-        head = np.array([-1 if c is None else c for c in self.codes], dtype=np.int32)
         repeated = np.repeat(np.array([-1 if c is None else c for c in self._codes], dtype=np.int32),
                              np.array(self._counts, dtype=np.int64))
-        idx = np.concatenate([head, repeated])
-        nulls = idx < 0
-        indices = pa.array(np.where(nulls, 0, idx), pa.int32(), mask=nulls) if nulls.any() else pa.array(idx)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string()))
+        return self._dictionary_array(np.concatenate([self._head(), repeated]))
 
 
 #: The data tables' columns that ``Repeats`` holds (filled by ``repeat`` alone): the report id, a template.
