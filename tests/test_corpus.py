@@ -258,11 +258,16 @@ def _gc_state():
     return gc.get_threshold(), gc.get_freeze_count() > 0
 
 
+def _loaded():
+    return {name for name in ("pandas", "lxml.etree", "ogi.readers.html") if name in sys.modules}
+
+
 def test_parse_workers_collect_garbage_rarely_and_give_the_same_tables(tmp_path, monkeypatch):
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(1, mp_context=corpus._pool_context(), initializer=corpus._worker_start) as pool:
         assert pool.submit(_gc_state).result() == (corpus.WORKER_GC_THRESHOLD, True)
+        assert pool.submit(_loaded).result() == {"pandas", "lxml.etree", "ogi.readers.html"}  # before any file
 
     raw = _copy_seeds(tmp_path / "raw")
     a = corpus.build(raw, tmp_path / "a", jobs=1, progress=False, text=False)
@@ -271,6 +276,44 @@ def test_parse_workers_collect_garbage_rarely_and_give_the_same_tables(tmp_path,
     b = corpus.build(raw, tmp_path / "b", jobs=2, progress=False, text=False)
     assert [kw.get("initializer") for kw in started] == [corpus._worker_start]  # the parse pool's workers (the seeds are too few to hash in a pool)
     assert a.parsed == b.parsed == 5 and _table_bytes(tmp_path / "a") == _table_bytes(tmp_path / "b")
+
+
+def _record_pool_events(monkeypatch) -> list:
+    """("start" | "shutdown", "parse" | "other") for every process pool ``corpus`` starts and shuts down."""
+    events = []
+
+    class Pool(corpus.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            self.kind = "parse" if kwargs.get("initializer") is corpus._worker_start else "other"
+            events.append(("start", self.kind))
+            super().__init__(*args, **kwargs)
+
+        def shutdown(self, *args, **kwargs):
+            if self._processes is not None:  # the first time
+                events.append(("shutdown", self.kind))
+            super().shutdown(*args, **kwargs)
+
+    monkeypatch.setattr(corpus, "ProcessPoolExecutor", Pool)
+    return events
+
+
+def test_parse_workers_start_while_the_files_are_hashed_and_give_the_same_tables(tmp_path, monkeypatch):
+    raw = _copy_seeds(tmp_path / "raw")
+    serial = corpus.build(raw, tmp_path / "serial", jobs=1, progress=False, text=False)
+    monkeypatch.setattr(corpus, "HASH_POOL_FROM", 1)  # hash in a pool, as a large fresh corpus is
+    monkeypatch.setattr(corpus, "SERIAL_BELOW", 0)
+    events = _record_pool_events(monkeypatch)
+    early = corpus.build(raw, tmp_path / "early", jobs=2, progress=False, text=False)
+    # the parse pool starts before the hashing pool is done, and is the one that parses (no second parse pool)
+    assert events == [("start", "other"), ("start", "parse"), ("shutdown", "other"), ("shutdown", "parse")]
+    assert serial.parsed == early.parsed == 5 and _table_bytes(tmp_path / "serial") == _table_bytes(tmp_path / "early")
+
+    # the files hashed again (their index gone) but all in the cache: the pool started early parses nothing, and stops
+    (tmp_path / "early" / corpus.CACHE_DIR / "files.tsv").unlink()
+    events.clear()
+    again = corpus.build(raw, tmp_path / "early", jobs=2, progress=False, text=False)
+    assert again.hashed == 5 and again.parsed == 0 and not again.wrote
+    assert events == [("start", "other"), ("start", "parse"), ("shutdown", "other"), ("shutdown", "parse")]
 
 
 def _cyclic_garbage(files):

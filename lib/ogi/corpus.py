@@ -43,10 +43,10 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Optional
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from . import allocator, editions, paths, tables, tidy
 from .cache import CARRIED, SegmentStore, id_bounds, write_results
@@ -231,18 +231,21 @@ class FileIndex:
 #: Files to read before hashing them is shared among worker processes (a fresh build of a large corpus).
 HASH_POOL_FROM = 20_000
 #: Processes that read and hash, per job: files not in the page cache leave a reader waiting on the disk, so
-#: more readers than cores keep it busy (100k files, cold: 6.8 s with 2 readers, 3.7 s with 8; warm: 1.1–1.2 s).
+#: more readers than cores keep it busy (100k files, cold: 3.7 s with 2 readers, 2.7 s with 8, 2.3 s with 16 but
+#: the build's memory, summed over its processes, 0.6 → 1.0 GB meanwhile; warm: ~1 s).
 HASH_READERS_PER_JOB = 4
 _HASH_CHUNK = 2_000
 
 
-def _hash_files(files: list[FileEntry], index: FileIndex, jobs: int = 1) -> int:
+def _hash_files(files: list[FileEntry], index: FileIndex, jobs: int = 1,
+                meanwhile: Optional[Callable[[], None]] = None) -> int:
     """Set each file's sha256 (from the index when unchanged); an unreadable file gets an error. Returns files read.
 
-    Threads sharing the work were slower on 100,000 files of ~10 KB (opening and reading small
-    files holds the GIL most of the time); processes are not: from ``HASH_POOL_FROM`` files to
-    read, with ``jobs`` > 1, ``HASH_READERS_PER_JOB`` processes a job share them (100k files:
-    3.1–4.3 s in one process, more when the files are not in the page cache).
+    Threads sharing the work were slower on 100,000 files of ~10 KB (8–64 threads: 3.7–7.3 s cold, against 2.7
+    in 8 processes; the interpreter's lock is held between the reads); processes are not: from
+    ``HASH_POOL_FROM`` files to read, with ``jobs`` > 1, ``HASH_READERS_PER_JOB`` processes a job share them.
+    ``meanwhile`` is then called while they read (the disk leaves the cores ~40 % idle when the files are not
+    in the page cache).
     """
     todo: list[FileEntry] = []
     for f in files:
@@ -256,7 +259,10 @@ def _hash_files(files: list[FileEntry], index: FileIndex, jobs: int = 1) -> int:
     if jobs > 1 and len(todo) >= HASH_POOL_FROM:
         with ProcessPoolExecutor(max_workers=jobs * HASH_READERS_PER_JOB, mp_context=_pool_context()) as pool:
             chunks = [[f.path for f in todo[i:i + _HASH_CHUNK]] for i in range(0, len(todo), _HASH_CHUNK)]
-            results = [r for chunk in pool.map(_sha256_files, chunks) for r in chunk]
+            pending = pool.map(_sha256_files, chunks)  # every chunk submitted now
+            if meanwhile is not None:
+                meanwhile()
+            results = [r for chunk in pending for r in chunk]
     else:
         results = _sha256_files([f.path for f in todo])
     read = 0
@@ -455,7 +461,8 @@ def _collect_now_and_then() -> None:
 
 
 def _worker_start() -> None:
-    """Set up a parse worker: what was imported is never garbage (``gc.freeze``), and collections are rarer.
+    """Set up a parse worker: what parsing loads first is loaded (``_warm_up``), what was imported is never
+    garbage (``gc.freeze``), and collections are rarer.
 
     A report makes tens of thousands of short-lived objects and, read from text or HTML, no reference
     cycles; with Python's thresholds the collector ran every 700 of them, ~3 % of the worker's time, its
@@ -466,8 +473,24 @@ def _worker_start() -> None:
     """
     import gc
 
+    _warm_up()
     gc.freeze()
     gc.set_threshold(*WORKER_GC_THRESHOLD)
+
+
+def _warm_up() -> None:
+    """Load what a worker's first files would otherwise wait for: the HTML reader (lxml), the index of places,
+    and pandas, which pyarrow imports on its first conversion of a list.
+
+    ~0.3 s a worker, measured as the first chunk's extra cost (its first 250 reports 2.2–2.6 ms each, the
+    others ~1.0). The build starts its workers while the files are still being hashed (``_start_early``),
+    on cores the disk leaves idle. It only loads: a report's rows do not depend on it.
+    """
+    from . import regions
+    from .readers import html  # noqa: F401 - the HTML reader and lxml
+
+    regions.derive_region("北京市东城区商务局")
+    tidy.Rows().to_arrow()
 
 
 def _pool_context():
@@ -484,7 +507,8 @@ def _pool_context():
 
 
 def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sink,
-         store: Optional[SegmentStore] = None) -> tuple[list[str], list]:
+         store: Optional[SegmentStore] = None, pool: Optional[ProcessPoolExecutor] = None
+         ) -> tuple[list[str], list]:
     """Run ``_work`` over ``items`` in chunks, in a process pool when worth it; each chunk's parts go to ``sink``.
 
     With a ``store``, each chunk's rows are written as a cache segment where
@@ -492,7 +516,8 @@ def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sin
     items are taken in report-id order: each chunk is then a run of ids, so
     a segment needs no sort and the assembly reads few segments a batch.
     At most a few chunks per worker are in flight, so the build holds a
-    bounded number of results, whatever the corpus size.
+    bounded number of results, whatever the corpus size. ``pool``: a pool of
+    ``jobs`` parse workers started already (``_start_early``), used first.
 
     Returns (ids whose file changed while read, failures as (items, message)).
     A worker that dies (a C library's crash on a hostile file) breaks the pool:
@@ -538,7 +563,8 @@ def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sin
             sizes = iter([size] * (total // size) + ([total % size] if total % size else []))
         todo = _Pushback(chunks(sizes))
         while True:
-            suspects = _pool_pass(work, mode, todo, jobs, take, lost, bar)
+            suspects = _pool_pass(work, mode, todo, jobs, take, lost, bar, early=pool)
+            pool = None  # shut down by the pass
             if suspects is None:
                 break
             # a worker died (a C library's crash on a file): the files in flight when the pool broke are read
@@ -577,12 +603,31 @@ class _Pushback:
         self._back.append(item)
 
 
-def _pool_pass(work, mode: str, todo: _Pushback, jobs: int, take, lost: list, bar, one_by_one: bool = False
-               ) -> Optional[list[list]]:
+def _parse_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` parse workers (each set up by ``_worker_start`` as it starts)."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_worker_start)
+
+
+def _nothing() -> None:
+    """A task that only makes a pool start a worker for it."""
+
+
+def _start_early(jobs: int) -> ProcessPoolExecutor:
+    """A pool of parse workers, started now: ``ProcessPoolExecutor`` starts a worker only for a task, so each
+    gets one that does nothing, and sets itself up (``_worker_start``) meanwhile."""
+    pool = _parse_pool(jobs)
+    for _ in range(jobs):
+        pool.submit(_nothing)
+    return pool
+
+
+def _pool_pass(work, mode: str, todo: _Pushback, jobs: int, take, lost: list, bar, one_by_one: bool = False,
+               early: Optional[ProcessPoolExecutor] = None) -> Optional[list[list]]:
     """Run ``work`` on ``todo``'s chunks in a pool of ``jobs`` workers, a few chunks per worker in flight, each
     chunk's parts to ``take``. Returns None once ``todo`` is done, or, when a worker died and broke the pool, the
     chunks then in flight (``todo`` keeps the rest). ``one_by_one``: chunks of one file, one in flight, and a new
-    pool after a death: the chunk that broke the pool is that file, and it goes to ``lost``."""
+    pool after a death: the chunk that broke the pool is that file, and it goes to ``lost``. ``early``: a pool
+    started already, used (and shut down) first instead of a new one."""
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
@@ -595,7 +640,8 @@ def _pool_pass(work, mode: str, todo: _Pushback, jobs: int, take, lost: list, ba
     while True:
         broken: list[list] = []
         refused = False  # the pool broke between a result and the next submission
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_worker_start) as pool:
+        started, early = early, None
+        with (started if started is not None else _parse_pool(jobs)) as pool:
             futures: dict = {}
 
             def submit() -> None:
@@ -806,10 +852,16 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
     out.mkdir(parents=True, exist_ok=True)
     cache_dir = Path(cache) if cache is not None else out / CACHE_DIR
     jobs = jobs or _default_jobs()
-    with _lock(out):
+    with _lock(out), ExitStack() as stack:
         files = scan(raw, skip=[out, cache_dir])
         index = FileIndex(cache_dir / "files.tsv", str(raw))
-        hashed = _hash_files(files, index, jobs)
+        early: list[ProcessPoolExecutor] = []
+
+        def meanwhile() -> None:  # many files to hash, so likely many to parse: set up on the cores the disk leaves
+            early.append(stack.enter_context(_start_early(jobs)))
+            _load_assembly_libraries()
+
+        hashed = _hash_files(files, index, jobs, meanwhile)
         timings = {"scan and hash": time.perf_counter() - t0}
         key = rows_key()
         fp = fingerprint(files, key)
@@ -841,7 +893,7 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
             if done["segment"] is not None:
                 store.adopt(*done["segment"])
 
-        changed, lost = _run("parse", to_parse, jobs, progress, sink, store)
+        changed, lost = _run("parse", to_parse, jobs, progress, sink, store, pool=early[0] if early else None)
         result.parsed = len(to_parse)
         t2 = time.perf_counter()
         timings["parse"] = t2 - t0 - timings["scan and hash"]
@@ -864,6 +916,13 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
         _update_text(result, out, jobs, text, progress)
         result.seconds = time.perf_counter() - t0
         return result
+
+
+def _load_assembly_libraries() -> None:
+    """Import what the assembly would import on first use (pandas: ~0.25 s), while the files are hashed."""
+    import pandas  # noqa: F401
+    import pyarrow.compute  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
 
 
 def _update_text(result: BuildResult, out: Path, jobs: int, wanted: bool, progress: Optional[bool]) -> None:

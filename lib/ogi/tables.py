@@ -26,6 +26,7 @@ Parquet field metadata.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
@@ -622,11 +623,8 @@ def write_table(df: Any, table: str, path: str | Path) -> None:
 
 
 def _is_frame(df: Any) -> bool:
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover
-        return False
-    return isinstance(df, pd.DataFrame)
+    pd = sys.modules.get("pandas")  # none before pandas is imported: a process that streams batches never needs it
+    return pd is not None and isinstance(df, pd.DataFrame)
 
 
 def _pk_values(batch, table: str, i: int) -> tuple:
