@@ -148,15 +148,20 @@ _NOT_A_NAME = frozenset({"政府", "人民政府", "本机关", "本单位", "�
 _SELF = re.compile(r"[我本该](?:局|委|办|厅|院|所|站|队|处|室|会|中心|单位|机关|部门|街道|镇|乡|区|县|市)")
 
 
+_ABOUT_AT_END = re.compile(r"关于$")
+_ANNOUNCED = re.compile(r"公布|发布|向社会公开|现予?以?公开|特予?公开|现将|关于|印发|《")
+_SELF_AT_END = re.compile(r"(?:的|本|我)$")
+_ALIAS_AT_END = re.compile(r"\([^()]*\)$")
+
+
 def _clean_agency(name: str) -> Optional[str]:
     name = normalize(name).strip(" 《》<>\"'“”:：,，。")
-    name = re.sub(r"关于$", "", name)  # "X关于2021年度政府信息公开情况的报告": X, the agency reporting
-    name = _LEADING_JUNK.sub("", name) if re.search(r"公布|发布|向社会公开|现予?以?公开|特予?公开|现将|关于|印发|《",
-                                                    name) else name
+    name = _ABOUT_AT_END.sub("", name)  # "X关于2021年度政府信息公开情况的报告": X, the agency reporting
+    name = _LEADING_JUNK.sub("", name) if _ANNOUNCED.search(name) else name
     name = _COMPILED_BY.sub("", name)
-    name = re.sub(r"(?:的|本|我)$", "", name).strip("《》 ")
+    name = _SELF_AT_END.sub("", name).strip("《》 ")
     # "高新区(新市区)": the suffix is the name's, before its bracketed alias
-    if (len(name) < 2 or not _AGENCY_SUFFIX.search(re.sub(r"\([^()]*\)$", "", name)) or name in _NOT_A_NAME
+    if (len(name) < 2 or not _AGENCY_SUFFIX.search(_ALIAS_AT_END.sub("", name)) or name in _NOT_A_NAME
             or _SELF.fullmatch(name)):
         return None
     return name
@@ -180,11 +185,18 @@ def _title_agency(head: str) -> Optional[str]:
 _OFFICE_WORDS = re.compile(r"^(?:人民政府|政府|管理委员会|管委会)?(?:办公室|办公厅|办)$")
 
 
+_GOVERNMENT_AT_END = re.compile(r"(?:人民政府|政府|管理委员会|管委会)$")
+
+
 def _office_of(office: str, government: str) -> bool:
     """Whether ``office`` is the office of ``government`` (平潭综合实验区管委会办公室 of 平潭综合实验区,
     某县人民政府办公室 of 某县人民政府 or of 某县)."""
-    base = re.sub(r"(?:人民政府|政府|管理委员会|管委会)$", "", government)
+    base = _GOVERNMENT_AT_END.sub("", government)
     return office != government and office.startswith(base) and bool(_OFFICE_WORDS.match(office[len(base):]))
+
+
+# A signature's name: Han characters and brackets only.
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff（）()]+")
 
 
 def find_agency(lines: list[str], head: Optional[str] = None) -> tuple[Optional[str], str]:
@@ -213,7 +225,7 @@ def find_agency(lines: list[str], head: Optional[str] = None) -> tuple[Optional[
         line = tail[i]
         if not _SIGNED_ON.match(tail[i + 1]):
             continue
-        if len(line) <= 30 and re.fullmatch(r"[\u4e00-\u9fff（）()]+", line):
+        if len(line) <= 30 and _HAN_NAME.fullmatch(line):
             name = _clean_agency(line)
             if name:
                 return name, "signature"

@@ -142,6 +142,10 @@ def _first_label(tokens: list[Token], keys: tuple[str, ...], start: int = 0, sto
     return None
 
 
+# A label of the narrative after table 4 ("存在的主要问题及改进情况", "其他需要报告的事项"): where table 4 stops.
+_NARRATIVE_LABEL = re.compile(r"存在.{0,4}问题|问题.{0,2}(?:及|和|与)改进|其他需要报告")
+
+
 def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int, set[str], list[int]]:
     """Find each table's stretch of tokens by its anchors and read it.
 
@@ -206,8 +210,8 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
         if stop_line is not None and stop_line <= tokens[t4_start].line:
             stop_line = None  # the table printed after the narrative's end ("附表")
         t4_stop = _first(tokens, lambda t: (stop_line is not None and t.line >= stop_line)
-                         or (t.kind == LABEL and re.search(r"存在.{0,4}问题|问题.{0,2}(?:及|和|与)改进|其他需要报告", t.text)
-                             is not None), t4_start + 1) or len(tokens)
+                         or (t.kind == LABEL and _NARRATIVE_LABEL.search(t.text) is not None),
+                         t4_start + 1) or len(tokens)
         t4 = parse_review(tokens, t4_start, t4_stop)
         if take("review_litigation", t4, t4_start):
             report.review_litigation = t4.values["review_litigation"]
@@ -234,6 +238,9 @@ def _without_appended_tables(report: Report, norm: list[str], headings, table_li
     report.sections = split_sections(norm[:cut], headings)
 
 
+_DIGITS_ONLY = re.compile(r"[\d\s|]*")
+
+
 def _problems_without_heading(report: Report, norm: list[str], headings, t4_last_line: int) -> None:
     """Section 五 printed without its heading (FORMAT.md family 6): the narrative after
     table 4's last cell, up to section 六, is the problems section."""
@@ -246,7 +253,7 @@ def _problems_without_heading(report: Report, norm: list[str], headings, t4_last
     other = line_of.get("other")
     end = other.line if other else len(norm)
     tail = [l.strip() for l in norm[t4_last_line + 1:end] if l.strip() and "|" not in l
-            and not re.fullmatch(r"[\d\s|]*", l) and l.strip() != IMAGE_LINE]
+            and not _DIGITS_ONLY.fullmatch(l) and l.strip() != IMAGE_LINE]
     if other and other.line < len(norm) and other.start > 0:
         tail.append(norm[other.line][:other.start].strip())
     text = "\n".join(t for t in tail if t)
@@ -358,6 +365,7 @@ def _images_where_tables(lines: list[str], headings) -> int:
 
 # A file offered for download on the page (附件: …年度报告.doc): many sites publish the report so.
 _ATTACHMENT = re.compile(r"[^\s|:：/\\]{2,80}\.(?:docx?|pdf|wps|ofd|xlsx?|zip|rar)(?![A-Za-z0-9])", re.I)
+_REPORT_WORD = re.compile("报告|年报")
 
 
 def _attachment(lines: list[str]) -> Optional[str]:
@@ -366,7 +374,7 @@ def _attachment(lines: list[str]) -> Optional[str]:
     attached = False
     for line in lines[:200]:
         m = _ATTACHMENT.search(line)
-        if m and (attached or "附件" in line or re.search("报告|年报", m.group(0))):
+        if m and (attached or "附件" in line or _REPORT_WORD.search(m.group(0))):
             return m.group(0)
         attached = "附件" in line
     return None
