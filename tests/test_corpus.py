@@ -298,22 +298,41 @@ def _record_pool_events(monkeypatch) -> list:
 
 
 def test_parse_workers_start_while_the_files_are_hashed_and_give_the_same_tables(tmp_path, monkeypatch):
+    import threading
+
     raw = _copy_seeds(tmp_path / "raw")
     serial = corpus.build(raw, tmp_path / "serial", jobs=1, progress=False, text=False)
-    monkeypatch.setattr(corpus, "HASH_POOL_FROM", 1)  # hash in a pool, as a large fresh corpus is
+    monkeypatch.setattr(corpus, "HASH_POOL_FROM", 1)  # hash in reader processes, as a large fresh corpus is
     monkeypatch.setattr(corpus, "SERIAL_BELOW", 0)
     events = _record_pool_events(monkeypatch)
+    started = threading.Event()
+    real = corpus._hash_in_reader
+
+    def reader(paths):
+        assert started.wait(30), "the parse pool did not start while the files were read"
+        events.append(("read", "files"))
+        return real(paths)
+
+    def start_early(jobs):
+        pool = real_start(jobs)
+        started.set()
+        return pool
+
+    real_start = corpus._start_early
+    monkeypatch.setattr(corpus, "_hash_in_reader", reader)
+    monkeypatch.setattr(corpus, "_start_early", start_early)
     early = corpus.build(raw, tmp_path / "early", jobs=2, progress=False, text=False)
-    # the parse pool starts before the hashing pool is done, and is the one that parses (no second parse pool)
-    assert events == [("start", "other"), ("start", "parse"), ("shutdown", "other"), ("shutdown", "parse")]
+    # the parse pool starts before the readers are done, and is the one that parses (no second parse pool)
+    assert events == [("start", "parse")] + [("read", "files")] * 5 + [("shutdown", "parse")]
     assert serial.parsed == early.parsed == 5 and _table_bytes(tmp_path / "serial") == _table_bytes(tmp_path / "early")
 
     # the files hashed again (their index gone) but all in the cache: the pool started early parses nothing, and stops
     (tmp_path / "early" / corpus.CACHE_DIR / "files.tsv").unlink()
     events.clear()
+    started.clear()
     again = corpus.build(raw, tmp_path / "early", jobs=2, progress=False, text=False)
     assert again.hashed == 5 and again.parsed == 0 and not again.wrote
-    assert events == [("start", "other"), ("start", "parse"), ("shutdown", "other"), ("shutdown", "parse")]
+    assert events == [("start", "parse")] + [("read", "files")] * 5 + [("shutdown", "parse")]
 
 
 def _cyclic_garbage(files):
@@ -555,27 +574,41 @@ def test_a_files_digest_is_the_sha256_of_its_bytes_at_every_size(tmp_path):
         assert corpus._sha256_file(str(path)) == hashlib.sha256(data).hexdigest()
 
 
-def test_files_hashed_in_worker_processes_give_the_same_ids_and_errors(tmp_path, monkeypatch):
+def test_files_hashed_in_reader_processes_give_the_same_ids_and_errors(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     raw.mkdir()
     for path in sorted(RAW.glob("*.txt")):
         shutil.copy(path, raw / path.name)
     (raw / "empty.txt").write_bytes(b"")
+    (raw / "big.txt").write_bytes(os.urandom(3 * (1 << 20) + 5))  # read in pieces
     files = corpus.scan(raw)
     gone = files[0]
     os.remove(gone.path)  # vanished between the scan and the hash: an error, never a lost row
     index = corpus.FileIndex(tmp_path / "files.tsv", str(raw))
-    serial = [corpus.FileEntry(**{k: getattr(f, k) for k in f.__dataclass_fields__}) for f in files]
+
+    def copies():
+        return [corpus.FileEntry(**{k: getattr(f, k) for k in f.__dataclass_fields__}) for f in files]
+
+    serial = copies()
     assert corpus._hash_files(serial, index, jobs=1) == len(files) - 1
+    assert corpus.HASH_READERS > 2 * 2  # many more readers than cores: they wait on the disk
     monkeypatch.setattr(corpus, "HASH_POOL_FROM", 1)
-    monkeypatch.setattr(corpus, "_HASH_CHUNK", 2)
-    started = _record_process_pools(monkeypatch)
-    pooled = [corpus.FileEntry(**{k: getattr(f, k) for k in f.__dataclass_fields__}) for f in files]
+    monkeypatch.setattr(corpus, "HASH_READERS", 3)  # each reader given every third file
+    real = corpus._sha256_files
+    monkeypatch.setattr(corpus, "_sha256_files", lambda paths: pytest.fail("hashed here, not in a reader"))
+    pooled = copies()
     assert corpus._hash_files(pooled, index, jobs=2) == len(files) - 1
-    assert [kw["max_workers"] for kw in started] == [2 * corpus.HASH_READERS_PER_JOB] and corpus.HASH_READERS_PER_JOB > 1  # more readers than cores
     assert [(f.rel, f.sha256, f.error) for f in pooled] == [(f.rel, f.sha256, f.error) for f in serial]
     assert pooled[0].sha256 is None and "cannot read file" in pooled[0].error
     assert all(f.sha256 for f in pooled[1:])
+
+    # a reader that fails, or says something else than a line a file: its files are hashed here instead
+    monkeypatch.setattr(corpus, "_sha256_files", real)
+    for program in ("import sys; sys.exit(3)", "print('not a digest')", "import sys; sys.stdout.write('!x y\\n' * 9)"):
+        monkeypatch.setattr(corpus, "_HASH_READER", program)
+        again = copies()
+        assert corpus._hash_files(again, index, jobs=2) == len(files) - 1
+        assert [(f.rel, f.sha256, f.error) for f in again] == [(f.rel, f.sha256, f.error) for f in serial]
 
 
 # --------------------------------------------------------------------------- load, CLI, export

@@ -228,24 +228,45 @@ class FileIndex:
         _atomic_write_text(self.path, "".join(lines))
 
 
-#: Files to read before hashing them is shared among worker processes (a fresh build of a large corpus).
+#: Files to read before hashing them is shared among reader processes (a fresh build of a large corpus).
 HASH_POOL_FROM = 20_000
-#: Processes that read and hash, per job: files not in the page cache leave a reader waiting on the disk, so
-#: more readers than cores keep it busy (100k files, cold: 3.7 s with 2 readers, 2.7 s with 8, 2.3 s with 16 but
-#: the build's memory, summed over its processes, 0.6 → 1.0 GB meanwhile; warm: ~1 s).
-HASH_READERS_PER_JOB = 4
-_HASH_CHUNK = 2_000
+#: Processes that read and hash those files. A file not in the page cache leaves its reader waiting on the
+#: disk, so many more readers than cores keep it busy: 100k files, cold, 1.8–2.1 s with 16 to 32 (``_HASH_READER``),
+#: against 2.7 s with the 8 pool workers of before (forked from the forkserver, ~47 MB each in the build's memory).
+HASH_READERS = 16
+#: What a hash reader runs: a bare interpreter (``-I -S``: the standard library only, ~10 MB, nothing from the
+#: user's environment) reading NUL-separated paths on stdin and writing a line a path: its sha256 (as
+#: ``_sha256_file``), or ``!errno message`` when it cannot be read.
+_HASH_READER = r"""
+import hashlib, os, sys
+out = []
+for path in sys.stdin.buffer.read().split(b"\0")[:-1]:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            h = hashlib.sha256()
+            while True:
+                data = os.read(fd, 1 << 20)
+                if not data:
+                    break
+                h.update(data)
+        finally:
+            os.close(fd)
+        out.append(h.hexdigest())
+    except OSError as exc:
+        out.append("!%d %s" % (exc.errno or 0, (exc.strerror or str(exc)).replace("\n", " ")))
+sys.stdout.buffer.write("".join(line + "\n" for line in out).encode("utf-8", "backslashreplace"))
+"""
 
 
 def _hash_files(files: list[FileEntry], index: FileIndex, jobs: int = 1,
                 meanwhile: Optional[Callable[[], None]] = None) -> int:
     """Set each file's sha256 (from the index when unchanged); an unreadable file gets an error. Returns files read.
 
-    Threads sharing the work were slower on 100,000 files of ~10 KB (8–64 threads: 3.7–7.3 s cold, against 2.7
-    in 8 processes; the interpreter's lock is held between the reads); processes are not: from
-    ``HASH_POOL_FROM`` files to read, with ``jobs`` > 1, ``HASH_READERS_PER_JOB`` processes a job share them.
-    ``meanwhile`` is then called while they read (the disk leaves the cores ~40 % idle when the files are not
-    in the page cache).
+    From ``HASH_POOL_FROM`` files to read, with ``jobs`` > 1, ``HASH_READERS`` processes share them
+    (``_hash_in_readers``), and ``meanwhile`` is called while they read (the disk leaves the cores ~40 % idle
+    when the files are not in the page cache). Threads were slower (8–64 threads: 3.7–7.3 s cold for 100k files;
+    the interpreter's lock is held between the reads).
     """
     todo: list[FileEntry] = []
     for f in files:
@@ -257,12 +278,7 @@ def _hash_files(files: list[FileEntry], index: FileIndex, jobs: int = 1,
         else:
             f.sha256 = sha
     if jobs > 1 and len(todo) >= HASH_POOL_FROM:
-        with ProcessPoolExecutor(max_workers=jobs * HASH_READERS_PER_JOB, mp_context=_pool_context()) as pool:
-            chunks = [[f.path for f in todo[i:i + _HASH_CHUNK]] for i in range(0, len(todo), _HASH_CHUNK)]
-            pending = pool.map(_sha256_files, chunks)  # every chunk submitted now
-            if meanwhile is not None:
-                meanwhile()
-            results = [r for chunk in pending for r in chunk]
+        results = _hash_in_readers([f.path for f in todo], meanwhile)
     else:
         results = _sha256_files([f.path for f in todo])
     read = 0
@@ -273,6 +289,51 @@ def _hash_files(files: list[FileEntry], index: FileIndex, jobs: int = 1,
             f.sha256 = sha
             read += 1
     return read
+
+
+def _hash_in_readers(paths: list[str], meanwhile: Optional[Callable[[], None]] = None
+                     ) -> list[tuple[Optional[str], Optional[str]]]:
+    """``_sha256_files(paths)``, shared among ``HASH_READERS`` reader processes, each given every n-th path;
+    ``meanwhile`` is called once they run. A reader that fails leaves its paths to this process."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = max(1, min(HASH_READERS, len(paths)))
+    with ThreadPoolExecutor(n) as threads:  # each waits on its reader's pipes
+        pending = [threads.submit(_hash_in_reader, paths[k::n]) for k in range(n)]
+        if meanwhile is not None:
+            meanwhile()
+        parts = [p.result() for p in pending]
+    results: list[tuple[Optional[str], Optional[str]]] = [(None, None)] * len(paths)
+    for k, part in enumerate(parts):
+        results[k::n] = part
+    return results
+
+
+def _hash_in_reader(paths: list[str]) -> list[tuple[Optional[str], Optional[str]]]:
+    """``_sha256_files(paths)`` in a reader process (``_HASH_READER``), or here if it cannot run or fails."""
+    import subprocess
+
+    try:
+        proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", _HASH_READER], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        out, _ = proc.communicate(b"".join(os.fsencode(p) + b"\0" for p in paths))
+    except (OSError, ValueError):
+        return _sha256_files(paths)
+    lines = out.decode("utf-8", "replace").split("\n")[:-1]
+    if proc.returncode != 0 or len(lines) != len(paths):
+        return _sha256_files(paths)
+    results: list[tuple[Optional[str], Optional[str]]] = []
+    for line in lines:
+        if line.startswith("!"):
+            code, _, message = line[1:].partition(" ")
+            if not code.isdigit():
+                return _sha256_files(paths)
+            results.append((None, f"cannot read file: {_os_error(OSError(int(code), message))}"))
+        elif len(line) == 64 and line.isalnum():  # a hex digest
+            results.append((line, None))
+        else:
+            return _sha256_files(paths)
+    return results
 
 
 def _sha256_files(paths: list[str]) -> list[tuple[Optional[str], Optional[str]]]:
