@@ -306,12 +306,12 @@ def test_parse_workers_start_while_the_files_are_hashed_and_give_the_same_tables
     monkeypatch.setattr(corpus, "SERIAL_BELOW", 0)
     events = _record_pool_events(monkeypatch)
     started = threading.Event()
-    real = corpus._hash_in_reader
+    real = corpus._reader_result
 
-    def reader(paths):
+    def reader(proc, paths):
         assert started.wait(30), "the parse pool did not start while the files were read"
         events.append(("read", "files"))
-        return real(paths)
+        return real(proc, paths)
 
     def start_early(jobs):
         pool = real_start(jobs)
@@ -319,7 +319,7 @@ def test_parse_workers_start_while_the_files_are_hashed_and_give_the_same_tables
         return pool
 
     real_start = corpus._start_early
-    monkeypatch.setattr(corpus, "_hash_in_reader", reader)
+    monkeypatch.setattr(corpus, "_reader_result", reader)
     monkeypatch.setattr(corpus, "_start_early", start_early)
     early = corpus.build(raw, tmp_path / "early", jobs=2, progress=False, text=False)
     # the parse pool starts before the readers are done, and is the one that parses (no second parse pool)
@@ -609,6 +609,10 @@ def test_files_hashed_in_reader_processes_give_the_same_ids_and_errors(tmp_path,
         again = copies()
         assert corpus._hash_files(again, index, jobs=2) == len(files) - 1
         assert [(f.rel, f.sha256, f.error) for f in again] == [(f.rel, f.sha256, f.error) for f in serial]
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))  # none can start
+    again = copies()
+    assert corpus._hash_files(again, index, jobs=2) == len(files) - 1
+    assert [(f.rel, f.sha256, f.error) for f in again] == [(f.rel, f.sha256, f.error) for f in serial]
 
 
 # --------------------------------------------------------------------------- load, CLI, export

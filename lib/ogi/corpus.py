@@ -298,8 +298,9 @@ def _hash_in_readers(paths: list[str], meanwhile: Optional[Callable[[], None]] =
     from concurrent.futures import ThreadPoolExecutor
 
     n = max(1, min(HASH_READERS, len(paths)))
+    readers = [_start_reader() for _ in range(n)]  # all before ``meanwhile``, which sets the forkserver's environment
     with ThreadPoolExecutor(n) as threads:  # each waits on its reader's pipes
-        pending = [threads.submit(_hash_in_reader, paths[k::n]) for k in range(n)]
+        pending = [threads.submit(_reader_result, reader, paths[k::n]) for k, reader in enumerate(readers)]
         if meanwhile is not None:
             meanwhile()
         parts = [p.result() for p in pending]
@@ -309,18 +310,29 @@ def _hash_in_readers(paths: list[str], meanwhile: Optional[Callable[[], None]] =
     return results
 
 
-def _hash_in_reader(paths: list[str]) -> list[tuple[Optional[str], Optional[str]]]:
-    """``_sha256_files(paths)`` in a reader process (``_HASH_READER``), or here if it cannot run or fails."""
+def _start_reader() -> Any:
+    """A hash reader process (``_HASH_READER``), or None if none can start."""
     import subprocess
 
     try:
-        proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", _HASH_READER], stdin=subprocess.PIPE,
+        return subprocess.Popen([sys.executable, "-I", "-S", "-c", _HASH_READER], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        out, _ = proc.communicate(b"".join(os.fsencode(p) + b"\0" for p in paths))
     except (OSError, ValueError):
+        return None
+
+
+def _reader_result(reader: Any, paths: list[str]) -> list[tuple[Optional[str], Optional[str]]]:
+    """``_sha256_files(paths)`` from a hash reader, or read here if there is none or it fails."""
+    if reader is None:
+        return _sha256_files(paths)
+    try:
+        out, _ = reader.communicate(b"".join(os.fsencode(p) + b"\0" for p in paths))
+    except OSError:
+        reader.kill()
+        reader.wait()
         return _sha256_files(paths)
     lines = out.decode("utf-8", "replace").split("\n")[:-1]
-    if proc.returncode != 0 or len(lines) != len(paths):
+    if reader.returncode != 0 or len(lines) != len(paths):
         return _sha256_files(paths)
     results: list[tuple[Optional[str], Optional[str]]] = []
     for line in lines:
@@ -337,7 +349,8 @@ def _hash_in_reader(paths: list[str]) -> list[tuple[Optional[str], Optional[str]
 
 
 def _sha256_files(paths: list[str]) -> list[tuple[Optional[str], Optional[str]]]:
-    """(sha256, None) or (None, error message) for each path (runs in a worker for large corpora)."""
+    """(sha256, None) or (None, error message) for each path (in this process: a small corpus, or a failed reader's
+    files)."""
     out: list[tuple[Optional[str], Optional[str]]] = []
     for path in paths:
         try:
