@@ -604,8 +604,11 @@ def test_files_hashed_in_reader_processes_give_the_same_ids_and_errors(tmp_path,
 
     # a reader that fails, or says something else than a line a file: its files are hashed here instead
     monkeypatch.setattr(corpus, "_sha256_files", real)
-    for program in ("import sys; sys.exit(3)", "print('not a digest')", "import sys; sys.stdout.write('!x y\\n' * 9)"):
-        monkeypatch.setattr(corpus, "_HASH_READER", program)
+    for k, program in enumerate(("import sys; sys.exit(3)", "print('not a digest')",
+                                 "import sys; sys.stdout.write('!x y\\n' * 9)")):
+        script = tmp_path / f"reader{k}.py"
+        script.write_text(program)
+        monkeypatch.setattr(corpus.digest, "__file__", str(script))
         again = copies()
         assert corpus._hash_files(again, index, jobs=2) == len(files) - 1
         assert [(f.rel, f.sha256, f.error) for f in again] == [(f.rel, f.sha256, f.error) for f in serial]

@@ -48,8 +48,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
-from . import allocator, editions, paths, tables, tidy
+from . import allocator, digest, editions, paths, tables, tidy
 from .cache import CARRIED, SegmentStore, id_bounds, write_results
+from .digest import sha256_file as _sha256_file
 from .parse import PARSER_VERSION
 
 __all__ = ["BuildResult", "Corpus", "build", "export", "load", "parse_partition", "scan"]
@@ -171,24 +172,6 @@ def scan(raw: str | os.PathLike, skip: Iterable[str | os.PathLike] = ()) -> list
     return out
 
 
-def _sha256_file(path: str) -> str:
-    """The file's sha256, read by ``os.read`` in pieces of up to 1 MB.
-
-    Not ``hashlib.file_digest``: it allocates a 256 KB buffer a file, which for 100,000 small files
-    cost more than the hashing (a cold 100k hash phase 3.6–3.9 → 2.7 s, warm 14 → 8 µs a file).
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        h = hashlib.sha256()
-        while True:
-            data = os.read(fd, 1 << 20)
-            if not data:
-                return h.hexdigest()
-            h.update(data)
-    finally:
-        os.close(fd)
-
-
 class FileIndex:
     """(relative path, size, mtime_ns) -> sha256 of the files seen last time, so unchanged files are not read.
 
@@ -231,33 +214,9 @@ class FileIndex:
 #: Files to read before hashing them is shared among reader processes (a fresh build of a large corpus).
 HASH_POOL_FROM = 20_000
 #: Processes that read and hash those files. A file not in the page cache leaves its reader waiting on the
-#: disk, so many more readers than cores keep it busy: 100k files, cold, 1.8–2.1 s with 16 to 32 (``_HASH_READER``),
-#: against 2.7 s with the 8 pool workers of before (forked from the forkserver, ~47 MB each in the build's memory).
+#: disk, so many more readers than cores keep it busy: 100k files, cold, 1.8–2.1 s with 16 to 32 (``digest.py`` run
+#: in a bare interpreter, ~10 MB each), against 2.7 s with 8 workers forked from the forkserver (~47 MB each).
 HASH_READERS = 16
-#: What a hash reader runs: a bare interpreter (``-I -S``: the standard library only, ~10 MB, nothing from the
-#: user's environment) reading NUL-separated paths on stdin and writing a line a path: its sha256 (as
-#: ``_sha256_file``), or ``!errno message`` when it cannot be read.
-_HASH_READER = r"""
-import hashlib, os, sys
-out = []
-for path in sys.stdin.buffer.read().split(b"\0")[:-1]:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        try:
-            h = hashlib.sha256()
-            while True:
-                data = os.read(fd, 1 << 20)
-                if not data:
-                    break
-                h.update(data)
-        finally:
-            os.close(fd)
-        out.append(h.hexdigest())
-    except OSError as exc:
-        out.append("!%d %s" % (exc.errno or 0, (exc.strerror or str(exc)).replace("\n", " ")))
-sys.stdout.buffer.write("".join(line + "\n" for line in out).encode("utf-8", "backslashreplace"))
-"""
-
 
 def _hash_files(files: list[FileEntry], index: FileIndex, jobs: int = 1,
                 meanwhile: Optional[Callable[[], None]] = None) -> int:
@@ -311,11 +270,12 @@ def _hash_in_readers(paths: list[str], meanwhile: Optional[Callable[[], None]] =
 
 
 def _start_reader() -> Any:
-    """A hash reader process (``_HASH_READER``), or None if none can start."""
+    """A hash reader: ``digest.py`` run by itself in a bare interpreter (``digest.serve``), or None if none can
+    start."""
     import subprocess
 
     try:
-        return subprocess.Popen([sys.executable, "-I", "-S", "-c", _HASH_READER], stdin=subprocess.PIPE,
+        return subprocess.Popen([sys.executable, "-I", "-S", digest.__file__], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except (OSError, ValueError):
         return None

@@ -1,0 +1,45 @@
+"""A file's sha256, read in pieces: what a corpus build names a report by (its ``report_id``).
+
+The standard library only: a build of a large fresh corpus runs this file by itself, as a script in
+bare interpreters (``python -I -S``, ~10 MB each, without the package), to hash many files at once
+(``corpus._hash_in_readers``); ``serve`` is what each of them does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+
+
+def sha256_file(path: str | bytes) -> str:
+    """The file's sha256, read by ``os.read`` in pieces of up to 1 MB.
+
+    Not ``hashlib.file_digest``: it allocates a 256 KB buffer a file, which for 100,000 small files
+    cost more than the hashing (a cold 100k hash phase 3.6–3.9 → 2.7 s, warm 14 → 8 µs a file).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        h = hashlib.sha256()
+        while True:
+            data = os.read(fd, 1 << 20)
+            if not data:
+                return h.hexdigest()
+            h.update(data)
+    finally:
+        os.close(fd)
+
+
+def serve() -> None:
+    """Read NUL-terminated paths on stdin; write a line a path: its sha256, or ``!errno message``."""
+    out = []
+    for path in sys.stdin.buffer.read().split(b"\0")[:-1]:
+        try:
+            out.append(sha256_file(path))
+        except OSError as exc:
+            out.append(f"!{exc.errno or 0} {(exc.strerror or str(exc))}".replace("\n", " "))
+    sys.stdout.buffer.write("".join(line + "\n" for line in out).encode("utf-8", "backslashreplace"))
+
+
+if __name__ == "__main__":
+    serve()
