@@ -626,3 +626,17 @@ def test_the_parser_says_when_it_read_a_place_through_ocr_confusion():
     assert report.agency == "沐阳县人民政府"  # as printed
     assert (report.region.province, report.region.county) == ("江苏省", "沭阳县")
     assert any("read as in 沭阳县人民政府 (printed 沐阳县人民政府" in m for m in report.messages)
+
+
+def test_the_last_answer_kept_is_given_only_for_the_same_question():
+    """``derive_region`` keeps its last answer (a build's worker asks twice a report); any other question is answered
+    afresh, and a non-string name (a frame's missing value) is answered as before, never compared."""
+    import pandas as pd
+
+    questions = [("区商务局", "荆门市东宝区2023年政府信息公开工作年度报告"), ("区商务局", "黄石市下陆区"),
+                 ("区商务局", "荆门市东宝区2023年政府信息公开工作年度报告"), ("荆门市东宝区商务局", ""),
+                 (None, "黄石市下陆区"), (None, "黄石市下陆区"), ("", ""), (pd.NA, "x"), (3, "黄石市"), ("区商务局", "")]
+    for agency, text in questions + questions[::-1]:
+        assert derive_region(agency, text) == regions._derive_region(agency, text), (agency, text)
+    assert derive_region("区商务局", "黄石市下陆区").county == "下陆区"
+    assert derive_region("区商务局", "荆门市东宝区").county == "东宝区"

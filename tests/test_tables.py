@@ -98,6 +98,19 @@ def test_report_rows_of_a_seed(seed_frames):
     assert set(sec.loc[sec.section == "problems", "part"]) >= {"full", "problems", "improvements"}
 
 
+def test_an_agencys_level_kind_sector_and_key_are_the_regions_modules_each_time():
+    """The tidy rows keep what ``regions`` says of an agency (by name and region): the same as asking it afresh."""
+    for agency, head in [("荆门市东宝区商务局", ""), ("区商务局", "荆门市东宝区"), ("区商务局", "黄石市下陆区"),
+                         ("荆门市东宝区商务局", ""), ("清风店镇人民政府", ""), ("商务部", ""), ("", ""), (None, "")]:
+        out = tidy._region(agency, head)
+        info = regions.derive_region(agency, head)
+        kind, sector = regions.agency_kind(agency) if agency else ("", None)
+        assert (out["level"], out["agency_kind"], out["sector"], out["agency_key"]) == (
+            (regions.government_level(agency, info) if agency else "") or None, kind or None, sector,
+            (regions.agency_key(agency, info) if agency else "") or None), agency
+    assert tidy._region("区商务局", "荆门市东宝区")["agency_key"] != tidy._region("区商务局", "黄石市下陆区")["agency_key"]
+
+
 def test_proactive_rows_of_the_2019_template():
     d = {"templates": {"proactive": "2019"}, "proactive": {
         "regulations": [1, 2, 3], "licensing": 7, "licensing_items": [4, -1], "procurement": [2, 35.5],

@@ -346,6 +346,22 @@ def _num(v: Any, where: str, notes: list[str]) -> Optional[float]:
     return float(v)
 
 
+#: (agency, its region) -> (level, kind, sector, key): what ``regions`` says of an agency is a function of these two,
+#: and an agency reports several years (100k synthetic reports: 23,493 agencies), ~13 µs a report. Bounded.
+_AGENCY_FACTS: dict[tuple[str, Any], tuple[Optional[str], Optional[str], Optional[str], Optional[str]]] = {}
+
+
+def _agency_facts(agency: str, info: Any) -> tuple[Optional[str], Optional[str], Optional[str], Optional[str]]:
+    facts = _AGENCY_FACTS.get((agency, info))
+    if facts is None:
+        if len(_AGENCY_FACTS) >= 1 << 16:
+            _AGENCY_FACTS.clear()
+        kind, sector = regions.agency_kind(agency)
+        facts = _AGENCY_FACTS[(agency, info)] = (regions.government_level(agency, info) or None, kind or None,
+                                                 sector, regions.agency_key(agency, info) or None)
+    return facts
+
+
 def _region(agency: Optional[str], head: str) -> dict[str, Any]:
     info = regions.derive_region(agency, head)
     code = info.code
@@ -354,11 +370,11 @@ def _region(agency: Optional[str], head: str) -> dict[str, Any]:
            "county": info.county, "county_code": code if code and info.county else None,
            "region_code": code, "region_source": info.source if code else None,
            "region_historical": bool(getattr(info, "historical", False)) if code else None}
-    kind, sector = regions.agency_kind(agency) if agency else ("", None)
-    out["level"] = (regions.government_level(agency, info) if agency else "") or None
-    out["agency_kind"] = kind or None
+    level, kind, sector, key = _agency_facts(agency, info) if agency else (None, None, None, None)
+    out["level"] = level
+    out["agency_kind"] = kind
     out["sector"] = sector
-    out["agency_key"] = (regions.agency_key(agency, info) if agency else "") or None
+    out["agency_key"] = key
     return out
 
 
