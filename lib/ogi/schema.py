@@ -138,10 +138,19 @@ OUTCOME_ROWS = {
 }
 
 
+#: ``request_row_codes`` of each template, made once (the parser asks once a report).
+_ROW_CODES: dict[str, tuple[str, ...]] = {
+    t: tuple(r.code for r in REQUEST_ROWS if r.template != other)
+    for t, other in ((TEMPLATE_2021, TEMPLATE_2019), (TEMPLATE_2019, TEMPLATE_2021))}
+
+
 def request_row_codes(template: str) -> tuple[str, ...]:
     """The row codes of table 3 in printed order for one template."""
-    other = TEMPLATE_2019 if template == TEMPLATE_2021 else TEMPLATE_2021
-    return tuple(r.code for r in REQUEST_ROWS if r.template != other)
+    codes = _ROW_CODES.get(template)
+    if codes is None:  # any other value reads as the 2019 template's rows
+        other = TEMPLATE_2019 if template == TEMPLATE_2021 else TEMPLATE_2021
+        codes = tuple(r.code for r in REQUEST_ROWS if r.template != other)
+    return codes
 
 
 # ---------------------------------------------------------------------------
