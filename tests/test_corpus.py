@@ -334,6 +334,19 @@ def test_parse_workers_start_while_the_files_are_hashed_and_give_the_same_tables
     assert again.hashed == 5 and again.parsed == 0 and not again.wrote
     assert events == [("start", "parse")] + [("read", "files")] * 5 + [("shutdown", "parse")]
 
+    # a file changed, too few to parse in the pool started early: it stops before the tables are assembled
+    (tmp_path / "early" / corpus.CACHE_DIR / "files.tsv").unlink()
+    first = sorted(raw.iterdir())[0]
+    first.write_bytes(first.read_bytes() + "\n（修改）\n".encode("utf-8"))
+    monkeypatch.setattr(corpus, "SERIAL_BELOW", 64)
+    monkeypatch.setattr(corpus, "PARALLEL_TABLES_FROM", 0)  # the tables in a pool of their own: its start is seen
+    events.clear()
+    started.clear()
+    edited = corpus.build(raw, tmp_path / "early", jobs=2, progress=False, text=False)
+    assert edited.parsed == 1 and edited.wrote
+    assert events == [("start", "parse")] + [("read", "files")] * 5 + [("shutdown", "parse"), ("start", "other"),
+                                                                         ("shutdown", "other")]
+
 
 def _cyclic_garbage(files):
     """The objects in reference cycles that parsing ``(name, bytes)`` pairs into rows leaves (the collector off)."""

@@ -928,6 +928,8 @@ def build(raw: str | os.PathLike | None = None, out: str | os.PathLike | None = 
                 store.adopt(*done["segment"])
 
         changed, lost = _run("parse", to_parse, jobs, progress, sink, store, pool=early[0] if early else None)
+        for pool in early:  # unused if there was little to parse: its workers' memory is not the assembly's
+            pool.shutdown()
         result.parsed = len(to_parse)
         t2 = time.perf_counter()
         timings["parse"] = t2 - t0 - timings["scan and hash"]
