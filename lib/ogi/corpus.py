@@ -218,6 +218,7 @@ HASH_POOL_FROM = 20_000
 #: in a bare interpreter, ~10 MB each), against 2.7 s with 8 workers forked from the forkserver (~47 MB each).
 HASH_READERS = 16
 
+
 def _hash_files(files: list[FileEntry], index: FileIndex, jobs: int = 1,
                 meanwhile: Optional[Callable[[], None]] = None) -> int:
     """Set each file's sha256 (from the index when unchanged); an unreadable file gets an error. Returns files read.
