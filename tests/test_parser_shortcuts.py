@@ -207,3 +207,68 @@ def test_memoised_check_details_keep_int_and_float_sides_apart():
     assert _check("r", "s", -0.0, 0, [], "w").detail == "w: -0 = 0"
     assert _check("r", "s", 5, 2, [], "w").detail == "w: 5 ≠ 2 (difference 3)"
     assert _check("r", "s", 5, 2, [], "w").ok is False
+
+
+# --------------------------------------------------------------------------- regular expressions made cheaper
+# Each rewritten pattern or prefilter against the pattern it replaced, kept here as its definition.
+
+_HEADING_SPACES = st.lists(st.sampled_from([" ", "  ", "\t", "\u3000", "#", "##", "*", "**", "_", "__", "一", "二", "十",
+                                           "、", ".", ",", "1", "12", "第", "部分", "IV", "(", ")", ":", "。", "x", "\n",
+                                           "总体情况", "主动公开政府信息情况", "主 动公开", "收到和处理政府信息公开申请情况",
+                                           "行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项"]),
+                           max_size=14).map("".join)
+
+
+def _heading_found(m):
+    return None if m is None else (m.start("emph" if m.group("emph") else "num"), m.end("phrase"), m.group("emph"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_HEADING_SPACES, st.integers(0, 6))
+def test_headings_spaces_taken_at_once_find_what_the_plain_pattern_finds(line, offset):
+    """``_HEADING`` takes the spaces around the number possessively (Python 3.11 on); ``_PHRASE`` passes lines
+    without the phrase: neither may change a heading found."""
+    for code, pattern in sections.PHRASES.items():
+        plain = re.compile(rf"(?:^|(?<=[\s:：。;；]))\s*(?P<emph>#{{1,4}}\s*{sections._EMPH}?|{sections._EMPH})?\s*"
+                           rf"(?P<num>{sections._NUM})\s*(?P<phrase>{sections._spaced(pattern)})")
+        found = plain.search(line, offset)
+        assert _heading_found(sections._HEADING[code].search(line, offset)) == _heading_found(found), code
+        if found is not None or sections._BARE[code].match(line):
+            assert sections._PHRASE[code].search(line, offset if found is not None else 0), code
+
+
+def test_an_indented_line_is_searched_for_headings_as_before():
+    lines = ["    2.重复申请", "    一、总体情况", "  **二、 主动公开政府信息情况**", "(一)主动公开情况", "x"]
+    assert [(h.code, h.line, h.start, h.end) for h in sections.find_headings(lines)] == [
+        ("overview", 1, 4, 10), ("proactive", 2, 2, 17)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("# \t\u3000\nx一#") + ["##", "#######", "\u3000#"]), max_size=30).map("".join))
+def test_markdown_heading_marks_begin_with_their_mark(text):
+    plain = re.compile(r"(?:^|(?<=\s))#{1,6}(?:[ \t\u3000]+|$)", re.M)
+    assert sections._MD_HEADING_MARK.sub("", text) == plain.sub("", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([",", "，", ":", "：", " ", "\t", "\n", "\u3000", "\u2028", "a", "情况如下", "。", "1"]),
+                max_size=12).map("".join))
+def test_an_introducing_line_is_what_the_pattern_found(line):
+    assert tokens._introduces(line) == bool(re.search(r"[,，][^,，]*[:：]\s*$", line))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["。", ";", "；", " ", "\n", "x", "存在问题", "下一步", "改进情况", "改进措施", "整改情况",
+                                 "打算", ":", "：", "改进"]), max_size=12).map("".join))
+def test_inline_parts_are_the_splits_of_the_pattern(line):
+    assert sections._inline_parts(line) == sections._INLINE_SPLIT.split(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["发布日期", "发文日期", "发布时间", "成文日期", "日期", "时间", "统计时间", "日", "期", "时",
+                                 ":", "：", "|", " ", "2024", "-", "年", "3", "月", "10", "x"]), max_size=14).map("".join))
+def test_a_publication_date_needs_a_label_with_date_or_time(head):
+    from ogi.parse import metadata
+
+    if metadata._META_DATE.search(head):
+        assert "日期" in head or "时间" in head

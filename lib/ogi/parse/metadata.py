@@ -262,7 +262,8 @@ def _overview_subject(lines: list[str]) -> Optional[str]:
 def find_published(lines: list[str], head: Optional[str] = None) -> tuple[Optional[str], str]:
     """Publication date as ISO ``YYYY-MM-DD`` where printed (``head``: ``head_text(lines)``, if already made)."""
     head = head_text(lines) if head is None else head
-    m = _META_DATE.search(head)
+    # each of the date's labels holds 日期 or 时间: without them, no search of the whole head (~20 µs)
+    m = _META_DATE.search(head) if "日期" in head or "时间" in head else None
     if m:
         return _iso(*m.groups()), "metadata"
     for line in reversed([normalize(l) for l in lines[-6:]]):

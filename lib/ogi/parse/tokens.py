@@ -495,8 +495,14 @@ def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False, cu
     return tokens
 
 
-_INTRO = re.compile(r"[,，][^,，]*[:：]\s*$")
 _LONG_DIGITS = re.compile(r"\d{3,}")
+
+
+def _introduces(line: str) -> bool:
+    """A line that ends introducing what follows: a comma, then a colon with only spaces after it (what
+    ``[,，][^,，]*[:：]\s*$`` finds, without that search's scan from every comma to the line's end)."""
+    s = line.rstrip()
+    return s[-1:] in (":", "：") and ("," in s or "，" in s)
 
 
 def table_text(line: str) -> str:
@@ -509,7 +515,7 @@ def table_text(line: str) -> str:
     """
     if "|" in line:
         return line
-    if _INTRO.search(line) and not _LONG_DIGITS.search(line):
+    if _introduces(line) and not _LONG_DIGITS.search(line):
         return ""  # an introductory sentence: "2024年，我局…情况如下："
     if "。" not in line:
         return line
