@@ -272,3 +272,35 @@ def test_a_publication_date_needs_a_label_with_date_or_time(head):
 
     if metadata._META_DATE.search(head):
         assert "日期" in head or "时间" in head
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["达", "州", " ", "  ", "\u3000", "\n", "\t", "2", "年", "x", "\u2028"]), max_size=40)
+       .map("".join))
+def test_letter_spaced_lines_are_found_line_by_line_as_in_the_whole_head(text):
+    from ogi.parse import metadata
+
+    assert metadata._letter_spaced(text) == (metadata._LETTER_SPACED_LINE.search(text) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["发布机构", "发文机关", "发布单位", "发文单位", "公开主体", "发布", "机构", "公开", "主体",
+                                 "来源", "信息来源", "来", "源", ":", "：", "|", " ", "某市某局", "x"]), max_size=12)
+       .map("".join))
+def test_the_heads_labels_stand_for_their_patterns(head):
+    from ogi.parse import metadata
+
+    if metadata._META_AGENCY.search(head):
+        assert any(label in head for label in metadata._META_AGENCY_LABELS)
+    if metadata._META_SOURCE.search(head):
+        assert "来源" in head
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["存在", "问题", "问", "题", "及", "和", "与", "改进", "其他需要报告", "其他", "x", "的"]),
+                max_size=8).map("".join))
+def test_a_narrative_label_holds_its_words(label):
+    from ogi.parse import pipeline
+
+    if pipeline._NARRATIVE_LABEL.search(label):
+        assert "问题" in label or "其他需要报告" in label

@@ -143,6 +143,7 @@ def _first_label(tokens: list[Token], keys: tuple[str, ...], start: int = 0, sto
 
 
 # A label of the narrative after table 4 ("存在的主要问题及改进情况", "其他需要报告的事项"): where table 4 stops.
+#: (Each of its phrases holds 问题 or 其他需要报告: a label without them is not searched.)
 _NARRATIVE_LABEL = re.compile(r"存在.{0,4}问题|问题.{0,2}(?:及|和|与)改进|其他需要报告")
 
 
@@ -210,7 +211,8 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
         if stop_line is not None and stop_line <= tokens[t4_start].line:
             stop_line = None  # the table printed after the narrative's end ("附表")
         t4_stop = _first(tokens, lambda t: (stop_line is not None and t.line >= stop_line)
-                         or (t.kind == LABEL and _NARRATIVE_LABEL.search(t.text) is not None),
+                         or (t.kind == LABEL and ("问题" in t.text or "其他需要报告" in t.text)
+                             and _NARRATIVE_LABEL.search(t.text) is not None),
                          t4_start + 1) or len(tokens)
         t4 = parse_review(tokens, t4_start, t4_stop)
         if take("review_litigation", t4, t4_start):
