@@ -304,3 +304,26 @@ def test_a_narrative_label_holds_its_words(label):
 
     if pipeline._NARRATIVE_LABEL.search(label):
         assert "问题" in label or "其他需要报告" in label
+
+
+def _plain_normalize(text):
+    """``tokens.normalize`` as first written: NFKC of the line, footnote marks kept."""
+    import unicodedata
+
+    norm = unicodedata.normalize("NFKC", text)
+    if norm != text and tokens._MARKS.search(text):
+        marks = tokens._MARKS.findall(text)
+        pieces = [unicodedata.normalize("NFKC", p) for p in tokens._MARKS.split(text)]
+        norm = "".join(p + m for p, m in zip(pieces, marks + [""]))
+    return norm.replace("\u2212", "-").replace("\u00a0", " ")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.one_of(_CHINESE, st.sampled_from(list("，（）：；\u00a0\u3000ａＡ１２！？.,()e\u0301\u0308\u0327"
+                                                         "\u1100\u1161\u11a8가\u2212①²\u2460ﬁ\u00a8 x"))), max_size=24))
+def test_normalize_replacing_the_common_wide_forms_first_equals_nfkc(text):
+    import unicodedata
+
+    assert tokens.normalize(text) == _plain_normalize(text)
+    for wide, narrow in tokens._WIDE:  # each replaced by what it decomposes to
+        assert unicodedata.normalize("NFKD", wide) == narrow

