@@ -72,7 +72,7 @@ def _spaced(pattern: str) -> str:
 _EMPH = r"(?:\*{1,3}|_{2,3})"
 #: The spaces around the number are taken possessively (``\s*+``, Python 3.11 on): what follows them never starts
 #: with a space, so giving some back can never make a match; it only made a search of an indented line try every
-#: split of its indent (11 µs for "    2.重复申请", now 1).
+#: split of its indent (a search of "    2.重复申请" 11.8 µs, now 2.4).
 _ALL_SPACES = r"\s*+" if sys.version_info >= (3, 11) else r"\s*"
 _HEADING = {code: re.compile(rf"(?:^|(?<=[\s:：。;；])){_ALL_SPACES}(?P<emph>#{{1,4}}\s*{_EMPH}?|{_EMPH})?{_ALL_SPACES}"
                              rf"(?P<num>{_NUM}){_ALL_SPACES}(?P<phrase>{_spaced(pat)})")

@@ -511,7 +511,7 @@ _LONG_DIGITS = re.compile(r"\d{3,}")
 
 
 def _introduces(line: str) -> bool:
-    """A line that ends introducing what follows: a comma, then a colon with only spaces after it (what
+    r"""A line that ends introducing what follows: a comma, then a colon with only spaces after it (what
     ``[,，][^,，]*[:：]\s*$`` finds, without that search's scan from every comma to the line's end)."""
     s = line.rstrip()
     return s[-1:] in (":", "：") and ("," in s or "，" in s)
