@@ -19,7 +19,7 @@ from . import metadata, script
 from .reflow import unflatten
 from .sections import find_headings, split_sections, without_site_text
 from .tables import parse_proactive, parse_requests, parse_review
-from .tokens import BLANK, LABEL, UNREAD, Token, is_caption, normalize, normalize_lines, tokenize
+from .tokens import BLANK, LABEL, UNREAD, Token, is_caption, normalize_lines, tokenize
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -52,9 +52,9 @@ def parse(doc: Document) -> Report:
         lines, text = simplified, "\n".join(simplified)
         report.messages.extend(notes)
 
-    norm = normalize_lines(text.split("\n"))  # NFKC; it never adds or removes line breaks
-    if len(norm) != len(lines):  # pragma: no cover - defensive: keep line numbers aligned
-        norm = [normalize(line) for line in lines]
+    # NFKC line by line: it never adds or removes line breaks. ``lines``, not ``text.split("\n")`` again: the same
+    # lines, but for a line holding a line break, where the split's would no longer align with them.
+    norm = normalize_lines(lines)
     cut = unflatten(norm)
     if cut is not None:  # a page flattened onto long lines: read as the lines it had
         norm = lines = cut
