@@ -145,6 +145,29 @@ def decode_html(data: bytes, transport: str | None = None) -> tuple[str | None, 
 # definitions) carry nothing a reader needs and are the only place entities
 # and external DTDs could come from.
 _PROLOGUE = re.compile(r"<\?xml[^>]*>|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>", re.I)
+
+
+def _without_prologue(text: str) -> str:
+    """``_PROLOGUE.sub("", text)``, tried only where ``<!`` or ``<?`` stands (``str.find``), where a match must start:
+    the search tried both of its branches at every ``<`` of the page (~60 µs of a 20 KB page)."""
+    out: list[str] = []
+    pos = 0
+    bang, query = text.find("<!"), text.find("<?")
+    while bang >= 0 or query >= 0:
+        at = bang if query < 0 or 0 <= bang < query else query
+        m = _PROLOGUE.match(text, at)
+        after = at + 1
+        if m is not None:
+            out.append(text[pos:at])
+            pos = after = m.end()
+        if 0 <= bang < after:
+            bang = text.find("<!", after)
+        if 0 <= query < after:
+            query = text.find("<?", after)
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 # A picture pasted into the page as a data URI (editors paste Word's pictures so): its payload is no text, may
 # outgrow what libxml2 reads in one attribute (10 MB: the page then parses as nothing), and would match
 # _CHROME_IMAGE by chance ("nav", "qr" in base64). Only the payload goes; the <img> stays a picture.
@@ -200,7 +223,7 @@ def parse_html(text: str) -> tuple[etree._Element | None, list[str], bool]:
     that is too deep. Also says whether the bytes parsed could hide an element
     (``_may_hide``).
     """
-    text = _PROLOGUE.sub("", text)
+    text = _without_prologue(text)
     if "base64," in text:
         text = _DATA_URI.sub(r"\1", text)
     attempts = (
