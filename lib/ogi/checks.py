@@ -50,19 +50,40 @@ _VERDICTS: dict[tuple[str, int, int], tuple[bool, str]] = {}
 def _verdict(what: str, left, right) -> tuple[bool, str]:
     """Whether the two sides agree, and the check's detail."""
     ok = abs(left - right) < 1e-9
-    return ok, (f"{what}: {left:g} = {right:g}" if ok else
-                f"{what}: {left:g} ≠ {right:g} (difference {left - right:g})")
+    return ok, (f"{what}: {_g(left)} = {_g(right)}" if ok else
+                f"{what}: {_g(left)} ≠ {_g(right)} (difference {_g(left - right)})")
 
 
-# Cell names such as ``requests.new[natural_person]``, spelled once rather than per report.
+def _g(v) -> str:
+    """``f"{v:g}"``. An int of six digits or fewer is spelled there as ``str`` spells it, which is ~5× cheaper
+    (``:g`` makes a float of it first); from a million on ``:g`` writes an exponent."""
+    return str(v) if type(v) is int and -1_000_000 < v < 1_000_000 else f"{v:g}"
+
+
+# What each check says and the cells it names, spelled once rather than per report: the f-strings, and the hash of
+# each new string as the verdicts' memo key, were most of the checks' cost (41 checks a report).
 @cache
-def _row_cells(code: str) -> tuple[str, ...]:
-    return tuple(f"requests.{code}[{c}]" for c in _APPLICANTS)
+def _balance_names(col: str) -> tuple[str, tuple[str, ...]]:
+    return (f"new + carried over vs total + carried forward ({col})",
+            tuple(f"requests.{r}[{col}]" for r in _BALANCE_ROWS))
 
 
 @cache
-def _column_cells(rows: tuple[str, ...], col: str) -> tuple[str, ...]:
-    return tuple(f"requests.{r}[{col}]" for r in rows)
+def _row_total_names(code: str) -> tuple[str, tuple[str, ...]]:
+    return f"sum of applicants vs total ({code})", tuple(f"requests.{code}[{c}]" for c in _APPLICANTS)
+
+
+@cache
+def _outcome_names(present: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per applicant column: what the outcomes' check says and its cells (the outcome rows present, then total)."""
+    return tuple((f"sum of outcomes vs total handled ({col})",
+                  tuple(f"requests.{r}[{col}]" for r in (*present, "total"))) for col in _APPLICANTS)
+
+
+@cache
+def _review_names(group: str) -> tuple[str, tuple[str, ...]]:
+    return (f"upheld + corrected + other + pending vs total ({group})",
+            tuple(f"review_litigation.{group}.{o.code}" for o in schema.REVIEW_OUTCOMES))
 
 
 _BALANCE_ROWS = ("new", "carried_over", "total", "carry_forward")
@@ -77,24 +98,22 @@ def request_checks(requests: dict[str, list], template: Optional[str]) -> list[C
         for c, col in enumerate(_APPLICANTS):
             left = _sum([requests["new"][c], requests["carried_over"][c]])
             right = _sum([requests["total"][c], requests["carry_forward"][c]])
-            checks.append(_check("requests.balance", col, left, right,
-                                 list(_column_cells(_BALANCE_ROWS, col)),
-                                 f"new + carried over vs total + carried forward ({col})"))
+            what, cells = _balance_names(col)
+            checks.append(_check("requests.balance", col, left, right, list(cells), what))
     # the six applicant columns sum to the total column, per row
     for code, vec in requests.items():
         left = _sum(vec[:6])
-        checks.append(_check("requests.row_total", code, left, vec[6],
-                             list(_row_cells(code)),
-                             f"sum of applicants vs total ({code})"))
+        what, cells = _row_total_names(code)
+        checks.append(_check("requests.row_total", code, left, vec[6], list(cells), what))
     # outcome rows sum to (七) total, per column
     outcomes = schema.OUTCOME_ROWS.get(template or schema.TEMPLATE_2021, ())
     present = [o for o in outcomes if o in requests]
     if "total" in requests and present:
+        names = _outcome_names(tuple(present))
         for c, col in enumerate(_APPLICANTS):
             left = _sum([requests[o][c] for o in present])
-            cells = list(_column_cells((*present, "total"), col))
-            ch = _check("requests.outcomes", col, left, requests["total"][c], cells,
-                        f"sum of outcomes vs total handled ({col})")
+            what, cells = names[c]
+            ch = _check("requests.outcomes", col, left, requests["total"][c], list(cells), what)
             if len(present) < len(outcomes) and ch.ok is not None:
                 ch.detail += f"; {len(outcomes) - len(present)} outcome row(s) missing"
                 ch.ok = None if ch.ok else False
@@ -108,9 +127,9 @@ def review_checks(values: list) -> list[Check]:
         return checks
     for g, group in enumerate(schema.REVIEW_GROUPS):
         block = values[g * 5:(g + 1) * 5]
-        cells = [f"review_litigation.{group.code}.{o.code}" for o in schema.REVIEW_OUTCOMES]
-        checks.append(_check("review_litigation.group_total", group.code, _sum(block[:4]), block[4], cells,
-                             f"upheld + corrected + other + pending vs total ({group.code})"))
+        what, cells = _review_names(group.code)
+        checks.append(_check("review_litigation.group_total", group.code, _sum(block[:4]), block[4], list(cells),
+                             what))
     return checks
 
 
