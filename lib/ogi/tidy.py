@@ -507,9 +507,15 @@ def _proactive_cells(code: str, v: Any, spec: schema.RowSpec) -> list[tuple[str,
     return [(spec.code, col, v)]
 
 
+@lru_cache(maxsize=16)
+def _proactive_specs(template: str) -> dict[str, schema.RowSpec]:
+    """A template's table-2 rows by code (read, never changed, by ``_proactive``)."""
+    return {r.code: r for r in schema.PROACTIVE_ROWS.get(template, ())}
+
+
 def _proactive(out: dict[str, Any], rid: str, proactive: Mapping[str, Any], template: Optional[str],
                notes: list[str]) -> None:
-    specs = {r.code: r for r in schema.PROACTIVE_ROWS.get(template or "", ())}
+    specs = _proactive_specs(template or "")
     cells: list[tuple[str, str, Any]] = []
     for code, v in proactive.items():
         spec = specs.get(code[:-6] if code.endswith("_items") else code)
@@ -525,7 +531,9 @@ def _proactive(out: dict[str, Any], rid: str, proactive: Mapping[str, Any], temp
     out["report_id"].repeat(rid, len(cells))
     out["item"].extend([item for item, _, _ in cells])
     out["column"].extend([col for _, col, _ in cells])
-    out["value"].extend([_num(x, f"proactive.{item}.{col}", notes) for item, col, x in cells])
+    # a count as float without a call (and without spelling its cell's name, which only a note needs)
+    out["value"].extend([float(x) if type(x) is int else _num(x, f"proactive.{item}.{col}", notes)
+                         for item, col, x in cells])
     out["template"].repeat(template, len(cells))
 
 
