@@ -92,7 +92,8 @@ def _zip_kind(data: bytes) -> str:
 
 def _ascii_view(data: bytes) -> bytes:
     """UTF-16 text (with or without BOM) viewed as bytes, so that tags can be sniffed in it."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 8 and data[1::2].count(0) > len(data) // 4):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 8 and b"\x00" in data
+                                                     and data[1::2].count(0) > len(data) // 4):
         return data.replace(b"\x00", b"")[2 if data[:2] in (b"\xff\xfe", b"\xfe\xff") else 0:]
     return data
 

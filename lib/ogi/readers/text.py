@@ -41,7 +41,7 @@ def _plausible_chinese(text: str) -> float:
 
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 without a BOM shows up as NUL bytes in every other position of ASCII text."""
-    if len(data) < 4 or len(data) % 2:
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data:  # no NUL at all: neither pattern (one search, no copies)
         return None
     even_nuls = data[0::2].count(0)
     odd_nuls = data[1::2].count(0)
