@@ -327,3 +327,90 @@ def test_normalize_replacing_the_common_wide_forms_first_equals_nfkc(text):
     assert tokens.normalize(text) == _plain_normalize(text)
     for wide, narrow in tokens._WIDE:  # each replaced by what it decomposes to
         assert unicodedata.normalize("NFKD", wide) == narrow
+
+
+_PROLOGUE_PIECES = st.lists(st.sampled_from(["<", ">", "!", "?", "<!", "<?", "xml", "XmL", "DOCTYPE", "doctype", "[",
+                                             "]", " ", "\n", "a", "<!--", "-->", "<p>", "<!DOCTYPE html>", "<?xml ?>",
+                                             "中"]),
+                            max_size=16).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PROLOGUE_PIECES)
+def test_the_html_prologue_is_cut_where_the_pattern_cuts(text):
+    """``html._without_prologue`` tries the pattern only where ``<!`` or ``<?`` stands."""
+    from ogi.readers import html
+
+    assert html._without_prologue(text) == html._PROLOGUE.sub("", text)
+
+
+def _plain_request_checks(requests, template):
+    """``checks.request_checks`` and ``review_checks`` as they were written before their names were spelled once."""
+    from ogi.checks import _APPLICANTS, _check, _sum
+
+    out = []
+    rows = ("new", "carried_over", "total", "carry_forward")
+    if all(r in requests for r in rows):
+        for c, col in enumerate(_APPLICANTS):
+            out.append(_check("requests.balance", col, _sum([requests["new"][c], requests["carried_over"][c]]),
+                              _sum([requests["total"][c], requests["carry_forward"][c]]),
+                              [f"requests.{r}[{col}]" for r in rows],
+                              f"new + carried over vs total + carried forward ({col})"))
+    for code, vec in requests.items():
+        out.append(_check("requests.row_total", code, _sum(vec[:6]), vec[6],
+                          [f"requests.{code}[{c}]" for c in _APPLICANTS], f"sum of applicants vs total ({code})"))
+    outcomes = schema.OUTCOME_ROWS.get(template or schema.TEMPLATE_2021, ())
+    present = [o for o in outcomes if o in requests]
+    if "total" in requests and present:
+        for c, col in enumerate(_APPLICANTS):
+            ch = _check("requests.outcomes", col, _sum([requests[o][c] for o in present]), requests["total"][c],
+                        [f"requests.{r}[{col}]" for r in (*present, "total")],
+                        f"sum of outcomes vs total handled ({col})")
+            if len(present) < len(outcomes) and ch.ok is not None:
+                ch.detail += f"; {len(outcomes) - len(present)} outcome row(s) missing"
+                ch.ok = None if ch.ok else False
+            out.append(ch)
+    return out
+
+
+def _plain_review_checks(values):
+    from ogi.checks import _check, _sum
+
+    if len(values) != 15:
+        return []
+    return [_check("review_litigation.group_total", g.code, _sum(values[i * 5:i * 5 + 4]), values[i * 5 + 4],
+                   [f"review_litigation.{g.code}.{o.code}" for o in schema.REVIEW_OUTCOMES],
+                   f"upheld + corrected + other + pending vs total ({g.code})")
+            for i, g in enumerate(schema.REVIEW_GROUPS)]
+
+
+_CELL = st.one_of(st.none(), st.integers(0, 3), st.sampled_from([1.5, 0.0]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([schema.TEMPLATE_2019, schema.TEMPLATE_2021, None]),
+       st.dictionaries(st.sampled_from([r.code for r in schema.REQUEST_ROWS]), st.lists(_CELL, min_size=7, max_size=7),
+                       max_size=12),
+       st.lists(_CELL, min_size=14, max_size=16))
+def test_checks_with_names_spelled_once_are_the_checks_spelled_each_time(template, requests, review):
+    from ogi.checks import request_checks, review_checks
+
+    for _ in range(2):  # and again, from the memos
+        assert [c.to_dict() for c in request_checks(requests, template)] == \
+            [c.to_dict() for c in _plain_request_checks(requests, template)]
+        assert [c.to_dict() for c in review_checks(review)] == [c.to_dict() for c in _plain_review_checks(review)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.integers(-2_000_000, 2_000_000), st.integers(), st.floats(allow_nan=True), st.booleans()))
+def test_a_checks_number_is_spelled_as_g_spells_it(v):
+    from ogi.checks import _g
+
+    assert _g(v) == f"{v:g}"
+
+
+def test_a_checks_number_is_spelled_as_g_spells_it_at_the_edges():
+    from ogi.checks import _g
+
+    for v in (-1_000_000, -999_999, -1, 0, 1, 999_999, 1_000_000, 10**20, -0.0, 0.5, True):
+        assert _g(v) == f"{v:g}", v
