@@ -176,6 +176,23 @@ def test_pruned_sum_blocks_equals_its_definition(values, blocks, summed, limit):
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text("0123456789", min_size=1, max_size=21), st.text("0001123459", min_size=10, max_size=21)),
+       st.sampled_from([(7,), (5, 5, 5), (3,), (4, 3)]), st.sampled_from([64, 2]))
+def test_sum_blocks_of_long_runs_equal_its_definition(digits, blocks, limit):
+    """Long runs (a row of large counts run together) are where the last block's search is cut short by
+    ``_BlockSums.completes``: the readings and their order stay the definition's."""
+    assert sum_blocks(digits, blocks, limit) == _plain_sum_blocks(digits, blocks, limit)
+
+
+def test_sum_blocks_of_rows_of_large_counts_equal_its_definition():
+    for digits in ("3943087632401814514", "3464077562111593967", "12290361978621424", "1755011001731939",
+                   "17620300701311993", "100000000100000000200000000", "999999999999999999999999999999",
+                   "0000000", "10101010101010101020"):
+        for blocks in ((7,), (5, 5, 5), (4, 3)):
+            assert sum_blocks(digits, blocks) == _plain_sum_blocks(digits, blocks, 64), (digits, blocks)
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(st.one_of(_CHINESE, st.sampled_from(list("a e\u0301\u0308\u0327\u1100\u1161\u11a8가ｆ１２（），"
                                                                   "\u2212\u00a0\u3000\ufb01\u2460\u00bd|")),
                                   st.characters(max_codepoint=0x2FFFF, blacklist_categories=("Cs",))),
