@@ -209,6 +209,8 @@ _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 
 def parse_number(text: str) -> tuple[Optional[Number], str]:
     """``'1,234'`` → ``(1234, '1234')``; ``'7926.3139'`` → float; returns ``(None, '')`` if not a number."""
+    if text.isdigit() and text.isascii():  # the common case, what the pattern reads as it is
+        return int(text), text
     m = _PURE_NUMBER.match(text)
     if not m:
         return None, ""
@@ -295,10 +297,25 @@ def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tupl
 
 
 _DATE_AFTER = re.compile(r"\s*[年月日号时]")
+_DATE_CHARS = "年月日号时"
 # A counter word after a number inside a cell's text; amounts (元, 万元) are left out: run-together
 # crawler rows print them (行政事业性收费5.2万元).
 _COUNT_AFTER = re.compile(r"\s*[件条起宗次个份人家项]")
+_COUNT_CHARS = "件条起宗次个份人家项"
+#: The characters ``_ENUM_AFTER`` can start with.
+_ENUM_AFTER_FIRST = " \t.、．"
 _RULE_CHARS = "-—–_=─━"
+
+
+def _followed_by(text: str, e: int, chars: str, pattern: re.Pattern[str]) -> bool:
+    """``pattern.match(text, e)`` for a pattern of optional whitespace and then one of ``chars``, from the next
+    character where it decides (a cell of a crawled row holds ~17 numbers, each looked after three times)."""
+    if e >= len(text):
+        return False
+    c = text[e]
+    if c in chars:
+        return True
+    return c.isspace() and pattern.match(text, e) is not None
 
 
 def _number_pieces(text: str) -> list[tuple[int, int]]:
@@ -308,17 +325,17 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
         s, e = m.span()
         if s and text[s] == "-" and text[s - 1] in _RULE_CHARS:
             s += 1  # "-----1": a markdown rule run into the first cell (its bars gone), no minus sign
-        if _DATE_AFTER.match(text, e):
+        if _followed_by(text, e, _DATE_CHARS, _DATE_AFTER):
             continue  # "2024年", "12月31日": a date in running text, never a table cell
         if s and text[s - 1] in "据列栏lLnN \t" and _PLACEHOLDER_WORD.search(text, max(0, s - 8), s):
             continue  # "数据1 数据2 …": a placeholder header's number (model-made markdown, its bars gone)
-        if s and not text[s - 1].isspace() and _COUNT_AFTER.match(text, e):
+        if s and not text[s - 1].isspace() and _followed_by(text, e, _COUNT_CHARS, _COUNT_AFTER):
             continue  # "行政许可302件,行政处罚33起": a count in running text (a cell "3件" is read whole,
             # and so is "0件" standing apart in a PDF row "规章 0件 0件 2件")
         if s and "\u4e00" <= text[s - 1] <= "\u9fff" and text.rfind("(", 0, s) > text.rfind(")", 0, s):
             continue  # "采购项目数量(指202" / "0年…)": a header's note wrapped (PDF) or cut mid-number
         # "00000003.要求…": the last digit enumerates the next label.
-        if _ENUM_AFTER.match(text, e) and "." not in m.group(0)[:-1]:
+        if e < len(text) and text[e] in _ENUM_AFTER_FIRST and _ENUM_AFTER.match(text, e) and "." not in m.group(0)[:-1]:
             e -= 1
         if e <= s or not text[s:e].strip("-"):
             continue
