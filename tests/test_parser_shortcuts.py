@@ -440,3 +440,37 @@ def test_a_checks_number_is_spelled_as_g_spells_it_at_the_edges():
 
     for v in (-1_000_000, -999_999, -1, 0, 1, 999_999, 1_000_000, 10**20, -0.0, 0.5, True):
         assert _g(v) == f"{v:g}", v
+
+
+_AFTER_NUMBER = st.text(st.sampled_from(list("年月日号时件条起宗次个份人家项 \t\u3000\u00a0\n.、．中(\"“12x")), max_size=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_AFTER_NUMBER, st.integers(0, 7))
+def test_what_follows_a_number_is_read_from_the_next_character_as_the_patterns_read_it(text, e):
+    """``tokens._followed_by`` decides ``_DATE_AFTER`` and ``_COUNT_AFTER`` from the next character where it can;
+    ``_ENUM_AFTER`` is tried only where its first character stands."""
+    assert tokens._followed_by(text, e, tokens._DATE_CHARS, tokens._DATE_AFTER) == \
+        (tokens._DATE_AFTER.match(text, e) is not None)
+    assert tokens._followed_by(text, e, tokens._COUNT_CHARS, tokens._COUNT_AFTER) == \
+        (tokens._COUNT_AFTER.match(text, e) is not None)
+    if tokens._ENUM_AFTER.match(text, e):
+        assert e < len(text) and text[e] in tokens._ENUM_AFTER_FIRST
+
+
+def _plain_parse_number(text):
+    m = tokens._PURE_NUMBER.match(text)
+    if not m:
+        return None, ""
+    s = m.group(1).replace(",", "")
+    if "." in s:
+        f = float(s)
+        return (f, s) if __import__("math").isfinite(f) else (None, "")
+    return int(s), s
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text("0123456789", min_size=1, max_size=12), st.text(st.sampled_from(list("0123456789 ,.-件万元٣²１")),
+                                                                        max_size=10)))
+def test_a_number_of_ascii_digits_is_read_as_the_pattern_reads_it(text):
+    assert tokens.parse_number(text) == _plain_parse_number(text)
