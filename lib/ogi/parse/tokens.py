@@ -159,8 +159,9 @@ _BLANK_WORDS = {"", "-", "--", "—", "——", "/", "\\", "无", "空", "—/�
 # misreading (_OCR_LETTERS); alone, it can only be 0.
 _ZERO_WORDS = {"零", "〇"}
 
-# Numbers: optional sign, thousands separators, decimals, optional unit.
-_NUMBER = re.compile(r"-?\d+(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
+# Numbers: optional sign, thousands separators, decimals, optional unit. (One branch: what
+# ``-?\d+(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?`` finds, tried once a place rather than twice.)
+_NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
 _UNIT = r"(?:万元|元|件|个|条|次|项|人次|家|份)"
 _PURE_NUMBER = re.compile(rf"^\s*(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({_UNIT})?\s*$")
 # An enumerator before a label: "3.要求提供公开出版物", "2、重复申请", "2. 其他法律…" (a space after
@@ -174,6 +175,8 @@ _CHANGE = re.compile(r"(增加?|减少?|\+)\s*(\d+(?:\.\d+)?)")
 _PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
 # The word of a placeholder header just before a number in mixed text ("数据1 数据2 …" with its bars gone)
 _PLACEHOLDER_WORD = re.compile(r"(?:数据|列|栏|column|col)\s*$", re.I)
+#: The last characters of what ``_PLACEHOLDER_WORD`` finds, before its spaces.
+_PLACEHOLDER_ENDS = frozenset("据列栏lLnN")
 # OCR's letters for digits inside a number ("13O024", "l30024", "1S", "13〇024"): the number cannot be
 # read, and its first digits are not its value. The cell is unreadable: a blank, whose place in the row
 # is kept.
@@ -327,7 +330,8 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
             s += 1  # "-----1": a markdown rule run into the first cell (its bars gone), no minus sign
         if _followed_by(text, e, _DATE_CHARS, _DATE_AFTER):
             continue  # "2024年", "12月31日": a date in running text, never a table cell
-        if s and text[s - 1] in "据列栏lLnN \t" and _PLACEHOLDER_WORD.search(text, max(0, s - 8), s):
+        if s and text[s - 1] in "据列栏lLnN \t" and text[max(0, s - 8):s].rstrip()[-1:] in _PLACEHOLDER_ENDS \
+                and _PLACEHOLDER_WORD.search(text, max(0, s - 8), s):
             continue  # "数据1 数据2 …": a placeholder header's number (model-made markdown, its bars gone)
         if s and not text[s - 1].isspace() and _followed_by(text, e, _COUNT_CHARS, _COUNT_AFTER):
             continue  # "行政许可302件,行政处罚33起": a count in running text (a cell "3件" is read whole,
