@@ -474,3 +474,23 @@ def _plain_parse_number(text):
                                                                         max_size=10)))
 def test_a_number_of_ascii_digits_is_read_as_the_pattern_reads_it(text):
     assert tokens.parse_number(text) == _plain_parse_number(text)
+
+
+_NUMBERISH = st.text(st.sampled_from(list("0123456789,,..--- 中a")), max_size=16)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NUMBERISH)
+def test_numbers_are_found_where_the_two_branch_pattern_found_them(text):
+    """``tokens._NUMBER`` in one branch finds what its two branches found, at the same places."""
+    two = re.compile(r"-?\d+(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
+    assert [m.span() for m in tokens._NUMBER.finditer(text)] == [m.span() for m in two.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["数据", "数", "列", "栏", "column", "COLUMN", "Col", "COL", "coL", "colu", " ", "\t",
+                                  "\u3000", "\n", "1", "中"]), max_size=5).map("".join))
+def test_a_placeholder_word_ends_in_one_of_its_last_characters(window):
+    """``_PLACEHOLDER_WORD`` is searched for only where the window, its spaces stripped, ends as a word of it ends."""
+    if tokens._PLACEHOLDER_WORD.search(window):
+        assert window.rstrip()[-1:] in tokens._PLACEHOLDER_ENDS
