@@ -166,7 +166,8 @@ _UNIT = r"(?:万元|元|件|个|条|次|项|人次|家|份)"
 _PURE_NUMBER = re.compile(rf"^\s*(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({_UNIT})?\s*$")
 # An enumerator before a label: "3.要求提供公开出版物", "2、重复申请", "2. 其他法律…" (a space after
 # the point, as OCR and model-made markdown print it).
-_ENUM_AFTER = re.compile(r"[ \t]?[.、．][ \t]?(?=[\u4e00-\u9fff\"“'‘(])")
+_ENUM_POINTS = ".、．"
+_ENUM_AFTER = re.compile(rf"[ \t]?[{_ENUM_POINTS}][ \t]?(?=[\u4e00-\u9fff\"“'‘(])")
 # An enumerator standing alone in a cell: "1.", "2、".
 _LONE_ENUM = re.compile(r"\d{1,2} ?[.、．]")
 # A signed change as printed in words: "减4", "增加 3", "+19".
@@ -299,14 +300,14 @@ def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tupl
     return tuple(cells), bool(last)
 
 
-_DATE_AFTER = re.compile(r"\s*[年月日号时]")
 _DATE_CHARS = "年月日号时"
+_DATE_AFTER = re.compile(rf"\s*[{_DATE_CHARS}]")
 # A counter word after a number inside a cell's text; amounts (元, 万元) are left out: run-together
 # crawler rows print them (行政事业性收费5.2万元).
-_COUNT_AFTER = re.compile(r"\s*[件条起宗次个份人家项]")
 _COUNT_CHARS = "件条起宗次个份人家项"
+_COUNT_AFTER = re.compile(rf"\s*[{_COUNT_CHARS}]")
 #: The characters ``_ENUM_AFTER`` can start with.
-_ENUM_AFTER_FIRST = " \t.、．"
+_ENUM_AFTER_FIRST = " \t" + _ENUM_POINTS
 _RULE_CHARS = "-—–_=─━"
 
 
@@ -330,7 +331,8 @@ def _number_pieces(text: str) -> list[tuple[int, int]]:
             s += 1  # "-----1": a markdown rule run into the first cell (its bars gone), no minus sign
         if _followed_by(text, e, _DATE_CHARS, _DATE_AFTER):
             continue  # "2024年", "12月31日": a date in running text, never a table cell
-        if s and text[s - 1] in "据列栏lLnN \t" and text[max(0, s - 8):s].rstrip()[-1:] in _PLACEHOLDER_ENDS \
+        if s and (text[s - 1] in _PLACEHOLDER_ENDS or text[s - 1] in " \t") \
+                and text[max(0, s - 8):s].rstrip()[-1:] in _PLACEHOLDER_ENDS \
                 and _PLACEHOLDER_WORD.search(text, max(0, s - 8), s):
             continue  # "数据1 数据2 …": a placeholder header's number (model-made markdown, its bars gone)
         if s and not text[s - 1].isspace() and _followed_by(text, e, _COUNT_CHARS, _COUNT_AFTER):
