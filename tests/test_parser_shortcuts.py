@@ -297,7 +297,12 @@ def test_a_publication_date_needs_a_label_with_date_or_time(head):
 def test_letter_spaced_lines_are_found_line_by_line_as_in_the_whole_head(text):
     from ogi.parse import metadata
 
-    assert metadata._letter_spaced(text) == (metadata._LETTER_SPACED_LINE.search(text) is not None)
+    whole = metadata._LETTER_SPACED_LINE.search(text) is not None
+    assert metadata._letter_spaced(text.split("\n")) == whole
+    # lines as the head gives them: some may hold a line break (cut anywhere, so some pieces are joined again)
+    cut = [text[i:i + 7] for i in range(0, len(text), 7)]
+    assert metadata._letter_spaced(["".join(cut)] if len(cut) < 2 else ["".join(cut[:2]), *cut[2:]]) == (
+        metadata._LETTER_SPACED_LINE.search("".join(cut)) is not None)
 
 
 @settings(max_examples=300, deadline=None)
@@ -494,3 +499,26 @@ def test_a_placeholder_word_ends_in_one_of_its_last_characters(window):
     """``_PLACEHOLDER_WORD`` is searched for only where the window, its spaces stripped, ends as a word of it ends."""
     if tokens._PLACEHOLDER_WORD.search(window):
         assert window.rstrip()[-1:] in tokens._PLACEHOLDER_ENDS
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("0123456789.٣²")), max_size=12))
+def test_a_part_of_plain_digits_is_judged_as_the_pattern_judges_it(part):
+    from ogi.parse import solve
+
+    plain = bool(part) and len(part.split(".")[0]) <= solve.MAX_PART_DIGITS and solve._PART.fullmatch(part) is not None
+    assert solve._ok_part(part) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([m for marks in schema.PROACTIVE_TEMPLATE_MARKERS.values() for m in marks]
+                                + ["本年", "增/", "减", "/", "件数", "x"]), max_size=8))
+def test_the_proactive_template_is_told_by_its_marks_as_before(labels):
+    """The marks' slashes taken off once, not again for every mark."""
+    toks = [tokens.Token(tokens.LABEL, label, 0) for label in labels]
+    text = "".join(labels)
+    score = {tpl: sum(1 for m in marks if m.replace("/", "") in text.replace("/", ""))
+             for tpl, marks in schema.PROACTIVE_TEMPLATE_MARKERS.items()}
+    plain = (schema.TEMPLATE_2019 if score[schema.TEMPLATE_2019] > score[schema.TEMPLATE_2021]
+             else schema.TEMPLATE_2021 if score[schema.TEMPLATE_2021] else None)
+    assert tables.detect_proactive_template(toks) == plain

@@ -60,22 +60,29 @@ def _head_lines(lines: list[str]) -> list[str]:
                 above = [line for line in lines[max(HEAD_LINES, k - 10 * HEAD_LINES):k] if line.strip()]
                 head = head + above[-HEAD_LINES:]
                 break
-    if _letter_spaced("\n".join(head)):
+    if _letter_spaced(head):
         head = [_unspaced(line) for line in head]
     return head
 
 
-def _letter_spaced(text: str) -> bool:
-    """Whether ``_LETTER_SPACED_LINE`` is found in ``text``: a line it matches holds six spaces at least, and only
-    such a line is searched (~12 µs for a head's lines searched whole, a character at a time)."""
-    return any((line.count(" ") + line.count("\u3000")) >= 6 and _LETTER_SPACED_LINE.search(line) is not None
-               for line in text.split("\n"))
+def _letter_spaced(lines: list[str]) -> bool:
+    """Whether ``_LETTER_SPACED_LINE`` is found in the lines joined by line breaks: a line it matches holds six
+    spaces at least, and only such a line is tried, from its start (~12 µs for a head's lines searched whole, a
+    character at a time). A line holding a line break is tried piece by piece."""
+    for line in lines:
+        if line.count(" ") + line.count("\u3000") >= 6:  # none of its pieces holds more spaces than the line
+            for piece in line.split("\n"):
+                if piece.count(" ") + piece.count("\u3000") >= 6 and _LETTER_SPACED_PIECE.match(piece) is not None:
+                    return True
+    return False
 
 
 # A line set letter-spaced, as PDF titles are ("达 州 市 通 川 区 … 2 0 2 1 年 …"): a character, then a space
 # or two before each of at least six more
 _LETTER_SPACED = re.compile(r"\S(?:[ \u3000]{1,2}\S){6,}")
 _LETTER_SPACED_LINE = re.compile(r"(?m)^\s*\S[ \u3000]{1,2}\S(?:[ \u3000]{1,2}\S){5,}\s*$")
+# The same, matched from the start of a line without a line break (where ^ and $ can stand nowhere else)
+_LETTER_SPACED_PIECE = re.compile(r"\s*\S[ \u3000]{1,2}\S(?:[ \u3000]{1,2}\S){5,}\s*$")
 
 
 def _unspaced(line: str) -> str:

@@ -31,6 +31,8 @@ _PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 
 def _ok_part(s: str) -> bool:
     """A well-formed cell: no leading zeros, at most one decimal point with digits on both sides."""
+    if s.isdigit() and s.isascii():  # the search's parts nearly always: what the pattern says of them, without it
+        return len(s) <= MAX_PART_DIGITS and (s[0] != "0" or len(s) == 1)
     return bool(s) and len(s.split(".")[0]) <= MAX_PART_DIGITS and _PART.fullmatch(s) is not None
 
 

@@ -893,10 +893,14 @@ def parse_requests(tokens: list[Token], start: int) -> TableResult:
 # ---------------------------------------------------------------------------
 
 
+#: ``schema.PROACTIVE_TEMPLATE_MARKERS`` without the slashes, which the labels are read without too.
+_PROACTIVE_MARKS = tuple((tpl, tuple(m.replace("/", "") for m in marks))
+                         for tpl, marks in schema.PROACTIVE_TEMPLATE_MARKERS.items())
+
+
 def detect_proactive_template(tokens: list[Token]) -> Optional[str]:
-    text = "".join(t.text for t in tokens if t.kind == LABEL)
-    score = {tpl: sum(1 for m in marks if m.replace("/", "") in text.replace("/", ""))
-             for tpl, marks in schema.PROACTIVE_TEMPLATE_MARKERS.items()}
+    text = "".join(t.text for t in tokens if t.kind == LABEL).replace("/", "")
+    score = {tpl: sum(1 for m in marks if m in text) for tpl, marks in _PROACTIVE_MARKS}
     if score[schema.TEMPLATE_2019] > score[schema.TEMPLATE_2021]:
         return schema.TEMPLATE_2019
     if score[schema.TEMPLATE_2021]:
