@@ -460,7 +460,9 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
 _Spec = tuple[tuple[str, str, Optional[Number], str, int, str, bool, bool], ...]
 _CellSpec = tuple[tuple[str, str, Optional[Number], str, int, str, bool], ...]  # a cell's tokens: no ``sep`` yet
 _CELL_SPECS: dict[tuple[str, bool], tuple[_CellSpec, int]] = {}
-_LINE_SPECS: dict[tuple[str, bool, bool, bool], tuple[_Spec, int, bool]] = {}
+#: A line's memo for each (prev_open, normalized, cut): keyed by the line alone, a lookup makes and hashes no tuple.
+_LINE_SPECS: dict[tuple[bool, bool, bool], dict[str, tuple[_Spec, int, bool]]] = {
+    (o, n, c): {} for o in (False, True) for n in (False, True) for c in (False, True)}
 #: Entries kept before a memo is emptied (and refilled by the rows that recur): a few tens of MB at most.
 _MEMO_LIMIT = 20_000
 
@@ -482,8 +484,8 @@ def _cell_spec(text: str, from_separator: bool) -> tuple[_CellSpec, int]:
 def _line_spec(raw: str, prev_open: bool, normalized: bool, cut: bool = False) -> tuple[_Spec, int, bool]:
     """The tokens of one line (``table_text`` of it when ``cut``) as a memo entry, its number of space
     groups, and ``prev_open`` after it."""
-    key = (raw, prev_open, normalized, cut)
-    hit = _LINE_SPECS.get(key)
+    memo = _LINE_SPECS[(prev_open, normalized, cut)]
+    hit = memo.get(raw)
     if hit is None:
         cells, open_after = _line_cells(table_text(raw) if cut else raw, prev_open, normalized)
         spec: list = []
@@ -496,9 +498,9 @@ def _line_spec(raw: str, prev_open: bool, normalized: bool, cut: bool = False) -
             cell, n = _cell_spec(text, sep or alone)
             spec.extend((*t, sep) if t[4] < 0 else (*t[:4], t[4] + groups, *t[5:], sep) for t in cell)
             groups += n
-        if len(_LINE_SPECS) > _MEMO_LIMIT:
-            _LINE_SPECS.clear()
-        hit = _LINE_SPECS[key] = (tuple(spec), groups, open_after)
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        hit = memo[raw] = (tuple(spec), groups, open_after)
     return hit
 
 
@@ -511,20 +513,19 @@ def tokenize(lines: list[str], start_line: int = 0, normalized: bool = False, cu
     the caller: on a line seen before, cutting was most of the cost).
     """
     tokens: list[Token] = []
-    append = tokens.append
     groups = 0
     prev_open = False
-    specs = _LINE_SPECS
+    closed, opened = _LINE_SPECS[(False, normalized, cut)], _LINE_SPECS[(True, normalized, cut)]
     for offset, raw in enumerate(lines):
-        hit = specs.get((raw, prev_open, normalized, cut))
+        hit = (opened if prev_open else closed).get(raw)
         spec, n, prev_open = hit if hit is not None else _line_spec(raw, prev_open, normalized, cut)
         if not spec:
             continue
         line = start_line + offset
         first = True
         for kind, text, value, digits, group, raw_text, whole, sep in spec:
-            append(Token(kind, text, line, value, digits, group + groups if group >= 0 else -1, raw_text, first,
-                         whole, sep))
+            tokens.append(Token(kind, text, line, value, digits, group + groups if group >= 0 else -1, raw_text,
+                                first, whole, sep))
             first = False
         groups += n
     return tokens
