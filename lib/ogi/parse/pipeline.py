@@ -147,6 +147,20 @@ def _first_label(tokens: list[Token], keys: tuple[str, ...], start: int = 0, sto
 _NARRATIVE_LABEL = re.compile(r"存在.{0,4}问题|问题.{0,2}(?:及|和|与)改进|其他需要报告")
 
 
+def _narrative_start(tokens: list[Token], start: int, stop_line: Optional[int]) -> int:
+    """Where table 4's tokens from ``start`` end: at ``stop_line`` or at a label of the narrative after it
+    (``_NARRATIVE_LABEL``); ``len(tokens)`` if at neither. A loop, not ``_first`` with a predicate: a call a token."""
+    for i in range(start, len(tokens)):
+        t = tokens[i]
+        if stop_line is not None and t.line >= stop_line:
+            return i
+        if t.kind == LABEL:
+            text = t.text
+            if ("问题" in text or "其他需要报告" in text) and _NARRATIVE_LABEL.search(text) is not None:
+                return i
+    return len(tokens)
+
+
 def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int, set[str], list[int]]:
     """Find each table's stretch of tokens by its anchors and read it.
 
@@ -210,10 +224,7 @@ def _read_tables(report: Report, tokens, headings) -> tuple[dict[str, bool], int
         stop_line = heading_line.get("problems", heading_line.get("other"))
         if stop_line is not None and stop_line <= tokens[t4_start].line:
             stop_line = None  # the table printed after the narrative's end ("附表")
-        t4_stop = _first(tokens, lambda t: (stop_line is not None and t.line >= stop_line)
-                         or (t.kind == LABEL and ("问题" in t.text or "其他需要报告" in t.text)
-                             and _NARRATIVE_LABEL.search(t.text) is not None),
-                         t4_start + 1) or len(tokens)
+        t4_stop = _narrative_start(tokens, t4_start + 1, stop_line)
         t4 = parse_review(tokens, t4_start, t4_stop)
         if take("review_litigation", t4, t4_start):
             report.review_litigation = t4.values["review_litigation"]
