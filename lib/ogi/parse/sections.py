@@ -297,12 +297,12 @@ def split_problems(text: Optional[str], year: Optional[int] = None) -> dict[str,
     if not text:
         return {k: "" for k in parts}
     segments = [seg.strip() for line in text.split("\n") for seg in _inline_parts(line) if seg.strip()]
-    marked_years = sorted({int(m.group(1)) for seg in segments if (m := _YEAR_PROBLEM.match(seg)) and m.group(1)})
+    year_marks = [_YEAR_PROBLEM.match(seg) for seg in segments]
+    marked_years = sorted({int(m.group(1)) for m in year_marks if m and m.group(1)})
     if year is None and len(marked_years) > 1:
         year = marked_years[-1]
     current = "problems"
-    for seg in segments:
-        m = _YEAR_PROBLEM.match(seg)
+    for seg, m in zip(segments, year_marks):
         if m:
             earlier = (m.group(1) is None) or (year is not None and int(m.group(1)) < year)
             current = "rectification" if earlier else "problems"
