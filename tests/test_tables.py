@@ -6,6 +6,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ogi
 from ogi import regions, schema, tables, tidy
@@ -436,6 +438,29 @@ def test_runs_are_the_column_a_category_makes_of_the_same_values():
     for got, want in ((runs.to_arrow(), plain.to_arrow()),
                       (runs.to_arrow(), pa.array(list(plain), pa.string()).dictionary_encode())):
         assert got.dictionary.equals(want.dictionary) and got.indices.equals(want.indices)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "", "d"])), max_size=6), max_size=6),
+       st.integers(0, 12))
+def test_a_category_holds_what_dictionary_encode_makes_of_its_values(batches, cut):
+    """``Category.extend`` and ``append`` (one lookup a value seen before): the codes and the dictionary Arrow's
+    ``dictionary_encode`` makes of the same values, nulls included, before and after a rollback."""
+    column, values = tidy.Category(), []
+    for k, batch in enumerate(batches):
+        if k % 2:
+            column.extend(batch)
+        else:
+            for v in batch:
+                column.append(v)
+        values += batch
+    del column[cut:]
+    values = values[:cut]
+    column.extend(["e", None, "a"])
+    values += ["e", None, "a"]
+    got, want = column.to_arrow(), pa.array(values, pa.string()).dictionary_encode()
+    assert list(column) == values
+    assert got.dictionary.equals(want.dictionary) and got.indices.equals(want.indices)
 
 
 def test_repeats_are_the_column_a_category_makes_of_the_same_values():

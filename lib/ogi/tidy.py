@@ -54,12 +54,17 @@ class Category:
         return code
 
     def append(self, value: Optional[str]) -> None:
-        index = self._index
-        self.codes.append(index[value] if value in index else self.code(value))
+        known = self._index.get(value) if value is not None else None
+        self.codes.append(known if known is not None else self.code(value))
 
     def extend(self, values: Iterable[Optional[str]]) -> None:
-        index, code = self._index, self.code
-        self.codes.extend([index[v] if v in index else code(v) for v in values])
+        index, code, codes = self._index, self.code, self.codes
+        for v in values:
+            if v is None:
+                codes.append(None)
+                continue
+            known = index.get(v)  # one lookup a value seen before, not two
+            codes.append(known if known is not None else code(v))
 
     def repeat(self, value: Optional[str], n: int) -> None:
         """``n`` rows of ``value``."""
