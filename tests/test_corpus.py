@@ -579,12 +579,13 @@ def test_tables_written_in_a_process_beside_the_checks_are_the_same_bytes(tmp_pa
     assert (c.checks.rule == "requests.cross_year").sum() == 3 * len(schema.APPLICANT_CODES)  # 2023, 2024, 2025
 
 
-def test_a_files_digest_is_the_sha256_of_its_bytes_at_every_size(tmp_path):
+def test_a_files_digest_and_bytes_are_read_whole_at_every_size(tmp_path):
     for size in (0, 1, 8191, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 7):  # read in 1 MB pieces
         data = os.urandom(size)
         path = tmp_path / f"f{size}"
         path.write_bytes(data)
         assert corpus._sha256_file(str(path)) == hashlib.sha256(data).hexdigest()
+        assert corpus.file_bytes(str(path)) == data
 
 
 def test_files_hashed_in_reader_processes_give_the_same_ids_and_errors(tmp_path, monkeypatch):

@@ -50,6 +50,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from . import allocator, digest, editions, paths, tables, tidy
 from .cache import CARRIED, SegmentStore, id_bounds, write_results
+from .digest import file_bytes
 from .digest import sha256_file as _sha256_file
 from .parse import PARSER_VERSION
 
@@ -383,8 +384,7 @@ def _parse_one(rows: "tidy.Rows", sha: str, rel: str, path: str) -> Optional[str
     """Parse one file into ``rows``; returns the sha256 of what was read (it differs if the file changed)."""
     from .readers.document import sha256_bytes  # the reader asks again for this digest: it is kept
 
-    with open(path, "rb") as fh:
-        data = fh.read()
+    data = file_bytes(path)
     actual = sha256_bytes(data)
     if actual != sha:
         return actual

@@ -1,4 +1,4 @@
-"""A file's sha256, read in pieces: what a corpus build names a report by (its ``report_id``).
+"""A file's sha256, read in pieces: what a corpus build names a report by (its ``report_id``); and its bytes.
 
 The standard library only: a build of a large fresh corpus runs this file by itself, as a script in
 bare interpreters (``python -I -S``, ~10 MB each, without the package), to hash many files at once
@@ -28,6 +28,22 @@ def sha256_file(path: str | bytes) -> str:
             h.update(data)
     finally:
         os.close(fd)
+
+
+def file_bytes(path: str | bytes) -> bytes:
+    """The file's bytes, read by ``os.read`` as ``sha256_file`` reads them: a parse worker reads every file so, ~4 µs
+    a small file less than ``open(path, "rb").read()`` (no buffered reader, no ``isatty`` or ``lseek`` calls)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        parts = []
+        while True:
+            data = os.read(fd, 1 << 20)
+            if not data:
+                break
+            parts.append(data)
+    finally:
+        os.close(fd)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def serve() -> None:
