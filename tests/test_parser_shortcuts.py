@@ -292,17 +292,20 @@ def test_a_publication_date_needs_a_label_with_date_or_time(head):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["达", "州", " ", "  ", "\u3000", "\n", "\t", "2", "年", "x", "\u2028"]), max_size=40)
-       .map("".join))
-def test_letter_spaced_lines_are_found_line_by_line_as_in_the_whole_head(text):
+@given(st.lists(st.sampled_from(["达", "州", " ", "  ", "\u3000", "\n", "\t", "2", "年", "x", "\u2028",
+                                 "达 州 市 通 川 区 2", "\n达 州 市 通 川 区 2 0 2 1 年\n"]), max_size=40).map("".join),
+       st.data())
+def test_letter_spaced_lines_are_found_line_by_line_as_in_the_whole_head(text, data):
     from ogi.parse import metadata
 
     whole = metadata._LETTER_SPACED_LINE.search(text) is not None
-    assert metadata._letter_spaced(text.split("\n")) == whole
-    # lines as the head gives them: some may hold a line break (cut anywhere, so some pieces are joined again)
-    cut = [text[i:i + 7] for i in range(0, len(text), 7)]
-    assert metadata._letter_spaced(["".join(cut)] if len(cut) < 2 else ["".join(cut[:2]), *cut[2:]]) == (
-        metadata._LETTER_SPACED_LINE.search("".join(cut)) is not None)
+    pieces = text.split("\n")
+    assert metadata._letter_spaced(pieces) == whole
+    # lines as the head gives them: some may hold a line break (consecutive pieces joined again)
+    ends = sorted(set(data.draw(st.lists(st.integers(1, len(pieces)), max_size=4)) + [len(pieces)]))
+    lines = ["\n".join(pieces[a:b]) for a, b in zip([0, *ends], ends)]
+    assert "\n".join(lines) == text
+    assert metadata._letter_spaced(lines) == whole
 
 
 @settings(max_examples=300, deadline=None)
