@@ -525,3 +525,14 @@ def test_the_proactive_template_is_told_by_its_marks_as_before(labels):
     plain = (schema.TEMPLATE_2019 if score[schema.TEMPLATE_2019] > score[schema.TEMPLATE_2021]
              else schema.TEMPLATE_2021 if score[schema.TEMPLATE_2021] else None)
     assert tables.detect_proactive_template(toks) == plain
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["一、总体情况", "1.总体情况", "总体情况", "总体", "情况", "一", "1", "、", ".", "．", "#", "**",
+                                 "_", " ", "\u3000", "\n", "\t", "x", "二、"]), max_size=16).map("".join))
+def test_the_overview_heading_is_searched_from_where_a_match_can_begin(head):
+    from ogi.parse import metadata
+
+    plain = metadata._OVERVIEW_HEADING.search(head)
+    got = metadata._overview_heading(head)
+    assert (got and got.span()) == (plain and plain.span())
