@@ -136,10 +136,10 @@ def _bracketed(norm: list[str]) -> list[Heading]:
     headings: list[Heading] = []
     line0, last = 0, 0
     for code in schema.SECTION_CODES:
-        must = _MUST[code]
+        must0, must1 = _MUST[code][0], _MUST[code][-1]  # taken once: an index of a str makes a new str each time
         for i in range(line0, len(norm)):
             line = norm[i]
-            if "|" in line or (must[0] not in line and must[-1] not in line) or "(" not in line:
+            if "|" in line or (must0 not in line and must1 not in line) or "(" not in line:
                 continue
             m = _BRACKETED[code].match(line)
             n = _zh_number(m.group("n")) if m else 0
@@ -152,10 +152,10 @@ def _bracketed(norm: list[str]) -> list[Heading]:
 
 def _search(code: str, norm: list[str], pos: tuple[int, int]) -> Optional[Heading]:
     line0, col0 = pos
-    must = _MUST[code]
+    must0, must1 = _MUST[code][0], _MUST[code][-1]  # taken once: an index of a str makes a new str each time
     for i in range(line0, len(norm)):
         line = norm[i]
-        if "|" in line or (must[0] not in line and must[-1] not in line):
+        if "|" in line or (must0 not in line and must1 not in line):
             continue
         offset = col0 if i == line0 else 0
         if _PHRASE[code].search(line, offset) is None:
