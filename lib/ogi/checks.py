@@ -9,12 +9,12 @@ undecidable (``ok=None``), not failed.
 from __future__ import annotations
 
 from functools import cache
-from typing import Optional, Sequence
+from typing import Final, Optional, Sequence
 
 from . import schema
 from .model import Check, Number, Report
 
-_APPLICANTS = schema.APPLICANT_CODES
+_APPLICANTS: Final = schema.APPLICANT_CODES
 
 
 def _sum(values: Sequence[Optional[Number]]) -> Optional[Number]:
@@ -44,7 +44,7 @@ def _check(rule: str, scope: str, left, right, cells: list[str], what: str) -> C
     return Check(rule, verdict[0], verdict[1], scope, left, right, cells)
 
 
-_VERDICTS: dict[tuple[str, int, int], tuple[bool, str]] = {}
+_VERDICTS: Final[dict[tuple[str, int, int], tuple[bool, str]]] = {}
 
 
 def _verdict(what: str, left, right) -> tuple[bool, str]:

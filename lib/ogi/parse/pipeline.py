@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Optional
+from typing import Final, Optional
 
 from .. import checks as checks_mod
 from .. import regions, schema
@@ -91,7 +91,7 @@ def parse(doc: Document) -> Report:
     return report
 
 
-_TABLE_WORDS = ("第二十条", "信息内容", "申请人情况", "本年新收", "规范性文件", "行政许可")
+_TABLE_WORDS: Final = ("第二十条", "信息内容", "申请人情况", "本年新收", "规范性文件", "行政许可")
 
 
 def _table_stretch(norm: list[str], headings) -> tuple[int, int]:

@@ -14,12 +14,12 @@ the line breaks such a page had before it was flattened. Lines of ordinary repor
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Final, Optional
 
 from .sections import PHRASES, _spaced
 
 #: A line shorter than this is left as it is, whatever it holds.
-LONG_LINE = 300
+LONG_LINE: Final = 300
 
 #: A long line is cut only if it holds one of these (the tables' own words).
 _TABLE_EVIDENCE = re.compile(r"第二十条|本年新收|申请人情况|行政复议.{0,6}行政诉讼.{0,6}结果维持")

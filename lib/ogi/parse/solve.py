@@ -13,20 +13,20 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import combinations, product
-from typing import Callable, Optional, Sequence, cast
+from typing import Callable, Final, Optional, Sequence, cast
 
 from .tokens import BLANK, NUM, Number, Token
 
 #: Stop enumerating after this many candidates: the answer is "ambiguous" anyway.
 MAX_CANDIDATES = 64
 #: Longest part considered (a count beyond 10^9 is not a count in these tables).
-MAX_PART_DIGITS = 9
+MAX_PART_DIGITS: Final = 9
 
 Vector = tuple
 Constraint = Callable[[Sequence[Optional[Number]]], bool]
 
 
-_PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+_PART: Final = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 
 
 def _ok_part(s: str) -> bool:
@@ -105,7 +105,7 @@ class _Block:
         self.bi, self.acc, self.min_after, self.last, self.total_digits = bi, acc, min_after, last, total_digits
 
 
-_POW10 = tuple(10 ** i for i in range(19))
+_POW10: Final = tuple(10 ** i for i in range(19))
 
 
 class _BlockSums:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
-from typing import Any, Mapping, Optional, cast
+from typing import Any, Final, Mapping, Optional, cast
 
 from .. import schema
 from ..model import Check
@@ -28,16 +28,16 @@ from .tokens import BLANK, LABEL, NUM, Token, is_placeholder, label_key
 
 #: Keys that are ordinary words elsewhere in the table: only accepted when the
 #: previous matched row is within this many rows of them.
-_GENERIC_KEYS = {"其他", "总计"}
+_GENERIC_KEYS: Final = frozenset({"其他", "总计"})
 _GENERIC_WINDOW = 4
 # Table 3's column heads that come right before its 总计 column head (其他 is a row's label too).
-_APPLICANT_HEADS = frozenset({"申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构"})
+_APPLICANT_HEADS: Final = frozenset({"申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构"})
 #: "(七)总计" names the total row by its number, even when rows before it are missing.
 _NUMBERED_TOTAL = re.compile(r"\(七\)总计|七[、.]总计")
 #: Group headings that carry no values of their own; never fuzzy-matched.
 _GROUP_LABELS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "申请人情况", "法人或其他组织")
 #: An unknown label this long is running text, not a spilled header: it ends a row.
-_LONG_LABEL = 24
+_LONG_LABEL: Final = 24
 _FUZZY_MIN = 0.8
 
 
@@ -75,7 +75,7 @@ def _strip_enum(text: str) -> str:
     return _ENUM.sub("", text)
 
 
-_KEY_INDEX: dict[int, tuple] = {}
+_KEY_INDEX: Final[dict[int, tuple]] = {}
 
 
 def _key_index(rows: tuple[schema.RowSpec, ...]) -> tuple[re.Pattern, dict[str, list[int]]]:
@@ -91,7 +91,7 @@ def _key_index(rows: tuple[schema.RowSpec, ...]) -> tuple[re.Pattern, dict[str, 
     return entry[1], entry[2]
 
 
-_MATCHES: dict[tuple[int, str, int], tuple[tuple[int, int], ...]] = {}
+_MATCHES: Final[dict[tuple[int, str, int], tuple[tuple[int, int], ...]]] = {}
 
 
 def _matches(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> tuple[tuple[int, int], ...]:
@@ -164,7 +164,7 @@ def _generic(label: str, span: tuple[int, int]) -> bool:
     return label[span[0]:span[1]] in _GENERIC_KEYS
 
 
-_FUZZY: dict[tuple[int, str, int], Optional[int]] = {}
+_FUZZY: Final[dict[tuple[int, str, int], Optional[int]]] = {}
 
 
 def _fuzzy(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:
@@ -209,8 +209,8 @@ def _named_by_start(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) 
     return None
 
 
-_FIRST_PIECE: dict[tuple[int, str, int], Optional[int]] = {}
-_UNSEEN = object()
+_FIRST_PIECE: Final[dict[tuple[int, str, int], Optional[int]]] = {}
+_UNSEEN: Final = object()
 
 
 def _first_piece_row(rows: tuple[schema.RowSpec, ...], label: str, pointer: int) -> Optional[int]:

@@ -21,13 +21,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import Optional, Union
+from typing import Final, Optional, Union
 
 from ..readers.document import IMAGE_LINE
 
 Number = Union[int, float]
 
-LABEL, NUM, BLANK = "label", "num", "blank"
+# Final: a compiled module reads a Final literal as a constant, any other Final from a C static; without it each use
+# of a module-level name is a lookup in its module's dictionary (~6 % of a parse worker's instructions).
+LABEL: Final = "label"
+NUM: Final = "num"
+BLANK: Final = "blank"
 
 
 class Token:
@@ -105,9 +109,9 @@ def normalize(text: str) -> str:
     return norm.replace("\u2212", "-").replace("\u00a0", " ")
 
 
-_NORMALIZED: dict[str, str] = {}
+_NORMALIZED: Final[dict[str, str]] = {}
 #: Longer lines are not memoised: narrative, which seldom recurs (and would make the memo large).
-_NORMALIZED_MAX_CHARS = 200
+_NORMALIZED_MAX_CHARS: Final = 200
 
 
 def normalize_lines(lines: list[str]) -> list[str]:
@@ -136,7 +140,7 @@ _QUOTES = "\"'“”‘’「」『』"
 # What ``label_key`` drops: every character ``str.isspace`` (= regex ``\s``) knows, and quotes.
 # (All Unicode whitespace lies below U+3001.)
 _LABEL_DROP = {c: None for c in range(0x3001) if chr(c).isspace()} | {ord(c): None for c in _QUOTES}
-_LABEL_KEYS: dict[str, str] = {}
+_LABEL_KEYS: Final[dict[str, str]] = {}
 
 
 def label_key(text: str) -> str:
@@ -183,7 +187,7 @@ _PLACEHOLDER_ENDS = frozenset("据列栏lLnN")
 # is kept.
 _OCR_LETTERS = "OolISZB〇○"
 #: The text of such a cell's blank token (a printed blank's is ""), for the parser to say which cells it could not read.
-UNREAD = "?"
+UNREAD: Final = "?"
 _OCR_NUMBER = re.compile(rf"[{_OCR_LETTERS}]?\d+(?:[{_OCR_LETTERS}]+\d*)*")
 _GLUED_LETTERS = re.compile(rf"[{_OCR_LETTERS}]{{1,2}}")
 # An address or a domain name (https://…, www.…, abc123.com): never a table's value.
@@ -459,12 +463,12 @@ def tokenize_cell(text: str, line: int, from_separator: bool, group_counter: lis
 # space groups, numbered from 1 within the memo entry, are renumbered from the running count.
 _Spec = tuple[tuple[str, str, Optional[Number], str, int, str, bool, bool], ...]
 _CellSpec = tuple[tuple[str, str, Optional[Number], str, int, str, bool], ...]  # a cell's tokens: no ``sep`` yet
-_CELL_SPECS: dict[tuple[str, bool], tuple[_CellSpec, int]] = {}
+_CELL_SPECS: Final[dict[tuple[str, bool], tuple[_CellSpec, int]]] = {}
 #: A line's memo for each (prev_open, normalized, cut): keyed by the line alone, a lookup makes and hashes no tuple.
-_LINE_SPECS: dict[tuple[bool, bool, bool], dict[str, tuple[_Spec, int, bool]]] = {
+_LINE_SPECS: Final[dict[tuple[bool, bool, bool], dict[str, tuple[_Spec, int, bool]]]] = {
     (o, n, c): {} for o in (False, True) for n in (False, True) for c in (False, True)}
 #: Entries kept before a memo is emptied (and refilled by the rows that recur): a few tens of MB at most.
-_MEMO_LIMIT = 20_000
+_MEMO_LIMIT: Final = 20_000
 
 
 def _cell_spec(text: str, from_separator: bool) -> tuple[_CellSpec, int]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 #: Separator used when a reader renders a table row as a line.
 CELL_SEP = " | "
 #: The line a reader writes where a page shows an image (a table pasted as a picture is common): the parser
 #: names it when a table is missing, and keeps it out of the tables' cells and the sections' text.
-IMAGE_LINE = "[图片]"
+IMAGE_LINE: Final = "[图片]"
 
 
 @dataclass
@@ -80,7 +81,7 @@ _CJK_RANGES = (
 )
 _WS_RUN = re.compile(r"[\s\u00a0\u3000]+")
 # Every character _WS_RUN matches (a test holds the two equal).
-_SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+_SPACES: Final = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
            "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 #: Characters that print nothing (zero-width spaces and joiners, the BOM, soft hyphens, direction marks): CMS
 #: editors and WeChat leave them anywhere, inside numbers too (``1\u200b9``). The reader sees ``19``: they go.

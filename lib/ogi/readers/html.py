@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
+from typing import Final
 
 from lxml import etree
 
@@ -53,7 +54,7 @@ LAYOUT_CELL_CHARS = 500
 #: A blank cell never stands for more blank cells than this (colspan="1000" exists).
 MAX_COLSPAN = 64
 
-_BREAK = object()  # marker in the token stream: a line break or block boundary
+_BREAK: Final = object()  # marker in the token stream: a line break or block boundary
 
 
 # ---------------------------------------------------------------- decoding
@@ -261,13 +262,17 @@ def parse_html(text: str) -> tuple[etree._Element | None, list[str], bool]:
 
 # How an element shapes the text stream. Order matters: kinds from _BR up
 # start a new line where they open, kinds from _BLOCKY up also where they close.
-_INLINE, _SKIP, _BR, _BLOCKY, _TABLE = range(5)
+_INLINE: Final = 0
+_SKIP: Final = 1
+_BR: Final = 2
+_BLOCKY: Final = 3
+_TABLE: Final = 4
 # Kind and lower-case name per raw tag, memoised: el.tag.lower() and set
 # lookups for every element of every page were a large share of the walk.
 # Bounded, since a hostile page can invent any number of tag names.
-_KINDS: dict[object, int] = {}
-_NAMES: dict[object, str] = {}
-_MEMO_SIZE = 4096
+_KINDS: Final[dict[object, int]] = {}
+_NAMES: Final[dict[object, str]] = {}
+_MEMO_SIZE: Final = 4096
 
 
 def _name(tag) -> str:
