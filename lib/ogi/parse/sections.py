@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from typing import Optional
+from typing import Final, Optional
 
 from .. import schema
 from ..readers.document import IMAGE_LINE
@@ -74,20 +74,21 @@ _EMPH = r"(?:\*{1,3}|_{2,3})"
 #: with a space, so giving some back can never make a match; it only made a search of an indented line try every
 #: split of its indent (a search of "    2.重复申请" 11.8 µs, now 2.4).
 _ALL_SPACES = r"\s*+" if sys.version_info >= (3, 11) else r"\s*"
-_HEADING = {code: re.compile(rf"(?:^|(?<=[\s:：。;；])){_ALL_SPACES}(?P<emph>#{{1,4}}\s*{_EMPH}?|{_EMPH})?{_ALL_SPACES}"
-                             rf"(?P<num>{_NUM}){_ALL_SPACES}(?P<phrase>{_spaced(pat)})")
-            for code, pat in PHRASES.items()}
+_HEADING: Final = {
+    code: re.compile(rf"(?:^|(?<=[\s:：。;；])){_ALL_SPACES}(?P<emph>#{{1,4}}\s*{_EMPH}?|{_EMPH})?{_ALL_SPACES}"
+                     rf"(?P<num>{_NUM}){_ALL_SPACES}(?P<phrase>{_spaced(pat)})")
+    for code, pat in PHRASES.items()}
 _BRACKETED = {code: re.compile(rf"^\s*(?P<emph>#{{1,4}}\s*{_EMPH}?|{_EMPH})?\s*(?P<num>{_BRACKET_NUM})\s*"
                               rf"(?P<phrase>{_spaced(pat)})") for code, pat in PHRASES.items()}
 #: The phrase alone: a line without it holds no heading of the section, and is passed after this search, which
 #: skips to the phrase's first character where ``_HEADING``'s tries the number at every character (~0.2 µs each).
-_PHRASE = {code: re.compile(_spaced(pat)) for code, pat in PHRASES.items()}
+_PHRASE: Final = {code: re.compile(_spaced(pat)) for code, pat in PHRASES.items()}
 _BARE = {code: re.compile(rf"^\s*(?:#{{1,4}}\s*)?{_EMPH}?\s*(?P<phrase>{_spaced(pat)})\s*{_EMPH}?\s*$")
          for code, pat in PHRASES.items()}
 #: A character every phrase of the section contains (stray spaces cannot split one):
 #: a line with none of them cannot hold the heading, and skips the regex search.
 #: (One or two characters each: the search tests the first and the last.)
-_MUST = {"overview": "况述", "proactive": "主", "requests": "公", "review_litigation": "复",
+_MUST: Final = {"overview": "况述", "proactive": "主", "requests": "公", "review_litigation": "复",
          "problems": "题", "other": "项"}
 
 
@@ -218,8 +219,8 @@ def without_signature(text: str) -> str:
 #: report; it matches what ``(?:^|(?<=\s))#{1,6}(?:[ \t\u3000]+|$)`` matches).
 _MD_HEADING_MARK = re.compile(r"#(?<!\S#)#{0,5}(?:[ \t\u3000]+|$)", re.M)
 #: Sections of running text, where a number alone on its line is a page's (a PDF's text), never a cell.
-_NARRATIVE = frozenset({"overview", "problems", "other"})
-_PAGE_NUMBER = re.compile(r"\d{1,3}")
+_NARRATIVE: Final = frozenset({"overview", "problems", "other"})
+_PAGE_NUMBER: Final = re.compile(r"\d{1,3}")
 #: How a line that may be furniture begins: a footer's dash, 第, Page, http(s), file, a picture's mark; in running
 #: text also a digit (a date, a page count, a page number alone). A table's section keeps its lines led by a
 #: number: its cells (a call for every line cost 3 % of the parse); the text tables read the narrative's.
@@ -270,7 +271,7 @@ _FIXED = re.compile(_ENUM + r"(?:\d{4}\s*年度?)?(?:改进情况|整改情况|�
 # Where a line holds several parts: "存在问题:…。 下一步打算:…" (seed 001).
 _INLINE_SPLIT = re.compile(r"(?<=[。;；])\s*(?=(?:存在问题|下一步|改进情况|改进措施|整改情况)[^。]{0,6}[:：])")
 #: What every place ``_INLINE_SPLIT`` cuts is followed by: a line without them is not searched (~2 µs a line).
-_INLINE_WORDS = ("存在问题", "下一步", "改进", "整改情况")
+_INLINE_WORDS: Final = ("存在问题", "下一步", "改进", "整改情况")
 
 
 def _inline_parts(line: str) -> list[str]:

@@ -62,9 +62,9 @@ class RowHit:
         self.wrapped: list[str] = []  # numbers under its label's next words (``_wrapped_digits``)
 
 
-_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
+_ENUM: Final = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
 # An enumerator standing alone on its line, its label on the next ("(七)" / "总计 | 17 | …").
-_BARE_ENUM = re.compile(r"(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
+_BARE_ENUM: Final = re.compile(r"(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
 
 
 # An enumerator inside a label, after other words: "(三)不1.属于国家秘".
@@ -469,7 +469,7 @@ def _displaced_row(rows, hits: list[RowHit], tok: Token, tokens: list[Token], i:
 
 
 # A note under or inside a table ("注：其中3项…", "备注：…"): its numbers are no cells.
-_NOTE_LINE = re.compile(r"(?:注|备注|说明|附注|注释|数据来源|资料来源)[:：]")
+_NOTE_LINE: Final = re.compile(r"(?:注|备注|说明|附注|注释|数据来源|资料来源)[:：]")
 
 
 def _number_on_line(tokens: list[Token], i: int) -> bool:

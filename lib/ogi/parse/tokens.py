@@ -84,14 +84,14 @@ class Token:
 
 # Footnote marks NFKC would make digits: superscripts and subscripts (¹ ₁), circled numbers (① ㉑ ㊱).
 # After a number they are its note ("48①", "12¹"), never its digits: NFKC would read 481 and 121.
-_MARKS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f\u2460-\u2473\u24ea\u3251-\u325f\u32b1-\u32bf]")
+_MARKS: Final = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f\u2460-\u2473\u24ea\u3251-\u325f\u32b1-\u32bf]")
 
 
 #: The characters NFKC changes that reports print most (full-width punctuation, the no-break and ideographic
 #: spaces), each with what NFKC makes of it: ``normalize`` replaces these first (a scan of the line each), and NFKC
 #: runs only when something else is left. A character replaced by its decomposition decomposes the same, so NFKC
 #: of the line is unchanged. 500 synthetic reports' lines, none memoised: 108 → 38 µs a report.
-_WIDE = (("，", ","), ("（", "("), ("）", ")"), ("：", ":"), ("；", ";"), ("\u00a0", " "), ("\u3000", " "))
+_WIDE: Final = (("，", ","), ("（", "("), ("）", ")"), ("：", ":"), ("；", ";"), ("\u00a0", " "), ("\u3000", " "))
 
 
 def normalize(text: str) -> str:
@@ -171,7 +171,7 @@ _PURE_NUMBER = re.compile(rf"^\s*(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*({_UNIT})?\s*$
 # An enumerator before a label: "3.要求提供公开出版物", "2、重复申请", "2. 其他法律…" (a space after
 # the point, as OCR and model-made markdown print it).
 _ENUM_POINTS = ".、．"
-_ENUM_AFTER = re.compile(rf"[ \t]?[{_ENUM_POINTS}][ \t]?(?=[\u4e00-\u9fff\"“'‘(])")
+_ENUM_AFTER: Final = re.compile(rf"[ \t]?[{_ENUM_POINTS}][ \t]?(?=[\u4e00-\u9fff\"“'‘(])")
 # An enumerator standing alone in a cell: "1.", "2、".
 _LONE_ENUM = re.compile(r"\d{1,2} ?[.、．]")
 # A signed change as printed in words: "减4", "增加 3", "+19".
@@ -181,7 +181,7 @@ _PLACEHOLDER = re.compile(r"(数据|列|栏|column|col)\s*\d+", re.I)
 # The word of a placeholder header just before a number in mixed text ("数据1 数据2 …" with its bars gone)
 _PLACEHOLDER_WORD = re.compile(r"(?:数据|列|栏|column|col)\s*$", re.I)
 #: The last characters of what ``_PLACEHOLDER_WORD`` finds, before its spaces.
-_PLACEHOLDER_ENDS = frozenset("据列栏lLnN")
+_PLACEHOLDER_ENDS: Final = frozenset("据列栏lLnN")
 # OCR's letters for digits inside a number ("13O024", "l30024", "1S", "13〇024"): the number cannot be
 # read, and its first digits are not its value. The cell is unreadable: a blank, whose place in the row
 # is kept.
@@ -189,7 +189,7 @@ _OCR_LETTERS = "OolISZB〇○"
 #: The text of such a cell's blank token (a printed blank's is ""), for the parser to say which cells it could not read.
 UNREAD: Final = "?"
 _OCR_NUMBER = re.compile(rf"[{_OCR_LETTERS}]?\d+(?:[{_OCR_LETTERS}]+\d*)*")
-_GLUED_LETTERS = re.compile(rf"[{_OCR_LETTERS}]{{1,2}}")
+_GLUED_LETTERS: Final = re.compile(rf"[{_OCR_LETTERS}]{{1,2}}")
 # An address or a domain name (https://…, www.…, abc123.com): never a table's value.
 _WEB = re.compile(r"(?:https?://|www\.)[\w./?=&%#:-]*"
                   r"|[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|cc|top|xyz|info)\b"
@@ -199,7 +199,7 @@ _REMARK = re.compile(r"\([^()]*[\u4e00-\u9fff][^()]*\)")
 # Page footers and page numbers that PDF conversion leaves inside tables; and what a browser prints on
 # each page of a web page: the date and time, then the page's title ("11/24/26, 6:59 AM 某局…年度报告",
 # "2024/1/22 09:30 …"), and its address with the page count ("file:///…/a.html 2/5").
-_FOOTER = re.compile(r"^\s*(?:[-—–_]+\s*\d{1,4}\s*[-—–_]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
+_FOOTER: Final = re.compile(r"^\s*(?:[-—–_]+\s*\d{1,4}\s*[-—–_]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
                      r"|page\s*\d+(?:\s*(?:of|/)\s*\d+)?"
                      r"|(?:19|20)\d\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"  # a date
                      r"|\d{1,4}/\d{1,2}/\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?(?:\s+\S.*)?"
@@ -304,14 +304,14 @@ def _line_cells(raw: str, prev_open: bool, normalized: bool) -> tuple[tuple[tupl
     return tuple(cells), bool(last)
 
 
-_DATE_CHARS = "年月日号时"
-_DATE_AFTER = re.compile(rf"\s*[{_DATE_CHARS}]")
+_DATE_CHARS: Final = "年月日号时"
+_DATE_AFTER: Final = re.compile(rf"\s*[{_DATE_CHARS}]")
 # A counter word after a number inside a cell's text; amounts (元, 万元) are left out: run-together
 # crawler rows print them (行政事业性收费5.2万元).
-_COUNT_CHARS = "件条起宗次个份人家项"
-_COUNT_AFTER = re.compile(rf"\s*[{_COUNT_CHARS}]")
+_COUNT_CHARS: Final = "件条起宗次个份人家项"
+_COUNT_AFTER: Final = re.compile(rf"\s*[{_COUNT_CHARS}]")
 #: The characters ``_ENUM_AFTER`` can start with.
-_ENUM_AFTER_FIRST = " \t" + _ENUM_POINTS
+_ENUM_AFTER_FIRST: Final = " \t" + _ENUM_POINTS
 _RULE_CHARS = "-—–_=─━"
 
 

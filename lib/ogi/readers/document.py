@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 #: Separator used when a reader renders a table row as a line.
-CELL_SEP = " | "
+CELL_SEP: Final = " | "
 #: The line a reader writes where a page shows an image (a table pasted as a picture is common): the parser
 #: names it when a table is missing, and keeps it out of the tables' cells and the sections' text.
 IMAGE_LINE: Final = "[图片]"
@@ -85,7 +85,7 @@ _SPACES: Final = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u20
            "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 #: Characters that print nothing (zero-width spaces and joiners, the BOM, soft hyphens, direction marks): CMS
 #: editors and WeChat leave them anywhere, inside numbers too (``1\u200b9``). The reader sees ``19``: they go.
-INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+INVISIBLE: Final = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def is_cjk(ch: str) -> bool:
