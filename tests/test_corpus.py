@@ -450,6 +450,7 @@ def test_every_file_of_a_bad_corpus_has_a_row_with_a_status(tmp_path, monkeypatc
     assert "not a regular file" in msgs["pipe"] and "empty" in msgs["empty.txt"]
     dup = c.reports.set_index("path").loc["b_copy.txt"]
     assert dup["duplicate_of"] == "a_good.txt" and dup["agency"] == "荆门市东宝区商务局"
+    assert msgs["b_copy.txt"].startswith("same content as a_good.txt: ")
     rid = dup["report_id"]
     assert (c.requests.report_id == rid).sum() == 25 * 7  # the duplicated content's data, once
     assert result.n_files == len(got)

@@ -1083,7 +1083,8 @@ def _assemble_and_write(out: Path, files: list[FileEntry], live: set[str], store
         "rows_key": key,
         "regions_data": regions.data_version(),
         "files": int(len(reports)),
-        "status": {str(k): int(v) for k, v in sorted(Counter(reports["status"].astype("string")).items())},
+        "status": {str(k): int(v) for k, v in
+                   sorted(reports["status"].astype("string").value_counts(dropna=False).items())},
         "failed_checks": {str(k): int(v) for k, v in sorted(failed_rules.items())},
         "rows": {name: int(n_rows.get(name, 0)) for name in tables.TABLE_NAMES},
         "tables": {name: {"file": f"{name}.parquet", "sha256": d, "bytes": n}

@@ -896,7 +896,8 @@ def reports_frame(files: Any, content: Any, counts: Any, values_of: Optional[edi
     ids = files["report_id"].astype("string")
     known = ids.notna()
     canonical = files.loc[known & ~ids.duplicated(), ["report_id", "path"]].astype("string")
-    canonical = dict(zip(canonical["report_id"], canonical["path"]))
+    # each id's first path, indexed by id (unique): mapped by a hash join, not a dict built value by value
+    canonical = pd.Series(canonical["path"].array, index=canonical["report_id"].array)
 
     content = content.drop_duplicates("report_id").reset_index(drop=True)
     content = content.assign(report_id=content["report_id"].astype("string"), _has=True)
