@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
-from . import allocator, digest, editions, paths, tables, tidy
+from . import allocator, digest, editions, paths, processes, tables, tidy
 from .cache import CARRIED, SegmentStore, id_bounds, write_results
 from .digest import file_bytes
 from .digest import sha256_file as _sha256_file
@@ -529,16 +529,15 @@ def _warm_up() -> None:
 
 
 def _pool_context():
-    import multiprocessing as mp
-
     # NOTE: not "fork": the parent may hold pyarrow's threads (a notebook), and a forked
-    # child can deadlock on their locks. forkserver forks workers from a clean process.
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
+    # child can deadlock on their locks. forkserver forks workers from a clean process; neither it
+    # nor its workers import the caller's script again (ogi.processes).
+    ctx = processes.context()
+    if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["ogi.corpus", "pyarrow"])
-        allocator.start_forkserver()  # its workers with mimalloc, where the system has it (ogi.allocator)
-        return ctx
-    return mp.get_context("spawn")
+        with processes.without_main():
+            allocator.start_forkserver()  # its workers with mimalloc, where the system has it (ogi.allocator)
+    return ctx
 
 
 def _run(mode: str, items: list[tuple], jobs: int, progress: Optional[bool], sink,

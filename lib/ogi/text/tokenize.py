@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import multiprocessing as mp
 import os
 import re
 import sqlite3
@@ -44,7 +43,7 @@ from typing import Iterable, Optional, Sequence
 
 import jieba
 
-from .. import paths
+from .. import paths, processes
 
 #: Bump when the raw tokens for the same text and lexicon can change.
 TOKENIZER_VERSION = "1"
@@ -268,9 +267,9 @@ def _auto_workers(texts: Sequence[str], hmm: bool) -> int:
 
 
 def _pool_context():
-    """forkserver (else spawn): forking a process that runs threads (Arrow's, Jupyter's) can deadlock the child."""
-    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    return mp.get_context(method)
+    """forkserver (else spawn): forking a process that runs threads (Arrow's, Jupyter's) can deadlock the child;
+    its processes do not import the caller's script again (``ogi.processes``)."""
+    return processes.context()
 
 
 def _open_cache(cache: bool | Path) -> Optional[TokenCache]:
