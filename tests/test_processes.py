@@ -78,3 +78,10 @@ def test_without_main_nests(monkeypatch):
             assert not hasattr(main, "__file__")
         assert not hasattr(main, "__file__") and main.__spec__ is None
     assert main.__file__ == "/somewhere/script.py" and main.__spec__ is None
+
+
+def test_without_main_leaves_a_main_that_is_no_module(monkeypatch):
+    host = object()  # what an embedding host might put there
+    monkeypatch.setitem(sys.modules, "__main__", host)
+    with processes.without_main():
+        assert sys.modules["__main__"] is host

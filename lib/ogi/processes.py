@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import sys
 import threading
+import types
 from contextlib import contextmanager
 from multiprocessing import context as _mp_context
 from typing import Iterator
@@ -30,7 +31,7 @@ def without_main() -> Iterator[None]:
     """While inside, ``__main__`` has no ``__file__`` and a ``__spec__`` of None: what multiprocessing reads to
     decide which script or module a new child imports again (``spawn.get_preparation_data``)."""
     main = sys.modules.get("__main__")
-    if main is None:
+    if not isinstance(main, types.ModuleType):  # none, or an object some host put there: nothing to hide
         yield
         return
     with _LOCK:  # two threads starting workers at once: the second must not save the first one's hidden state
