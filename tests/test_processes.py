@@ -85,3 +85,21 @@ def test_without_main_leaves_a_main_that_is_no_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "__main__", host)
     with processes.without_main():
         assert sys.modules["__main__"] is host
+
+
+def test_builds_in_one_process_after_the_forkserver_stopped(tmp_path, monkeypatch):
+    """A build stops the forkserver before its text tables (its preloads are not held through their peak): the
+    next build in the same process (a notebook's) starts it again."""
+    from multiprocessing import forkserver
+
+    from ogi import corpus
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for p in SEEDS:
+        shutil.copy(p, raw / p.name)
+    monkeypatch.setattr(corpus, "SERIAL_BELOW", 0)  # the seeds through the parse pool
+    first = corpus.build(raw, tmp_path / "a", jobs=2, progress=False, text=False)
+    assert forkserver._forkserver._forkserver_pid is None  # stopped once the build's pools were done
+    second = corpus.build(raw, tmp_path / "b", jobs=2, progress=False, text=False)
+    assert first.parsed == second.parsed == len(SEEDS) and second.status == {"ok": len(SEEDS)}

@@ -129,3 +129,25 @@ def in_use() -> Optional[str]:
     except OSError:
         return None
     return next((name for name in ("mimalloc", "jemalloc") if f"/lib{name}" in maps), None)
+
+
+def release_free_memory() -> None:
+    """Give the memory this process freed back to the system: Arrow's pool's unused pages, then the C library's
+    (``malloc_trim``, glibc). Between a build's assembly and its text tables: the assembly's freed memory stayed in
+    the process (0.58 → 0.31 GB of RSS after a 100k assembly), under the text tables' own peak."""
+    if "pyarrow" in sys.modules:
+        try:
+            sys.modules["pyarrow"].default_memory_pool().release_unused()
+        except Exception:  # noqa: BLE001 - an older or unusual pyarrow: nothing to release
+            pass
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import ctypes.util
+
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            trim = libc.malloc_trim
+        except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+            return
+        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+        trim(0)

@@ -71,6 +71,23 @@ class _SpawnContext(_mp_context.SpawnContext):
     Process = _SpawnProcess
 
 
-def context() -> mp.context.BaseContext:
-    """forkserver where the platform has it, else spawn, with processes that do not import ``__main__`` again."""
-    return _ForkServerContext() if "forkserver" in mp.get_all_start_methods() else _SpawnContext()
+def context(method: str = "forkserver") -> mp.context.BaseContext:
+    """A ``forkserver`` (where the platform has it, else ``spawn``) or ``spawn`` context whose processes do not
+    import ``__main__`` again."""
+    if method == "forkserver" and "forkserver" in mp.get_all_start_methods():
+        return _ForkServerContext()
+    return _SpawnContext()
+
+
+def stop_forkserver() -> None:
+    """Stop multiprocessing's forkserver, if it runs; the next pool starts it again (~1 s with the build's preloads).
+
+    After a large build's pools are done: it holds the parse workers' preloaded libraries (~70 MB) through the
+    text tables' peak otherwise. ``ForkServer._stop`` is private (CPython's tests use it): without it nothing stops.
+    """
+    try:
+        from multiprocessing import forkserver
+
+        forkserver._forkserver._stop()
+    except Exception:  # noqa: BLE001 - another Python's internals: the forkserver runs on, as before
+        pass

@@ -545,7 +545,7 @@ def _statement_batches(batches: Iterator[pd.DataFrame], meta: pd.DataFrame, prev
     """Each batch with its statements (with tokens) and their themes, sorted, and how many reports were reused.
 
     Splitting, segmenting and theming is per report: with several processes the batches are
-    worked on in a pool (at most two per worker in flight, results in batch order), the rest of
+    worked on in a pool (one per worker in flight and one waiting, results in batch order), the rest of
     ``compute`` staying here. Default: every core for a corpus of ``POOL_FROM`` reports or more
     computed from scratch; one process for an incremental update (most reports are reused).
     """
@@ -586,7 +586,7 @@ def _statement_batches(batches: Iterator[pd.DataFrame], meta: pd.DataFrame, prev
         for batch in batches:
             old, reused, job = prepare(batch)
             pending.append((batch, old, reused, pool.submit(_statement_job, job, 1)))
-            while len(pending) > 2 * workers:
+            while len(pending) > workers:  # one waiting beyond the running: what waits is held here
                 b, o, r, fut = pending.popleft()
                 yield (b, *finish(o, *fut.result()), r)
         while pending:

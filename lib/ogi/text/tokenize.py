@@ -267,9 +267,11 @@ def _auto_workers(texts: Sequence[str], hmm: bool) -> int:
 
 
 def _pool_context():
-    """forkserver (else spawn): forking a process that runs threads (Arrow's, Jupyter's) can deadlock the child;
-    its processes do not import the caller's script again (``ogi.processes``)."""
-    return processes.context()
+    """spawn: forking a process that runs threads (Arrow's, Jupyter's) can deadlock the child, and a fork of the
+    build's forkserver would carry its preloads and the parse workers' allocator (~50 MB more a worker: the text
+    tables from scratch at 100k peaked at 1.53 GB against 1.42); its processes do not import the caller's script
+    again (``ogi.processes``)."""
+    return processes.context("spawn")
 
 
 def _open_cache(cache: bool | Path) -> Optional[TokenCache]:
