@@ -51,8 +51,10 @@ from .tokenize import content_tokens, segment
 
 __all__ = ["BATCH_REPORTS", "FrameSource", "MemorySink", "ParquetSink", "ParquetSource", "compute"]
 
-#: Reports per batch: about 15,000 statements, a few MB of text.
-BATCH_REPORTS = 2048
+#: Reports per batch: about 7,000 statements, a few MB of text. What a batch holds, in this process and in a
+#: segmentation worker, is at the peak of ``ogi build`` at 100k: 2,048 peaked at 1.49 GB, 1,024 at 1.41 (its text
+#: tables from scratch, the same time).
+BATCH_REPORTS = 1024
 #: From this many reports, a computation from scratch splits and segments in a pool of every core.
 POOL_FROM = 20_000
 #: Items per bucket of the pair spill (a bucket is sorted in memory).
