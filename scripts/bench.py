@@ -271,13 +271,6 @@ def run_child(args: list[str], env: Optional[dict] = None, timeout: Optional[flo
     return res
 
 
-def _stop_forkserver() -> None:
-    """Stop the pool's forkserver, so that it and its workers are waited for and count in RUSAGE_CHILDREN."""
-    from ogi import processes
-
-    processes.stop_forkserver()
-
-
 def _rusage() -> dict:
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"maxrss_self": s.ru_maxrss * 1024, "maxrss_children": c.ru_maxrss * 1024,
@@ -288,10 +281,10 @@ def _rusage() -> dict:
 
 def child_build(raw: str, out: str, jobs: int, force: bool, text: bool) -> dict:
     """``ogi build`` in a child: with ``text`` the text tables too, as the command does by default."""
-    from ogi import corpus
+    from ogi import corpus, processes
 
     r = corpus.build(raw, out, jobs=jobs, force=force, progress=False, text=text)
-    _stop_forkserver()
+    processes.stop_forkserver()  # the forkserver and its workers waited for: they count in RUSAGE_CHILDREN
     return {"seconds": r.seconds, "parsed": r.parsed, "reused": r.reused,
             "hashed": r.hashed, "wrote": r.wrote, "n_files": r.n_files, "timings": r.timings,
             "rows": r.rows, "status": r.status, "text": r.text.status if r.text else None,

@@ -15,14 +15,18 @@ from conftest import RAW
 SEEDS = sorted(RAW.glob("*.txt"))
 
 
+def _seeds_in(folder):
+    folder.mkdir()
+    for p in SEEDS:
+        shutil.copy(p, folder / p.name)
+    return folder
+
+
 def test_a_script_without_a_main_guard_builds_once_and_ends(tmp_path):
     """``corpus.build`` at a script's top level: a worker that imported the script again ran the build again there
     and waited forever for the output folder's lock its parent held. The seeds go through the parse pool, as a
     large corpus's files do."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for p in SEEDS:
-        shutil.copy(p, raw / p.name)
+    raw = _seeds_in(tmp_path / "raw")
     script = tmp_path / "build_it.py"
     script.write_text(textwrap.dedent(f"""\
         from ogi import corpus
@@ -94,10 +98,7 @@ def test_builds_in_one_process_after_the_forkserver_stopped(tmp_path, monkeypatc
 
     from ogi import corpus
 
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for p in SEEDS:
-        shutil.copy(p, raw / p.name)
+    raw = _seeds_in(tmp_path / "raw")
     monkeypatch.setattr(corpus, "SERIAL_BELOW", 0)  # the seeds through the parse pool
     first = corpus.build(raw, tmp_path / "a", jobs=2, progress=False, text=False)
     assert forkserver._forkserver._forkserver_pid is None  # stopped once the build's pools were done
